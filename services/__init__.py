@@ -1,0 +1,1 @@
+"""Anju (安居): the trade-union worker-housing programme, as five nameko services."""

@@ -1,0 +1,224 @@
+"""The database dependency: an engine per container, a unit of work per use.
+
+Shaped like nameko-sqlalchemy (engine made in `setup()`, never at import; something handed
+to each worker) but for SQLAlchemy 2 and with the outbox and inbox built in:
+
+    with self.db.unit_of_work() as uow:
+        uow.session.add(application)
+        uow.publish("application.submitted", {...})   # same transaction as the change
+        uow.commit()
+
+nameko runs on eventlet, so a driver that blocks in C would stall every worker. PostgreSQL
+goes through psycopg2 with psycogreen's wait callback (libpq waits yield to the hub);
+SQLite (the embedded default) is local and fast, but its single-writer lock would deadlock
+green threads, so its units of work are serialised by a lock within the process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from pathlib import Path
+
+from nameko.extensions import DependencyProvider
+from sqlalchemy import MetaData, create_engine, event, insert, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from .errors import DuplicateEvent
+from .events.contracts import build_envelope, encode, utc_now
+from .tables import PlatformTables, platform_tables
+
+
+def make_engine(url: str, pool_size: int = 10) -> Engine:
+    if url.startswith(("postgresql", "postgres")):
+        from psycogreen.eventlet import patch_psycopg
+
+        patch_psycopg()
+        url = url.replace("postgres://", "postgresql://", 1)
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg2://" + url[len("postgresql://") :]
+        return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _record):
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        return engine
+    raise ValueError(f"DATABASE_URL must be postgresql://... or sqlite:///...; got {url.split(':')[0]}")
+
+
+class Store:
+    """An engine with the platform tables and the SQLite write serialisation."""
+
+    def __init__(self, url: str, metadata: MetaData):
+        self.engine = make_engine(url)
+        self.tables: PlatformTables = platform_tables(metadata)
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        self._lock = threading.Lock() if self.is_sqlite else None
+
+    def serialised(self):
+        return self._lock if self._lock is not None else contextlib.nullcontext()
+
+    def ping(self) -> None:
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+class UnitOfWork:
+    """One database transaction: the domain change, its outbox rows and (in an event handler)
+    the inbox record all commit together or not at all. Subclass to add repositories."""
+
+    def __init__(self, store: Store, *, district: str, producer: str, inbox_claim=None, on_commit=None):
+        self.store = store
+        self.district = district
+        self.producer = producer
+        self._claim = inbox_claim
+        self._on_commit = on_commit
+        self.published: list[dict] = []
+
+    def __enter__(self):
+        self._guard = self.store.serialised()
+        self._guard.__enter__()
+        self.session = Session(self.store.engine, expire_on_commit=False)
+        self._committed = False
+        try:
+            if self._claim is not None:
+                self._record_inbox(*self._claim)
+            self.repositories(self.session)
+        except BaseException:
+            self._close()
+            raise
+        return self
+
+    def repositories(self, session: Session) -> None:
+        """Hook: attach the service's repositories to `self`."""
+
+    def _record_inbox(self, event_id: str, handler: str, event_type: str) -> None:
+        inbox = self.store.tables.inbox
+        try:
+            self.session.execute(
+                insert(inbox).values(
+                    event_id=event_id, handler=handler, event_type=event_type, handled_at=utc_now()
+                )
+            )
+            self.session.flush()
+        except IntegrityError:
+            raise DuplicateEvent(f"{event_type} {event_id} already handled by {handler}") from None
+
+    def publish(self, event_type: str, data: dict) -> dict:
+        """Validate the event against its contract and write it to the outbox (not the bus)."""
+        envelope = build_envelope(event_type, data, district=self.district, producer=self.producer)
+        self.session.execute(
+            insert(self.store.tables.outbox).values(
+                event_id=envelope["event_id"],
+                event_type=event_type,
+                body=encode(envelope),
+                created_at=utc_now(),
+            )
+        )
+        self.published.append(envelope)
+        return envelope
+
+    def commit(self) -> None:
+        self.session.commit()
+        self._committed = True
+        if self.published and self._on_commit:
+            self._on_commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+    def _close(self) -> None:
+        try:
+            if not self._committed:
+                self.session.rollback()
+            self.session.close()
+        finally:
+            self._guard.__exit__(None, None, None)
+
+    def __exit__(self, *exc_info):
+        self._close()
+        return False
+
+
+class DatabaseAccess:
+    """What a worker gets as `self.db`."""
+
+    def __init__(self, provider: Database, inbox_claim):
+        self._provider = provider
+        self._claim = inbox_claim
+        self.store = provider.store
+
+    def unit_of_work(self) -> UnitOfWork:
+        claim, self._claim = self._claim, None  # the first unit of work records the event
+        return self._provider.uow_class(
+            self.store,
+            district=self._provider.district,
+            producer=self._provider.container.service_name,
+            inbox_claim=claim,
+            on_commit=self._provider.wake_relay,
+        )
+
+    @contextlib.contextmanager
+    def read(self):
+        """A session for queries only; nothing it does is committed."""
+        session = Session(self.store.engine)
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+
+
+class Database(DependencyProvider):
+    """The service's database, with the outbox relay running beside it."""
+
+    def __init__(self, metadata: MetaData, uow_class: type[UnitOfWork] = UnitOfWork, relay: bool = True):
+        self.metadata = metadata
+        self.uow_class = uow_class
+        self.with_relay = relay
+        self.relay = None
+
+    def setup(self):
+        from .events.relay import OutboxRelay
+
+        config = self.container.config
+        self.district = config["DISTRICT"]
+        self.store = Store(config["DATABASE_URL"], self.metadata)
+        if self.with_relay and config.get("OUTBOX_RELAY", True):
+            self.relay = OutboxRelay.from_config(self.store, self.container.service_name, config)
+
+    def start(self):
+        if self.relay is not None:
+            self.container.spawn_managed_thread(self.relay.run_forever, identifier="outbox-relay")
+
+    def stop(self):
+        if self.relay is not None:
+            self.relay.stop()
+        self.store.dispose()
+
+    def kill(self):
+        self.stop()
+
+    def wake_relay(self) -> None:
+        if self.relay is not None:
+            self.relay.wake()
+
+    def get_dependency(self, worker_ctx):
+        claim_for = getattr(worker_ctx.entrypoint, "inbox_claim", None)
+        return DatabaseAccess(self, claim_for(worker_ctx) if claim_for else None)

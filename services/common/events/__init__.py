@@ -1,0 +1,1 @@
+"""Events: the envelope and contracts, the transactional outbox relay and the idempotent inbox."""

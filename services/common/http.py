@@ -1,0 +1,193 @@
+"""The HTTP admin layer on nameko's `@http`: JSON in and out, RFC 9457 problem details for
+errors, role/district checks, body/query validation and Idempotency-Key, all declared on
+the endpoint so the OpenAPI document is generated from the same declaration:
+
+    @api("POST", "/applications", body=ApplicationIn, roles=OFFICERS, status=201)
+    def submit(self, req):            # req: ApiRequest (body already validated)
+        ...
+        return {"application_id": ...}
+
+Bad input never reaches the service method: it is a 400 naming the field.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from eventlet.event import Event
+from marshmallow import Schema, ValidationError
+from nameko.exceptions import BadRequest as NamekoBadRequest
+from nameko.web.handlers import HttpRequestHandler
+from werkzeug.wrappers import Response
+
+from . import idempotency
+from .auth import JwtSettings, Principal, authenticate, authorise
+from .errors import BadRequest, status_for
+
+log = logging.getLogger(__name__)
+PROBLEM_JSON = "application/problem+json"
+_TITLES = {400: "Invalid request", 401: "Authentication required", 403: "Not allowed",
+           404: "Not found", 409: "Conflict", 422: "Request cannot be processed",
+           500: "Internal error", 503: "Service unavailable"}
+
+
+@dataclass
+class ApiRequest:
+    """What a service method receives: validated input and who is asking."""
+
+    body: Any
+    query: dict
+    path: dict
+    principal: Principal | None
+    request_id: str
+    headers: dict = field(default_factory=dict)
+
+
+def json_response(payload: Any, status: int = 200, headers: dict | None = None) -> Response:
+    return Response(json.dumps(payload, ensure_ascii=False, default=str), status=status,
+                    headers=headers, content_type="application/json; charset=utf-8")
+
+
+def problem(status: int, detail: str, *, instance: str = "", errors: dict | None = None,
+            request_id: str = "") -> Response:
+    body = {"type": "about:blank", "title": _TITLES.get(status, "Error"), "status": status,
+            "detail": detail, "instance": instance}
+    if errors:
+        body["errors"] = errors
+    if request_id:
+        body["request_id"] = request_id
+    return Response(json.dumps(body, ensure_ascii=False), status=status, content_type=PROBLEM_JSON)
+
+
+class Api(HttpRequestHandler):
+    """A JSON endpoint. `roles=None` requires `public=True`, so no endpoint is open by accident."""
+
+    def __init__(self, method: str, url: str, *, body: type[Schema] | None = None,
+                 query: type[Schema] | None = None, roles=None, public: bool = False,
+                 status: int = 200, summary: str = "", response: type[Schema] | None = None,
+                 idempotent: bool | None = None, **kwargs):
+        if roles is None and not public:
+            raise ValueError(f"{method} {url}: give roles=... or public=True")
+        self.body_schema = body
+        self.query_schema = query
+        self.roles = frozenset(roles) if roles is not None else None
+        self.public = public
+        self.status = status
+        self.summary = summary
+        self.response_schema = response
+        self.idempotent = method != "GET" if idempotent is None else idempotent
+        super().__init__(method, url, **kwargs)
+
+    def setup(self):
+        super().setup()
+        config = self.container.config
+        self.district = config.get("DISTRICT", "unknown")
+        self.jwt_settings = JwtSettings.from_config(config) if self.roles is not None else None
+
+    def _store(self):
+        from .db import Database
+
+        for dep in self.container.dependencies:
+            if isinstance(dep, Database):
+                return dep.store
+        raise RuntimeError("Idempotency-Key needs a Database dependency on the service")
+
+    # -- input -----------------------------------------------------------------------------
+
+    def _load_body(self, request):
+        if self.body_schema is None:
+            return None
+        raw = request.get_data(cache=True)
+        try:
+            data = json.loads(raw or b"null")
+        except ValueError:
+            raise BadRequest("request body is not valid JSON", errors={"body": ["invalid JSON"]}) from None
+        if data is None:
+            raise BadRequest("a JSON body is required", errors={"body": ["missing"]})
+        return self.body_schema().load(data)
+
+    def _load_query(self, request):
+        if self.query_schema is None:
+            return {}
+        return self.query_schema().load(request.args.to_dict())
+
+    # -- request ---------------------------------------------------------------------------
+
+    def handle_request(self, request):
+        request.shallow = False
+        request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex
+        key = request.headers.get("Idempotency-Key") if self.idempotent else None
+        principal = None
+        claimed = False
+        try:
+            if self.roles is not None:
+                principal = authenticate(request.headers.get("Authorization"), self.jwt_settings)
+                authorise(principal, roles=self.roles, service_district=self.district,
+                          method=request.method)
+            body = self._load_body(request)
+            query = self._load_query(request)
+            call = ApiRequest(body=body, query=query, path=dict(request.path_values),
+                              principal=principal, request_id=request_id,
+                              headers=dict(request.headers))
+            if key:
+                who = principal.ref if principal else "public:" + (request.remote_addr or "")
+                store = self._store()
+                digest = idempotency.request_hash(request.method, request.path, request.get_data())
+                replay = idempotency.claim(store, who, key, f"{request.method} {self.url}", digest)
+                if replay is not None:
+                    response = Response(replay.body, status=replay.status,
+                                        content_type="application/json; charset=utf-8")
+                    response.headers["Idempotent-Replayed"] = "true"
+                    return response
+                claimed = True
+            response = self._run_worker(call, request_id)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a problem response
+            response = self.response_from_exception(exc, request, request_id)
+        if claimed:
+            if response.status_code >= 500:
+                idempotency.release(store, who, key)
+            else:
+                idempotency.complete(store, who, key, response.status_code,
+                                     response.get_data(as_text=True))
+        response.headers["X-Request-Id"] = request_id
+        return response
+
+    def _run_worker(self, call: ApiRequest, request_id: str) -> Response:
+        done = Event()
+        self.container.spawn_worker(
+            self, (call,), {}, context_data={"request_id": request_id},
+            handle_result=lambda worker_ctx, result, exc_info: (done.send(result, exc_info),
+                                                                (result, exc_info))[1])
+        return self.response_from_result(done.wait())
+
+    def response_from_result(self, result):
+        if isinstance(result, Response):
+            return result
+        if isinstance(result, tuple):
+            status, payload, *rest = result
+            return json_response(payload, status, rest[0] if rest else None)
+        return json_response(result, self.status)
+
+    def response_from_exception(self, exc, request=None, request_id=""):
+        instance = request.path if request is not None else ""
+        if isinstance(exc, ValidationError):
+            fields_ = exc.messages if isinstance(exc.messages, dict) else {"body": exc.messages}
+            names = ", ".join(sorted(str(k) for k in fields_))
+            return problem(400, f"invalid field(s): {names}", instance=instance, errors=fields_,
+                           request_id=request_id)
+        if isinstance(exc, NamekoBadRequest):
+            return problem(400, str(exc), instance=instance, request_id=request_id)
+        status = status_for(exc)
+        if status is None:
+            log.exception("request %s failed", request_id, exc_info=exc)
+            return problem(500, "unexpected error; quote the request id when reporting it",
+                           instance=instance, request_id=request_id)
+        errors = getattr(exc, "errors", None) or None
+        return problem(status, str(exc), instance=instance, errors=errors, request_id=request_id)
+
+
+api = Api.decorator

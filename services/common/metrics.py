@@ -1,0 +1,89 @@
+"""Prometheus metrics for every entrypoint, the outbox and the inbox.
+
+Metric objects are module-level (the prometheus-client convention); `service` and `district`
+labels keep several containers in one process (tests, `anju run`) apart.
+"""
+
+from __future__ import annotations
+
+import time
+
+from nameko.events import EventHandler
+from nameko.extensions import DependencyProvider
+from nameko.rpc import Rpc
+from nameko.timer import Timer
+from nameko.web.handlers import HttpRequestHandler
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Gauge, Histogram, generate_latest
+
+ENTRYPOINT_CALLS = Counter(
+    "anju_entrypoint_calls_total",
+    "Entrypoint executions by outcome (ok / error).",
+    ["service", "district", "kind", "entrypoint", "outcome"],
+)
+ENTRYPOINT_SECONDS = Histogram(
+    "anju_entrypoint_duration_seconds",
+    "Entrypoint execution time.",
+    ["service", "district", "kind", "entrypoint"],
+    buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+OUTBOX_BACKLOG = Gauge(
+    "anju_outbox_backlog", "Outbox rows not yet confirmed by the broker.", ["service", "district"]
+)
+OUTBOX_PUBLISHED = Counter(
+    "anju_outbox_published_total", "Events published and confirmed.", ["service", "district"]
+)
+OUTBOX_UNROUTED = Counter(
+    "anju_outbox_unrouted_total",
+    "Events no queue was bound for, parked in <service>.events.unrouted.",
+    ["service", "district"],
+)
+INBOX_DUPLICATES = Counter(
+    "anju_inbox_duplicates_total",
+    "Redelivered events skipped because their effect was already committed.",
+    ["service", "district", "handler"],
+)
+INBOX_DEAD_LETTERED = Counter(
+    "anju_inbox_rejected_total",
+    "Events sent straight to the dead-letter queue (invalid envelope or contract).",
+    ["service", "district", "handler"],
+)
+
+
+def entrypoint_kind(entrypoint) -> str:
+    for klass, kind in (
+        (HttpRequestHandler, "http"),
+        (EventHandler, "event"),
+        (Rpc, "rpc"),
+        (Timer, "timer"),
+    ):
+        if isinstance(entrypoint, klass):
+            return kind
+    return "other"
+
+
+class EntrypointMetrics(DependencyProvider):
+    """Times and counts every worker of the service, whatever its entrypoint."""
+
+    def setup(self):
+        self.service = self.container.service_name
+        self.district = self.container.config.get("DISTRICT", "unknown")
+        self._started: dict = {}
+
+    def worker_setup(self, worker_ctx):
+        self._started[worker_ctx] = time.perf_counter()
+
+    def worker_result(self, worker_ctx, result=None, exc_info=None):
+        started = self._started.pop(worker_ctx, None)
+        entrypoint = worker_ctx.entrypoint
+        kind = entrypoint_kind(entrypoint)
+        labels = (self.service, self.district, kind, entrypoint.method_name)
+        if started is not None:
+            ENTRYPOINT_SECONDS.labels(*labels).observe(time.perf_counter() - started)
+        ENTRYPOINT_CALLS.labels(*labels, "error" if exc_info else "ok").inc()
+
+    def get_dependency(self, worker_ctx):
+        return None
+
+
+def exposition() -> tuple[bytes, str]:
+    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST

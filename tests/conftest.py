@@ -1,0 +1,188 @@
+"""Shared fixtures. Integration tests use the real RabbitMQ (a fresh vhost per test, via
+nameko's `rabbit_config`) and both SQLite and PostgreSQL. Nothing skips: if a server is
+missing, the fixture fails with a sentence saying how to start it."""
+
+import eventlet
+
+eventlet.monkey_patch()  # noqa: E402 - must precede every other import, as `nameko run` does
+
+import json  # noqa: E402
+import os  # noqa: E402
+import socket  # noqa: E402
+import uuid  # noqa: E402
+
+import pytest  # noqa: E402
+
+PG_ADMIN_URL = os.environ.get("ANJU_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+AMQP_URI = os.environ.get("AMQP_URI", "pyamqp://guest:guest@127.0.0.1:5672/")
+
+
+def _pg_url(dbname: str) -> str:
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + dbname
+
+
+def _require_port(host: str, port: int, what: str, how: str) -> None:
+    try:
+        socket.create_connection((host, port), timeout=2).close()
+    except OSError:
+        pytest.fail(f"{what} is not reachable at {host}:{port}. {how}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def pg_databases():
+    """One PostgreSQL database per service for the session, migrated once; tests truncate."""
+    _require_port("127.0.0.1", 5432, "PostgreSQL",
+                  "Start it with `make services` (or pg_ctlcluster ... main start).")
+    import psycopg2
+
+    created = {}
+
+    def get(service: str) -> str:
+        if service in created:
+            return created[service]
+        name = f"anju_test_{service}"
+        conn = psycopg2.connect(PG_ADMIN_URL)
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            cur.execute(f'CREATE DATABASE "{name}"')
+        conn.close()
+        url = _pg_url(name)
+        from services.common.migrations import upgrade
+
+        upgrade(service, url)
+        created[service] = url
+        return url
+
+    return get
+
+
+def _truncate_all(url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg2://", 1))
+    with engine.begin() as conn:
+        tables = conn.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename<>'alembic_version'"
+        )).scalars().all()
+        if tables:
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path):
+    """`database(service)` → a migrated, empty database URL of the parametrised kind."""
+    kind = request.param
+
+    def get(service: str) -> str:
+        if kind == "sqlite":
+            url = f"sqlite:///{tmp_path}/{service}.db"
+            from services.common.migrations import upgrade
+
+            upgrade(service, url)
+            return url
+        url = request.getfixturevalue("pg_databases")(service)
+        _truncate_all(url)
+        return url
+
+    get.kind = kind
+    return get
+
+
+@pytest.fixture
+def rabbit(rabbit_config):
+    """A fresh vhost per test (nameko's fixture); fails clearly if the broker is down."""
+    return rabbit_config
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def service_config(rabbit):
+    """`service_config(service, db_url, **overrides)` → a container config for tests."""
+
+    def make(service: str, db_url: str, **overrides) -> dict:
+        from services.common.config import load_config
+
+        config = load_config(service)
+        config.pop("LOGGING", None)
+        config.update(
+            AMQP_URI=rabbit["AMQP_URI"],
+            DATABASE_URL=db_url,
+            DISTRICT="demo",
+            WEB_SERVER_ADDRESS=f"127.0.0.1:{_free_port()}",
+            OUTBOX_POLL_SECONDS=0.1,
+        )
+        config.update(overrides)
+        return config
+
+    return make
+
+
+@pytest.fixture
+def dev_token():
+    """`dev_token(role, district="demo")` → a bearer header value for the default dev secret."""
+    from services.common.auth import JwtSettings, mint_token
+    from services.common.config import load_config
+
+    settings = JwtSettings.from_config(load_config("applications"))
+
+    def mint(role: str, district: str = "demo", subject: str = "tester", **kw) -> dict:
+        token = mint_token(settings, subject=subject, role=role, district=district, **kw)
+        return {"Authorization": f"Bearer {token}"}
+
+    return mint
+
+
+class EventTap:
+    """A test subscriber: a queue bound to a service's event exchange, read with a timeout."""
+
+    def __init__(self, amqp_uri: str, producer: str, routing_key: str = "#"):
+        from kombu import Connection, Exchange, Queue
+
+        self.conn = Connection(amqp_uri)
+        exchange = Exchange(f"{producer}.events", type="topic", durable=True)
+        self.queue = Queue(f"tap-{producer}-{uuid.uuid4().hex[:8]}", exchange=exchange,
+                           routing_key=routing_key, durable=False, auto_delete=True)
+        self.queue = self.queue.bind(self.conn.default_channel)
+        self.queue.declare()
+
+    def get(self, timeout: float = 10.0) -> dict:
+        import time
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            message = self.queue.get(no_ack=True)
+            if message is not None:
+                return json.loads(message.body)
+            eventlet.sleep(0.02)
+        raise AssertionError(f"no event arrived within {timeout}s")
+
+    def drain(self, settle: float = 0.5) -> list[dict]:
+        eventlet.sleep(settle)
+        out = []
+        while (message := self.queue.get(no_ack=True)) is not None:
+            out.append(json.loads(message.body))
+        return out
+
+    def close(self):
+        self.conn.release()
+
+
+@pytest.fixture
+def event_tap(rabbit):
+    taps = []
+
+    def make(producer: str, routing_key: str = "#") -> EventTap:
+        tap = EventTap(rabbit["AMQP_URI"], producer, routing_key)
+        taps.append(tap)
+        return tap
+
+    yield make
+    for tap in taps:
+        tap.close()
