@@ -48,9 +48,10 @@ def pg_databases():
             cur.execute(f'CREATE DATABASE "{name}"')
         conn.close()
         url = _pg_url(name)
-        from services.common.migrations import upgrade
+        if service != "scratch_platform_only":
+            from services.common.migrations import upgrade
 
-        upgrade(service, url)
+            upgrade(service, url)
         created[service] = url
         return url
 
@@ -186,3 +187,29 @@ def event_tap(rabbit):
     yield make
     for tap in taps:
         tap.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def scratch_db(request, tmp_path):
+    """`scratch_db(metadata)` → URL of an empty database holding `metadata`'s tables, for
+    test-only services (real services are always built by their migrations)."""
+    from sqlalchemy import create_engine
+
+    engines = []
+
+    def make(metadata) -> str:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path}/scratch-{uuid.uuid4().hex[:6]}.db"
+        else:
+            url = request.getfixturevalue("pg_databases")("scratch_platform_only")
+        engine = create_engine(url.replace("postgresql://", "postgresql+psycopg2://", 1))
+        metadata.drop_all(engine)
+        metadata.create_all(engine)
+        engines.append((engine, metadata))
+        return url
+
+    make.kind = request.param
+    yield make
+    for engine, metadata in engines:
+        metadata.drop_all(engine)
+        engine.dispose()

@@ -87,7 +87,7 @@ ALLOWED_FROM: dict[Action, frozenset[State]] = {
     Action.FILE_OBJECTION: frozenset({State.IN_NOTICE, State.OBJECTED}),
     Action.RESOLVE_OBJECTION: frozenset({State.OBJECTED}),
     Action.CLOSE_NOTICE: frozenset({State.IN_NOTICE}),
-    Action.WITHDRAW: frozenset(set(State) - TERMINAL_STATES),
+    Action.WITHDRAW: frozenset(set(State) - {State.REJECTED}),
     Action.REVOKE: frozenset({State.APPROVED}),
 }
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any, Iterable, Mapping
 
 from .policy import HousingKind, Programme
@@ -56,17 +57,25 @@ def income_band(fen: int) -> str:
     for label, lo, hi in INCOME_BANDS:
         if fen >= lo and (hi is None or fen < hi):
             return label
-    raise ValueError(f"income per capita must be >= 0 fen, got {fen}")
+    raise ValueError(f"monthly_income_per_capita_fen: must be >= 0, got {fen}")
 
 
 def household_size_band(size: int) -> str:
     if size < 1:
-        raise ValueError(f"household size must be >= 1, got {size}")
+        raise ValueError(f"household_size: must be >= 1, got {size}")
     return "5+" if size >= 5 else str(size)
 
 
 def _get(rec: Any, name: str) -> Any:
     return rec[name] if isinstance(rec, Mapping) else getattr(rec, name)
+
+
+def _code(rec: Any, name: str, enum: type[Enum]) -> str:
+    value = _get(rec, name)
+    try:
+        return enum(value).value
+    except ValueError:
+        raise ValueError(f"{name}: unknown code {value!r}") from None
 
 
 def _suppress(counts: dict[str, int], k: int) -> dict[str, int | None]:
@@ -98,15 +107,17 @@ def aggregate(records: Iterable[SurveyRecord | Mapping[str, Any]],
             e = _get(rec, "enterprise")
             if not isinstance(e, str) or not e.strip():
                 raise ValueError("enterprise: must be a non-empty string")
-            p = Programme(_get(rec, "programme")).value
-            h = HousingKind(_get(rec, "housing_kind")).value
+            p = _code(rec, "programme", Programme)
+            h = _code(rec, "housing_kind", HousingKind)
             n = _get(rec, "household_size")
             inc = _get(rec, "monthly_income_per_capita_fen")
             for name, v in (("household_size", n), ("monthly_income_per_capita_fen", inc)):
                 if isinstance(v, bool) or not isinstance(v, int):
                     raise ValueError(f"{name}: must be an integer, got {v!r}")
             s, b = household_size_band(n), income_band(inc)
-        except (KeyError, AttributeError, ValueError) as exc:
+        except (KeyError, AttributeError) as exc:
+            raise ValueError(f"record {i}: missing field {exc}") from None
+        except ValueError as exc:
             raise ValueError(f"record {i}: {exc}") from None
         ent[e] += 1
         prog[p] += 1
