@@ -9,7 +9,8 @@ to each worker) but for SQLAlchemy 2 and with the outbox and inbox built in:
         uow.commit()
 
 nameko runs on eventlet, so a driver that blocks in C would stall every worker. PostgreSQL
-goes through psycopg2 with psycogreen's wait callback (libpq waits yield to the hub);
+goes through psycopg2 with psycogreen's wait callback (libpq waits yield to the hub; eventlet's
+monkey_patch installs an equivalent one, psycogreen makes it hold in any process);
 SQLite (the embedded default) is local and fast, but its single-writer lock would deadlock
 green threads, so its units of work are serialised by a lock within the process.
 """

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from .policy import EligibilityPolicy, HousingKind, Programme
@@ -29,7 +29,7 @@ class FactsError(ValueError):
         self.message = message
 
 
-class Rule(str, Enum):
+class Rule(StrEnum):
     """Eligibility rules, in the order they are reported."""
 
     INCOME_PER_CAPITA = "income_per_capita"  # 家庭人均收入
@@ -157,7 +157,8 @@ def _m2(hundredths: int) -> str:
 
 
 def _income_rule(f: ApplicantFacts, p: EligibilityPolicy) -> RuleResult:
-    n, total, cap = f.household_size, f.monthly_household_income_fen, p.income_per_capita_ceiling_fen
+    n, total = f.household_size, f.monthly_household_income_fen
+    cap = p.income_per_capita_ceiling_fen
     per_capita = -(-total // n)  # ceiling division, see module docstring
     ok = per_capita <= cap
     detail_zh = f"（家庭月收入 {format_yuan(total)} 元，{n} 人）"

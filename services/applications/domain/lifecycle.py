@@ -29,12 +29,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from enum import Enum
+from enum import StrEnum
 
 from .policy import EligibilityPolicy, Programme
 
 
-class State(str, Enum):
+class State(StrEnum):
     DRAFT = "draft"  # 草稿
     SUBMITTED = "submitted"  # 已提交，待企业工会审核
     DISTRICT_REVIEW = "district_review"  # 待区级审核
@@ -48,19 +48,19 @@ class State(str, Enum):
     REVOKED = "revoked"  # 已退出（年审不合格）
 
 
-class ReviewLevel(str, Enum):
+class ReviewLevel(StrEnum):
     ENTERPRISE = "enterprise"  # 企业（基层）工会
     DISTRICT = "district"  # 区级
     CITY = "city"  # 市级
 
 
-class Decision(str, Enum):
+class Decision(StrEnum):
     PASS = "pass"  # 通过
     RETURN = "return"  # 退回补正
     REJECT = "reject"  # 不予通过
 
 
-class Action(str, Enum):
+class Action(StrEnum):
     SUBMIT = "submit"
     REVIEW = "review"
     FILE_OBJECTION = "file_objection"
@@ -87,7 +87,7 @@ ALLOWED_FROM: dict[Action, frozenset[State]] = {
     Action.FILE_OBJECTION: frozenset({State.IN_NOTICE, State.OBJECTED}),
     Action.RESOLVE_OBJECTION: frozenset({State.OBJECTED}),
     Action.CLOSE_NOTICE: frozenset({State.IN_NOTICE}),
-    Action.WITHDRAW: frozenset(set(State) - {State.REJECTED}),
+    Action.WITHDRAW: frozenset(set(State) - TERMINAL_STATES),
     Action.REVOKE: frozenset({State.APPROVED}),
 }
 
@@ -168,7 +168,7 @@ class Application:
     history: tuple[Transition, ...] = ()
 
     @classmethod
-    def new(cls, programme: Programme) -> "Application":
+    def new(cls, programme: Programme) -> Application:
         if not isinstance(programme, Programme):
             raise ValueError(f"unknown programme {programme!r}")
         return cls(programme=programme)
@@ -192,11 +192,11 @@ class Application:
                              f"transition at {self.history[-1].at.isoformat()}")
 
     def _to(self, action: Action, state: State, at: datetime,
-            reasons: tuple[str, ...] = (), **changes) -> "Application":
+            reasons: tuple[str, ...] = (), **changes) -> Application:
         step = Transition(action, self.state, state, at, reasons)
         return replace(self, state=state, history=self.history + (step,), **changes)
 
-    def _enter_notice(self, action: Action, at: datetime, reasons=(), **changes) -> "Application":
+    def _enter_notice(self, action: Action, at: datetime, reasons=(), **changes) -> Application:
         return self._to(action, State.IN_NOTICE, at, reasons,
                         notice_started_at=at,
                         notice_ends_at=at + timedelta(days=self.notice_period_days),
@@ -204,7 +204,7 @@ class Application:
 
     # -- actions ---------------------------------------------------------------------------
 
-    def submit(self, at: datetime, policy: EligibilityPolicy) -> "Application":
+    def submit(self, at: datetime, policy: EligibilityPolicy) -> Application:
         """提交 (or resubmit after 退回补正): goes to the enterprise union."""
         self._guard(Action.SUBMIT, at)
         return self._to(Action.SUBMIT, State.SUBMITTED, at,
@@ -214,7 +214,7 @@ class Application:
                         first_submitted_at=self.first_submitted_at or at)
 
     def review(self, level: ReviewLevel, decision: Decision, reviewer: str, at: datetime,
-               reasons: tuple[str, ...] | list[str] = ()) -> "Application":
+               reasons: tuple[str, ...] | list[str] = ()) -> Application:
         """审核 by ``level``. Return and reject must say why; a pass may."""
         self._guard(Action.REVIEW, at)
         expected = AWAITING_LEVEL[self.state]
@@ -237,7 +237,7 @@ class Application:
             return self._to(Action.REVIEW, State.CITY_REVIEW, at, reasons, reviews=reviews)
         return self._enter_notice(Action.REVIEW, at, reasons, reviews=reviews)
 
-    def file_objection(self, at: datetime) -> "Application":
+    def file_objection(self, at: datetime) -> Application:
         """异议: only inside the notice period; each one must be resolved."""
         self._guard(Action.FILE_OBJECTION, at)
         if at >= self.notice_ends_at:
@@ -248,7 +248,7 @@ class Application:
                         objections_filed=self.objections_filed + 1)
 
     def resolve_objection(self, upheld: bool, at: datetime,
-                          reasons: tuple[str, ...] | list[str] = ()) -> "Application":
+                          reasons: tuple[str, ...] | list[str] = ()) -> Application:
         """异议处理: upheld → rejected; dismissed → back to notice, or approved if the
         period is over and this was the last open objection."""
         self._guard(Action.RESOLVE_OBJECTION, at)
@@ -256,7 +256,8 @@ class Application:
             raise ValueError("upheld must be a bool")
         reasons = _check_reasons(reasons, "objection resolution") if upheld else tuple(reasons)
         if upheld:
-            return self._to(Action.RESOLVE_OBJECTION, State.REJECTED, at, reasons, open_objections=0)
+            return self._to(Action.RESOLVE_OBJECTION, State.REJECTED, at, reasons,
+                            open_objections=0)
         remaining = self.open_objections - 1
         if remaining > 0:
             nxt = State.OBJECTED
@@ -266,7 +267,7 @@ class Application:
             nxt = State.IN_NOTICE
         return self._to(Action.RESOLVE_OBJECTION, nxt, at, reasons, open_objections=remaining)
 
-    def close_notice(self, now: datetime) -> "Application":
+    def close_notice(self, now: datetime) -> Application:
         """公示期满无异议 → approved."""
         self._guard(Action.CLOSE_NOTICE, now)
         if now < self.notice_ends_at:
@@ -274,12 +275,12 @@ class Application:
                                   f"notice period runs until {self.notice_ends_at.isoformat()}")
         return self._to(Action.CLOSE_NOTICE, State.APPROVED, now)
 
-    def withdraw(self, at: datetime, reasons: tuple[str, ...] | list[str] = ()) -> "Application":
+    def withdraw(self, at: datetime, reasons: tuple[str, ...] | list[str] = ()) -> Application:
         """撤回 by the applicant; pending objections become moot."""
         self._guard(Action.WITHDRAW, at)
         return self._to(Action.WITHDRAW, State.WITHDRAWN, at, tuple(reasons), open_objections=0)
 
-    def revoke(self, at: datetime, reasons: tuple[str, ...] | list[str]) -> "Application":
+    def revoke(self, at: datetime, reasons: tuple[str, ...] | list[str]) -> Application:
         """退出 after a confirmed 年审 failure; ``reasons`` e.g. the failing rules' texts."""
         self._guard(Action.REVOKE, at)
         return self._to(Action.REVOKE, State.REVOKED, at, _check_reasons(reasons, "revocation"))

@@ -10,15 +10,15 @@ change, and must always agree with ``compute(...).total_tenths`` (tested).
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import Enum
-from typing import Iterable
+from enum import StrEnum
 
 from .policy import HardshipCategory, HonourLevel, PointsPolicy, tenths_to_decimal
 
 
-class PointsRule(str, Enum):
+class PointsRule(StrEnum):
     SERVICE_YEARS = "service_years"  # 工龄
     HOUSEHOLD_SIZE = "household_size"  # 家庭人口
     HARDSHIP = "hardship"  # 困难类别
@@ -40,11 +40,13 @@ class PointsInput:
     months_waiting: int = 0
 
     def __post_init__(self) -> None:
-        for name, minimum in (("years_of_service", 0), ("household_size", 1), ("months_waiting", 0)):
+        minimums = (("years_of_service", 0), ("household_size", 1), ("months_waiting", 0))
+        for name, minimum in minimums:
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < minimum:
                 raise ValueError(f"{name}: must be an integer >= {minimum}, got {v!r}")
-        if self.hardship_category is not None and not isinstance(self.hardship_category, HardshipCategory):
+        hardship = self.hardship_category
+        if hardship is not None and not isinstance(hardship, HardshipCategory):
             raise ValueError(f"hardship_category: unknown {self.hardship_category!r}")
         if self.honour is not None and not isinstance(self.honour, HonourLevel):
             raise ValueError(f"honour: unknown {self.honour!r}")
@@ -104,14 +106,15 @@ def compute(inp: PointsInput, policy: PointsPolicy) -> PointsBreakdown:
     hardship = p.hardship_tenths[inp.hardship_category] if inp.hardship_category is not None else 0
     honour = p.honour_tenths[inp.honour] if inp.honour is not None else 0
     frontline = p.frontline_tenths if inp.frontline else 0
+    hardship_code = inp.hardship_category.value if inp.hardship_category is not None else None
+    honour_code = inp.honour.value if inp.honour is not None else None
     lines = (
         PointsLine(PointsRule.SERVICE_YEARS, inp.years_of_service,
                    min(service, p.service_cap_tenths), service, p.service_cap_tenths),
         PointsLine(PointsRule.HOUSEHOLD_SIZE, inp.household_size,
                    min(household, p.household_cap_tenths), household, p.household_cap_tenths),
-        PointsLine(PointsRule.HARDSHIP, inp.hardship_category.value if inp.hardship_category is not None else None,
-                   hardship, hardship, None),
-        PointsLine(PointsRule.HONOUR, inp.honour.value if inp.honour is not None else None, honour, honour, None),
+        PointsLine(PointsRule.HARDSHIP, hardship_code, hardship, hardship, None),
+        PointsLine(PointsRule.HONOUR, honour_code, honour, honour, None),
         PointsLine(PointsRule.FRONTLINE, inp.frontline, frontline, frontline, None),
         PointsLine(PointsRule.WAITING, inp.months_waiting,
                    min(waiting, p.waiting_cap_tenths), waiting, p.waiting_cap_tenths),

@@ -13,11 +13,12 @@ Units, chosen once for the whole domain layer:
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from enum import Enum
+from enum import Enum, StrEnum
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 
 class PolicyError(ValueError):
@@ -29,7 +30,7 @@ class PolicyError(ValueError):
         self.message = message
 
 
-class Programme(str, Enum):
+class Programme(StrEnum):
     """Housing programme (保障类别) an application is made under."""
 
     STAFF_APARTMENT = "staff_apartment"  # 职工公寓（床位）
@@ -39,7 +40,7 @@ class Programme(str, Enum):
     RELOCATION = "relocation"  # 安置（回迁）住房
 
 
-class HousingKind(str, Enum):
+class HousingKind(StrEnum):
     """Present housing situation (现住房情况)."""
 
     NONE = "none"  # 无房
@@ -48,7 +49,7 @@ class HousingKind(str, Enum):
     SUBSTANDARD = "substandard"  # 危旧房
 
 
-class HardshipCategory(str, Enum):
+class HardshipCategory(StrEnum):
     """Hardship category (困难类别) as registered by the assistance service."""
 
     SANWU = "sanwu"  # 三无户
@@ -59,7 +60,7 @@ class HardshipCategory(str, Enum):
     TEMPORARY = "temporary"  # 临时困难
 
 
-class HonourLevel(str, Enum):
+class HonourLevel(StrEnum):
     """Model-worker honour level (劳模荣誉级别)."""
 
     NATIONAL = "national"  # 全国劳模
@@ -167,7 +168,7 @@ class EligibilityPolicy:
     _OPTIONAL = frozenset({"city_review_programmes", "notice_period_days"})
 
     @classmethod
-    def from_dict(cls, doc: Mapping[str, Any]) -> "EligibilityPolicy":
+    def from_dict(cls, doc: Mapping[str, Any]) -> EligibilityPolicy:
         _keys(doc, set(cls._REQUIRED | cls._OPTIONAL), set(cls._REQUIRED))
         raw_codes = doc.get("city_review_programmes", [])
         if isinstance(raw_codes, (str, bytes)) or not isinstance(raw_codes, (list, tuple)):
@@ -238,7 +239,9 @@ class PointsPolicy:
         for name, enum in (("hardship_tenths", HardshipCategory), ("honour_tenths", HonourLevel)):
             table = getattr(self, name)
             want = sorted(m.value for m in enum)
-            if not isinstance(table, Mapping) or sorted(str(getattr(k, "value", k)) for k in table) != want:
+            given = sorted(str(getattr(k, "value", k)) for k in table) if isinstance(
+                table, Mapping) else None
+            if given != want:
                 raise PolicyError(name, f"must price exactly {want}")
             clean = {enum(k): _int(f"{name}.{enum(k).value}", v) for k, v in table.items()}
             object.__setattr__(self, name, MappingProxyType(clean))
@@ -248,13 +251,14 @@ class PointsPolicy:
                 "per_waiting_month_tenths", "waiting_cap_tenths")
 
     @classmethod
-    def from_dict(cls, doc: Mapping[str, Any]) -> "PointsPolicy":
+    def from_dict(cls, doc: Mapping[str, Any]) -> PointsPolicy:
         names = set(cls._SCALARS) | {"hardship_tenths", "honour_tenths"}
         _keys(doc, names, names)
         scalars = {n: _int(n, doc[n], minimum=1 if n == "version" else 0) for n in cls._SCALARS}
         return cls(
             **scalars,
-            hardship_tenths=_enum_table("hardship_tenths", doc["hardship_tenths"], HardshipCategory),
+            hardship_tenths=_enum_table("hardship_tenths", doc["hardship_tenths"],
+                                        HardshipCategory),
             honour_tenths=_enum_table("honour_tenths", doc["honour_tenths"], HonourLevel),
         )
 

@@ -11,9 +11,10 @@ Suppression is off by default: the internal planning view needs exact counts.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from .policy import HousingKind, Programme
 
@@ -94,7 +95,8 @@ def aggregate(records: Iterable[SurveyRecord | Mapping[str, Any]],
     """Count records by enterprise, programme, household size band, housing kind and
     income band. Records may be :class:`SurveyRecord` or plain mappings with the same
     keys; a bad record raises ``ValueError`` naming its position and field."""
-    if isinstance(suppress_below, bool) or not isinstance(suppress_below, int) or suppress_below < 0:
+    k = suppress_below
+    if isinstance(k, bool) or not isinstance(k, int) or k < 0:
         raise ValueError("suppress_below must be an integer >= 0")
     ent: Counter[str] = Counter()
     prog = Counter({p.value: 0 for p in Programme})
@@ -125,7 +127,6 @@ def aggregate(records: Iterable[SurveyRecord | Mapping[str, Any]],
         kind[h] += 1
         band[b] += 1
         total += 1
-    k = suppress_below
     return SurveyReport(
         total=total,
         by_enterprise=_suppress(dict(sorted(ent.items())), k),

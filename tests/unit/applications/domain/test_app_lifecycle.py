@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -20,7 +20,7 @@ from services.applications.domain.lifecycle import (
 )
 from services.applications.domain.policy import EligibilityPolicy, Programme
 
-T0 = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 # talent apartments need the city's sign-off; public rental does not. 7-day notice.
 POLICY = EligibilityPolicy(
     version=2, income_per_capita_ceiling_fen=300_000,

@@ -19,7 +19,8 @@ from services.applications.domain.policy import (
     PointsPolicy,
 )
 
-D = DEFAULT_POINTS_POLICY  # 1.0/yr ≤30; 2.0/person ≤10; dibao 12; national 20; frontline 5; 0.5/mo ≤12
+# 1.0/yr ≤30; 2.0/person ≤10; dibao 12; sanwu 20; national 20; frontline 5; 0.5/mo ≤12
+D = DEFAULT_POINTS_POLICY
 
 
 def line(b, rule):

@@ -1,11 +1,18 @@
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from services.applications.domain.policy import (
-    DEFAULT_ELIGIBILITY_POLICY, DEFAULT_POINTS_POLICY, EligibilityPolicy, HardshipCategory,
-    PointsPolicy, PolicyError, Programme, tenths_to_decimal,
+    DEFAULT_ELIGIBILITY_POLICY,
+    DEFAULT_POINTS_POLICY,
+    EligibilityPolicy,
+    HardshipCategory,
+    PointsPolicy,
+    PolicyError,
+    Programme,
+    tenths_to_decimal,
 )
 
 GOOD = {
@@ -80,7 +87,8 @@ def test_direct_construction_is_validated_too():
 def test_points_policy_round_trip_and_refusals():
     doc = DEFAULT_POINTS_POLICY.to_dict()
     assert PointsPolicy.from_dict(doc) == DEFAULT_POINTS_POLICY
-    missing = {**doc, "hardship_tenths": {k: v for k, v in doc["hardship_tenths"].items() if k != "dibao"}}
+    no_dibao = {k: v for k, v in doc["hardship_tenths"].items() if k != "dibao"}
+    missing = {**doc, "hardship_tenths": no_dibao}
     with pytest.raises(PolicyError) as e:
         PointsPolicy.from_dict(missing)
     assert e.value.field == "hardship_tenths.dibao"
@@ -102,7 +110,8 @@ def test_default_policy_tables_are_read_only():
 
 
 def test_defaults_are_valid_documents():
-    assert EligibilityPolicy.from_dict(DEFAULT_ELIGIBILITY_POLICY.to_dict()) == DEFAULT_ELIGIBILITY_POLICY
+    d = DEFAULT_ELIGIBILITY_POLICY
+    assert EligibilityPolicy.from_dict(d.to_dict()) == d
 
 
 def test_tenths_to_decimal():
