@@ -27,7 +27,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .errors import DuplicateEvent
+from .errors import Conflict, DuplicateEvent
 from .events.contracts import build_envelope, encode, utc_now
 from .tables import PlatformTables, platform_tables
 
@@ -136,7 +136,12 @@ class UnitOfWork:
         return envelope
 
     def commit(self) -> None:
-        self.session.commit()
+        try:
+            self.session.commit()
+        except IntegrityError:
+            # The message would quote the row's values (maybe personal data): say it plainly.
+            raise Conflict("the change conflicts with existing data (a unique value is already "
+                           "taken or a referenced record is missing); reload and retry") from None
         self._committed = True
         if self.published and self._on_commit:
             self._on_commit()
@@ -182,8 +187,7 @@ class DatabaseAccess:
         try:
             yield session
         finally:
-            session.rollback()
-            session.close()
+            session.close()  # ends the transaction; loaded objects stay readable (detached)
 
 
 class Database(DependencyProvider):

@@ -190,18 +190,20 @@ def match_round(
     caps = [policy.capacity(u) for u in units]
     accs = [bool(u.accessible) for u in units]
 
-    indexes: dict[tuple[str, str], _Index] = {}
+    # by_prog[programme][token] → index of the units that token may give that programme
+    by_prog: dict[str, dict[str, _Index]] = {}
     members: list[list[_Index]] = [[] for _ in units]
     maxcap = max(caps, default=0)
     for prog, cats in policy.programme_categories.items():
+        table = by_prog[prog] = {}
         for i, u in enumerate(units):
             cap = caps[i]
             if cap < 1 or u.category not in cats:
                 continue  # a unit nobody can live in is never offered
             for token in (u.project_id, u.category):
-                idx = indexes.get((token, prog))
+                idx = table.get(token)
                 if idx is None:
-                    idx = indexes[(token, prog)] = _Index(maxcap)
+                    idx = table[token] = _Index(maxcap)
                 idx.add(i, cap, accs[i])
                 members[i].append(idx)
 
@@ -211,18 +213,19 @@ def match_round(
     won_pref = [0] * n
     won_seat: list[str] = [GENERAL] * n
     free = sum(1 for m in members if m)
+    no_table: dict[str, _Index] = {}
 
     def serve(i: int, e: PoolEntry) -> bool:
-        prog = e.programme
+        # Hot loop (≈1M calls at 200k applicants): the O(1) max-capacity test is inlined
+        # so exhausted preferences cost one dict lookup and one comparison.
+        table = by_prog.get(e.programme, no_table)
         size = e.household_size
         acc = e.needs_accessible
-        get = indexes.get
-        for k, token in enumerate(e.preferences):
-            idx = get((token, prog))
-            if idx is None:
-                continue
-            u = idx.find(size, acc, taken)
-            if u >= 0:
+        k = 0
+        for token in e.preferences:
+            idx = table.get(token)
+            if idx is not None and size <= (idx.max_acc if acc else idx.max_all):
+                u = idx.find(size, acc, taken)
                 taken[u] = 1
                 cap = caps[u]
                 ua = accs[u]
@@ -231,16 +234,24 @@ def match_round(
                 won_unit[i] = u
                 won_pref[i] = k
                 return True
+            k += 1
         return False
 
-    for group, seats in quotas:
+    if quotas:
+        wanted = {g for g, _ in quotas}
+        group_members: dict[str, list[int]] = {g: [] for g in wanted}
         for i, e in enumerate(ranked):
-            if seats <= 0 or not free:
-                break
-            if won_unit[i] < 0 and group in e.priority_groups and serve(i, e):
-                won_seat[i] = group
-                seats -= 1
-                free -= 1
+            if e.priority_groups:
+                for g in e.priority_groups & wanted:
+                    group_members[g].append(i)
+        for group, seats in quotas:
+            for i in group_members[group]:
+                if seats <= 0 or not free:
+                    break
+                if won_unit[i] < 0 and serve(i, ranked[i]):
+                    won_seat[i] = group
+                    seats -= 1
+                    free -= 1
     for i, e in enumerate(ranked):
         if not free:
             break  # nothing left to hand out; everyone after goes to the waitlist

@@ -180,7 +180,6 @@ def test_string_level_and_decision_are_accepted():
 
 
 def test_return_goes_back_to_the_enterprise_union_and_keeps_history():
-    a = in_notice(Programme.TALENT_APARTMENT)  # through city review
     a = Application.new(Programme.TALENT_APARTMENT).submit(h(0), POLICY)
     a = a.review(E, PASS, "王", h(1)).review(Dt, RET, "李", h(2), ["收入证明模糊"])
     assert a.state is State.RETURNED

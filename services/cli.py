@@ -1,0 +1,216 @@
+"""`anju`: the command the Makefile wraps.
+
+    anju run [--district demo]          start all five services (Ctrl-C stops them)
+    anju migrate [SERVICE...]           apply Alembic migrations
+    anju token --role R --district D    mint a development bearer token
+    anju spec                           write docs/openapi/*.json and docs/asyncapi.yaml
+    anju check-broker [--start]         make sure RabbitMQ answers at AMQP_URI
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import warnings
+from pathlib import Path
+from urllib.parse import urlparse
+
+from services.common.config import DEFAULT_PORTS, SERVICES, load_config
+
+ROOT = Path(__file__).resolve().parents[1]
+SERVICE_CLASSES = {
+    "applications": "services.applications.service:ApplicationsService",
+    "allocation": "services.allocation.service:AllocationService",
+    "finance": "services.finance.service:FinanceService",
+    "assistance": "services.assistance.service:AssistanceService",
+    "notify": "services.notify.service:NotifyService",
+}
+
+
+def _say(msg: str) -> None:
+    print(msg, flush=True)
+
+
+def _broker_address(amqp_uri: str) -> tuple[str, int]:
+    parsed = urlparse(amqp_uri)
+    return parsed.hostname or "127.0.0.1", parsed.port or 5672
+
+
+def _answers(host: str, port: int) -> bool:
+    try:
+        socket.create_connection((host, port), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+def ensure_broker(amqp_uri: str, start: bool = True) -> None:
+    host, port = _broker_address(amqp_uri)
+    if _answers(host, port):
+        return
+    local = host in ("127.0.0.1", "localhost", "::1")
+    if start and local and shutil.which("rabbitmq-server"):
+        _say(f"RabbitMQ is not answering at {host}:{port}; starting the local rabbitmq-server …")
+        subprocess.run(["rabbitmq-server", "-detached"], check=False)
+        for _ in range(60):
+            if _answers(host, port):
+                time.sleep(1)
+                return
+            time.sleep(1)
+    sys.exit(f"No RabbitMQ at {host}:{port}. Install and start one (Debian: `apt install "
+             f"rabbitmq-server && rabbitmq-server -detached`) or set AMQP_URI to a reachable broker.")
+
+
+def cmd_check_broker(args) -> None:
+    ensure_broker(os.environ.get("AMQP_URI", "pyamqp://guest:guest@127.0.0.1:5672/"), start=args.start)
+    _say("RabbitMQ answers.")
+
+
+def _sqlite_url(service: str) -> str:
+    return f"sqlite:///{ROOT / 'var' / (service + '.db')}"
+
+
+def cmd_migrate(args) -> None:
+    from services.common.migrations import upgrade
+
+    for service in args.services or SERVICES:
+        url = args.database_url or os.environ.get("DATABASE_URL") or _sqlite_url(service)
+        _say(f"migrating {service:<12} → {url.split('@')[-1]}")
+        upgrade(service, url)
+
+
+def cmd_token(args) -> None:
+    from services.common.auth import JwtSettings, mint_token
+
+    settings = JwtSettings.from_config(load_config("applications"))
+    token = mint_token(settings, subject=args.subject, role=args.role, district=args.district,
+                       ttl_seconds=args.ttl, enterprise=args.enterprise)
+    print(token)
+
+
+def _healthy(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1) as resp:
+            return resp.status == 200
+    except OSError:
+        return False
+
+
+def cmd_run(args) -> None:
+    amqp_uri = os.environ.get("AMQP_URI", "pyamqp://guest:guest@127.0.0.1:5672/")
+    ensure_broker(amqp_uri)
+    (ROOT / "var").mkdir(exist_ok=True)
+    from services.common.migrations import upgrade
+
+    services = args.services or list(SERVICES)
+    for service in services:
+        upgrade(service, _sqlite_url(service))
+    _say(f"migrated {len(services)} SQLite databases under ./var/")
+    children: dict[str, subprocess.Popen] = {}
+    logs = ROOT / "var" / "logs"
+    logs.mkdir(exist_ok=True)
+    for service in services:
+        env = dict(os.environ, DISTRICT=args.district, DATABASE_URL=_sqlite_url(service),
+                   HTTP_PORT=str(DEFAULT_PORTS[service]), AMQP_URI=amqp_uri,
+                   PYTHONWARNINGS="ignore::DeprecationWarning")
+        log = open(logs / f"{service}.log", "ab")
+        children[service] = subprocess.Popen(
+            [sys.executable, "-m", "nameko", "run", "--config", str(ROOT / "services" / service / "config.yaml"),
+             SERVICE_CLASSES[service]], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True)
+
+    def stop_all(*_):
+        _say("\nstopping …")
+        for proc in children.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for name, proc in children.items():
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+            _say(f"  {name} stopped")
+        sys.exit(0)
+
+    signal.signal(signal.SIGINT, stop_all)
+    signal.signal(signal.SIGTERM, stop_all)
+    deadline = time.monotonic() + 60
+    pending = set(services)
+    while pending and time.monotonic() < deadline:
+        for service in list(pending):
+            if children[service].poll() is not None:
+                _say(f"{service} exited; see var/logs/{service}.log")
+                stop_all()
+            if _healthy(DEFAULT_PORTS[service]):
+                pending.discard(service)
+        time.sleep(0.3)
+    if pending:
+        _say(f"not healthy after 60s: {', '.join(sorted(pending))}; see var/logs/")
+        stop_all()
+    _say(f"\nAnju is running for district {args.district!r} (logs in var/logs/):")
+    for service in services:
+        port = DEFAULT_PORTS[service]
+        _say(f"  {service:<12} http://127.0.0.1:{port}/health   /ready   /metrics   /openapi.json")
+    _say("\nA staff token: .venv/bin/anju token --role district_officer --district " + args.district)
+    _say("Press Ctrl-C to stop all services.")
+    while True:
+        for service, proc in children.items():
+            if proc.poll() is not None:
+                _say(f"{service} exited unexpectedly (code {proc.returncode}); see var/logs/{service}.log")
+                stop_all()
+        time.sleep(1)
+
+
+def cmd_spec(args) -> None:
+    from services.common.spec import write_specs
+
+    for path in write_specs(ROOT / "docs"):
+        _say(f"wrote {path.relative_to(ROOT)}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+    parser = argparse.ArgumentParser(prog="anju", description="Anju (安居) worker-housing services")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="start all five services for one district")
+    run.add_argument("--district", default=os.environ.get("DISTRICT", "demo"))
+    run.add_argument("services", nargs="*", choices=[[], *SERVICES], default=[])
+    run.set_defaults(func=cmd_run)
+
+    migrate = sub.add_parser("migrate", help="apply Alembic migrations")
+    migrate.add_argument("services", nargs="*", choices=[[], *SERVICES], default=[])
+    migrate.add_argument("--database-url", default=None)
+    migrate.set_defaults(func=cmd_migrate)
+
+    token = sub.add_parser("token", help="mint a development bearer token")
+    token.add_argument("--role", required=True)
+    token.add_argument("--district", required=True)
+    token.add_argument("--subject", default="dev-user")
+    token.add_argument("--enterprise", default=None)
+    token.add_argument("--ttl", type=int, default=8 * 3600, help="seconds (default 8 h)")
+    token.set_defaults(func=cmd_token)
+
+    spec = sub.add_parser("spec", help="regenerate docs/openapi/*.json and docs/asyncapi.yaml")
+    spec.set_defaults(func=cmd_spec)
+
+    broker = sub.add_parser("check-broker", help="make sure RabbitMQ answers at AMQP_URI")
+    broker.add_argument("--start", action="store_true", help="start a local rabbitmq-server if needed")
+    broker.set_defaults(func=cmd_check_broker)
+
+    args = parser.parse_args(argv)
+    try:
+        args.func(args)
+    except ValueError as exc:
+        sys.exit(f"anju {args.command}: {exc}")
+
+
+if __name__ == "__main__":
+    main()

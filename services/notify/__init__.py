@@ -1,0 +1,1 @@
+"""notify (通知与公示): templates, deliveries, subscriptions and the public notice board."""

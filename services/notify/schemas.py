@@ -1,0 +1,29 @@
+"""Schemas of what notify reads from other services, and the contracts it publishes."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from services.common.events.contracts import contract
+
+
+class FundReceivedIn(Schema):
+    """What notify reads of finance's fund.received (other fields are ignored)."""
+
+    source = fields.String(required=True)
+    amount_fen = fields.Integer(required=True)
+    received_on = fields.String(required=True)
+
+
+class NoticeListQuery(Schema):
+    kind = fields.String(load_default=None)
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+@contract("notice.published", producer="notify",
+          description="An entry was published on the public notice board (公示).")
+class NoticePublished(Schema):
+    notice_id = fields.String(required=True)
+    kind = fields.String(required=True)
+    title = fields.String(required=True)
+    source_event_id = fields.String(required=True)
