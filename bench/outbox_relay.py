@@ -137,7 +137,8 @@ def main():
     parser.add_argument("--batch", type=int, default=1000)
     args = parser.parse_args()
     n = args.messages
-    print(f"Outbox relay benchmark — {n} messages of {len(sample_body(0))} bytes, persistent, broker {AMQP_URI.split('@')[-1]}")
+    broker = AMQP_URI.split("@")[-1]
+    print(f"Outbox relay benchmark — {n} messages of {len(sample_body(0))} bytes, persistent, broker {broker}")
     results = []
     results.append(("raw kombu, persistent, no confirms", bench_raw(n, confirms=False)))
     results.append(("raw kombu, persistent, confirm each", bench_raw(max(n // 5, 500), confirms=True)))

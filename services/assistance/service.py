@@ -7,7 +7,7 @@ import uuid
 from services.common.db import Database
 from services.common.events.contracts import utc_now
 from services.common.http import api
-from services.common.identity import mask_name, person_ref, parse_resident_id
+from services.common.identity import mask_name, parse_resident_id, person_ref
 from services.common.service import PlatformService
 
 from . import models, schemas

@@ -84,7 +84,7 @@ class FitPolicy:
         }
 
     @classmethod
-    def from_json(cls, data: Mapping) -> "FitPolicy":
+    def from_json(cls, data: Mapping) -> FitPolicy:
         return cls(
             max_persons_per_room=data["max_persons_per_room"],
             min_area_tenths_per_person=data["min_area_tenths_per_person"],

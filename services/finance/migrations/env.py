@@ -1,6 +1,6 @@
 """Alembic environment of the finance service (its own database)."""
 
-from services.finance.models import metadata
 from services.common.migrations import run_env
+from services.finance.models import metadata
 
 run_env(metadata)

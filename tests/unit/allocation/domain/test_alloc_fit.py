@@ -1,4 +1,5 @@
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from services.allocation.domain.fit import FitPolicy, fits
 from services.allocation.domain.stock import Unit

@@ -1,10 +1,16 @@
 """摇号 lottery: known-answer vectors computed outside Python (sha256sum, openssl)."""
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from services.allocation.domain import lottery
 from services.allocation.domain.lottery import (
-    LotteryError, RevealMismatch, TieBreaker, commitment, final_seed, tie_break_key,
+    LotteryError,
+    RevealMismatch,
+    TieBreaker,
+    commitment,
+    final_seed,
+    tie_break_key,
     verify_reveal,
 )
 

@@ -2,11 +2,16 @@
 import random
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from services.allocation.domain.fit import FitPolicy, fits
 from services.allocation.domain.matching import (
-    GENERAL, Match, allocate, match_round, quota_seats,
+    GENERAL,
+    Match,
+    allocate,
+    match_round,
+    quota_seats,
 )
 from services.allocation.domain.ranking import PoolEntry, rank
 from services.allocation.domain.stock import Unit, UnitStatus

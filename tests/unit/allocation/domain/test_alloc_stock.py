@@ -1,7 +1,11 @@
 import pytest
 
 from services.allocation.domain.stock import (
-    StatusTransitionError, Unit, UnitStatus, bed_spaces, transition,
+    StatusTransitionError,
+    Unit,
+    UnitStatus,
+    bed_spaces,
+    transition,
 )
 
 
