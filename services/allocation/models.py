@@ -7,7 +7,6 @@ from datetime import datetime
 from sqlalchemy import (
     BigInteger,
     Boolean,
-    DateTime,
     ForeignKey,
     Integer,
     MetaData,
@@ -16,7 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from services.common.tables import platform_tables
+from services.common.tables import UtcDateTime, platform_tables
 
 
 class Base(DeclarativeBase):
@@ -33,7 +32,7 @@ class Project(Base):
     programme: Mapped[str] = mapped_column(String(30))
     supply_mode: Mapped[str] = mapped_column(String(30))
     address: Mapped[str] = mapped_column(String(300))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class Unit(Base):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, MetaData, String
+from sqlalchemy import MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from services.common.tables import platform_tables
+from services.common.tables import UtcDateTime, platform_tables
 
 
 class Base(DeclarativeBase):
@@ -22,7 +22,7 @@ class HardshipStatus(Base):
     person_ref: Mapped[str] = mapped_column(String(40), primary_key=True)
     category: Mapped[str | None] = mapped_column(String(30), nullable=True)
     household_id: Mapped[str] = mapped_column(String(36))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 metadata = Base.metadata

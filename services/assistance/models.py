@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, MetaData, String
+from sqlalchemy import MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from services.common.tables import platform_tables
+from services.common.tables import UtcDateTime, platform_tables
 
 
 class Base(DeclarativeBase):
@@ -27,7 +27,7 @@ class HardshipHousehold(Base):
     category: Mapped[str] = mapped_column(String(30))
     status: Mapped[str] = mapped_column(String(20), default="active")
     registered_by: Mapped[str] = mapped_column(String(200))
-    registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    registered_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 metadata = Base.metadata

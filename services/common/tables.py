@@ -7,6 +7,7 @@ migration (`create_platform_tables(op)`) cannot drift apart.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC
 
 from sqlalchemy import (
     BigInteger,
@@ -19,6 +20,28 @@ from sqlalchemy import (
     Table,
     Text,
 )
+from sqlalchemy.types import TypeDecorator
+
+
+class UtcDateTime(TypeDecorator):
+    """A timestamp that is always timezone-aware UTC in Python, on SQLite as on PostgreSQL
+    (SQLite would hand back naive datetimes). Times are stored in UTC, shown in Asia/Shanghai."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None:
+            if value.tzinfo is None:
+                raise ValueError("naive datetime given; use an aware UTC time (utc_now())")
+            value = value.astimezone(UTC)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None:
+            value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return value
+
 
 # SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
 _Id = BigInteger().with_variant(Integer(), "sqlite")
@@ -30,8 +53,8 @@ def _outbox_columns():
         Column("event_id", String(36), nullable=False, unique=True),
         Column("event_type", String(80), nullable=False),
         Column("body", Text, nullable=False),
-        Column("created_at", DateTime(timezone=True), nullable=False),
-        Column("sent_at", DateTime(timezone=True), nullable=True),
+        Column("created_at", UtcDateTime(), nullable=False),
+        Column("sent_at", UtcDateTime(), nullable=True),
         Column("unrouted", Integer, nullable=False, server_default="0"),
     ]
 
@@ -41,7 +64,7 @@ def _inbox_columns():
         Column("event_id", String(36), primary_key=True),
         Column("handler", String(200), primary_key=True),
         Column("event_type", String(80), nullable=False),
-        Column("handled_at", DateTime(timezone=True), nullable=False),
+        Column("handled_at", UtcDateTime(), nullable=False),
     ]
 
 
@@ -53,7 +76,7 @@ def _idempotency_columns():
         Column("request_hash", String(64), nullable=False),
         Column("status_code", Integer, nullable=True),
         Column("response_body", Text, nullable=True),
-        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("created_at", UtcDateTime(), nullable=False),
     ]
 
 

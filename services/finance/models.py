@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, MetaData, String
+from sqlalchemy import BigInteger, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from services.common.tables import platform_tables
+from services.common.tables import UtcDateTime, platform_tables
 
 
 class Base(DeclarativeBase):
@@ -25,7 +25,7 @@ class FundReceipt(Base):
     reference: Mapped[str] = mapped_column(String(100), unique=True)
     received_on: Mapped[str] = mapped_column(String(10))
     recorded_by: Mapped[str] = mapped_column(String(200))
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 metadata = Base.metadata

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, MetaData, String, Text
+from sqlalchemy import MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from services.common.tables import platform_tables
+from services.common.tables import UtcDateTime, platform_tables
 
 
 class Base(DeclarativeBase):
@@ -24,7 +24,7 @@ class PublicNotice(Base):
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     source_event_id: Mapped[str] = mapped_column(String(36), unique=True)
-    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    published_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
 
 
 metadata = Base.metadata
