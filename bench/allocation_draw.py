@@ -32,10 +32,7 @@ if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
 from services.allocation.domain.fit import FitPolicy  # noqa: E402
-from services.allocation.domain.lottery import (
-    canonical_json,  # noqa: E402
-    final_seed,  # noqa: E402
-)
+from services.allocation.domain.lottery import canonical_json, final_seed  # noqa: E402
 from services.allocation.domain.matching import match_round, quota_seats  # noqa: E402
 from services.allocation.domain.ranking import PoolEntry, rank  # noqa: E402
 from services.allocation.domain.stock import Unit  # noqa: E402

@@ -142,7 +142,7 @@ def _parse_row(row, names, line, projects, categories, seen):
     if len(row) > len(names):
         err("-", f"row has {len(row)} fields, header has {len(names)}")
         return None, errors
-    cell = {n: v.strip() for n, v in zip(names, row)}
+    cell = {n: v.strip() for n, v in zip(names, row, strict=True)}
 
     def text(col: str) -> str:
         v = cell[col]

@@ -133,7 +133,7 @@ class _Index:
         for c in range(size, top + 1):
             n = cnt_all[c]
             if n:
-                if True or n > self.cnt_acc[c]:
+                if n > self.cnt_acc[c]:
                     return self._front(self.plain[c], self.pplain, c, taken)
                 return self._front(self.acc[c], self.pacc, c, taken)
         return -1

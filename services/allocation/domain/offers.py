@@ -9,7 +9,7 @@ import dataclasses
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from enum import Enum
+from enum import StrEnum
 from typing import NamedTuple
 
 from .fit import FitPolicy
@@ -17,7 +17,7 @@ from .ranking import PoolEntry
 from .stock import Unit
 
 
-class OfferStatus(str, Enum):
+class OfferStatus(StrEnum):
     OFFERED = "offered"
     ACCEPTED = "accepted"
     DECLINED = "declined"

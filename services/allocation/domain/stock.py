@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 # Housing categories of the programme (DESIGN §2). Kept as plain strings so a district can
 # add one without a code change; these are the ones the suite knows out of the box.
@@ -21,7 +21,7 @@ CATEGORIES = frozenset(
 )
 
 
-class UnitStatus(str, Enum):
+class UnitStatus(StrEnum):
     VACANT = "vacant"            # 空置, can be put on offer
     OFFERED = "offered"          # 已发出配租通知, waiting for the applicant's answer
     RESERVED = "reserved"        # 已确认, accepted but not yet moved in

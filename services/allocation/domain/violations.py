@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import NamedTuple
 
 
-class ViolationKind(str, Enum):
+class ViolationKind(StrEnum):
     SUBLETTING = "subletting"      # 转租
     IDLE = "idle"                  # 闲置
     RENT_ARREARS = "rent_arrears"  # 欠租

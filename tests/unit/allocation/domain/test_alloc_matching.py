@@ -248,7 +248,10 @@ def test_better_ranked_twin_never_worse_off(rnd, data):
                                            base.priority_groups, base.needs_accessible)]
     r = allocate(entries, units, quotas, policy, seed)
     pos = {a: i for i, a in enumerate(r.order)}
-    sig = lambda e: (e.preferences, e.household_size, e.programme, e.priority_groups, e.needs_accessible)
+
+    def sig(e):
+        return (e.preferences, e.household_size, e.programme, e.priority_groups, e.needs_accessible)
+
     for a in entries:
         for b in entries:
             if sig(a) == sig(b) and pos[a.application_id] < pos[b.application_id]:
