@@ -4,6 +4,7 @@
     anju migrate [SERVICE...]           apply Alembic migrations
     anju token --role R --district D    mint a development bearer token
     anju spec                           write docs/openapi/*.json and docs/asyncapi.yaml
+    anju verify-round FILE              recompute a drawn round: MATCH or the first difference
     anju check-broker [--start]         make sure RabbitMQ answers at AMQP_URI
 """
 
@@ -175,6 +176,22 @@ def cmd_spec(args) -> None:
         _say(f"wrote {path.relative_to(ROOT)}")
 
 
+def cmd_verify_round(args) -> None:
+    """Recompute a drawn round from its exported snapshot, policy and seed parts."""
+    import json
+
+    from services.allocation.domain.verify import verify
+
+    try:
+        with open(args.file, encoding="utf-8") as fh:
+            export = json.load(fh)
+    except (OSError, ValueError) as exc:
+        sys.exit(f"cannot read {args.file}: {exc}")
+    report = verify(export)
+    print(f"{report.status}: {report.message}")
+    sys.exit(0 if report.ok else 1)
+
+
 def main(argv: list[str] | None = None) -> None:
     warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
     parser = argparse.ArgumentParser(prog="anju", description="Anju (安居) worker-housing services")
@@ -200,6 +217,10 @@ def main(argv: list[str] | None = None) -> None:
 
     spec = sub.add_parser("spec", help="regenerate docs/openapi/*.json and docs/asyncapi.yaml")
     spec.set_defaults(func=cmd_spec)
+
+    verify_round = sub.add_parser("verify-round", help="recompute a drawn allocation round from its export")
+    verify_round.add_argument("file", help="the round's exported JSON (snapshot, policy, seed parts, results)")
+    verify_round.set_defaults(func=cmd_verify_round)
 
     broker = sub.add_parser("check-broker", help="make sure RabbitMQ answers at AMQP_URI")
     broker.add_argument("--start", action="store_true", help="start a local rabbitmq-server if needed")
