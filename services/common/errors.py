@@ -74,3 +74,8 @@ def status_for(exc: BaseException) -> int | None:
         if klass in _STATUS:
             return _STATUS[klass]
     return None
+
+
+def registered_errors() -> tuple[type, ...]:
+    """Every exception class with a status in the table (the 'expected' failures)."""
+    return tuple(_STATUS)

@@ -26,7 +26,7 @@ from werkzeug.wrappers import Response
 
 from . import idempotency
 from .auth import JwtSettings, Principal, authenticate, authorise
-from .errors import BadRequest, status_for
+from .errors import BadRequest, registered_errors, status_for
 
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
@@ -86,6 +86,8 @@ class Api(HttpRequestHandler):
         super().setup()
         config = self.container.config
         self.district = config.get("DISTRICT", "unknown")
+        # 4xx outcomes are the caller's mistake, not ours: nameko logs them as warnings.
+        self.expected_exceptions = (*registered_errors(), ValidationError)
         self.jwt_settings = JwtSettings.from_config(config) if self.roles is not None else None
 
     def _store(self):

@@ -38,6 +38,7 @@ class InboxEventHandler(EventHandler):
     def __init__(self, source_service, event_type, schema=None, max_deliveries: int = 5, **kwargs):
         self.data_schema = schema
         self.max_deliveries = max_deliveries
+        kwargs.setdefault("expected_exceptions", (DuplicateEvent,))
         super().__init__(source_service, event_type, requeue_on_error=True, **kwargs)
 
     @property
