@@ -173,3 +173,24 @@ def test_event_without_subscriber_is_parked_not_lost(pinger, rabbit):
         assert message.headers["x-original-routing-key"] == "ping.sent"
         assert json.loads(message.body)["data"] == {"n": 42, "note": ""}
         message.ack()
+
+
+def test_purge_keeps_pending_unrouted_and_recent_rows(pinger, rabbit):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from services.common.events.contracts import utc_now
+
+    pinger(1, 2, 3)
+    relay = pinger.relay()
+    assert relay.drain() == 3  # no subscriber: all three parked as unrouted
+    outbox = pinger.store.tables.outbox
+    with pinger.store.engine.begin() as conn:
+        conn.execute(update(outbox).where(outbox.c.id <= 2).values(unrouted=0,
+                                                                  sent_at=utc_now() - timedelta(days=30)))
+    pinger(4)  # pending
+    assert relay.purge_sent(utc_now() - timedelta(days=7)) == 2
+    with pinger.store.engine.connect() as conn:
+        remaining = conn.execute(select(outbox.c.id).order_by(outbox.c.id)).scalars().all()
+    assert remaining == [3, 4]

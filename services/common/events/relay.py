@@ -19,10 +19,11 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass
+from datetime import timedelta
 
 import amqp
 from kombu import Connection
-from sqlalchemy import func, select, text, update
+from sqlalchemy import delete, func, select, text, update
 
 from ..metrics import OUTBOX_BACKLOG, OUTBOX_PUBLISHED, OUTBOX_UNROUTED
 from .contracts import utc_now
@@ -174,12 +175,14 @@ class OutboxRelay:
         batch_size: int = 500,
         poll_interval: float = 1.0,
         after_publish=None,
+        retention_days: int = 7,
     ):
         self.store = store
         self.publisher = publisher
         self.batch_size = batch_size
         self.poll_interval = poll_interval
         self.after_publish = after_publish  # fault injection for tests: called between publish and mark
+        self.retention_days = retention_days
         self._labels = (service, district)
         self._wake = threading.Event()
         self._running = False
@@ -195,6 +198,7 @@ class OutboxRelay:
             district=config["DISTRICT"],
             batch_size=int(config.get("OUTBOX_BATCH_SIZE", 500)),
             poll_interval=float(config.get("OUTBOX_POLL_SECONDS", 1.0)),
+            retention_days=int(config.get("OUTBOX_RETENTION_DAYS", 7)),
         )
 
     def _read(self, after_id: int):
@@ -285,6 +289,15 @@ class OutboxRelay:
         with self.store.engine.connect() as conn:
             return conn.execute(select(func.count()).where(t.c.sent_at.is_(None))).scalar_one()
 
+    def purge_sent(self, older_than) -> int:
+        """Delete rows the broker confirmed before `older_than` (the outbox is not an archive:
+        the bus and the subscribers' own stores are). Pending and unrouted rows are kept."""
+        t = self.store.tables.outbox
+        with self.store.serialised(), self.store.engine.begin() as conn:
+            result = conn.execute(delete(t).where(t.c.sent_at.is_not(None), t.c.sent_at < older_than,
+                                                  t.c.unrouted == 0))
+        return result.rowcount
+
     def wake(self) -> None:
         self._wake.set()
 
@@ -297,6 +310,7 @@ class OutboxRelay:
         self._running = True
         failures = 0
         last_gauge = 0.0
+        last_purge = time.monotonic()
         while self._running:
             self._wake.clear()
             try:
@@ -309,6 +323,12 @@ class OutboxRelay:
                 self._wake.wait(delay)
                 continue
             now = time.monotonic()
+            if now - last_purge > 3600:
+                last_purge = now
+                try:
+                    self.purge_sent(utc_now() - timedelta(days=self.retention_days))
+                except Exception as exc:  # noqa: BLE001 - retried next hour
+                    log.warning("outbox purge failed: %s", exc)
             if now - last_gauge > 1.0:
                 last_gauge = now
                 try:
