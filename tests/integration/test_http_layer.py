@@ -25,26 +25,25 @@ def assistance(database, service_config, container_factory):
     return container
 
 
-def _households(url):
+def _count(url, table):
     from services.assistance.models import metadata
 
     store = Store(url, metadata)
     try:
         with store.engine.connect() as conn:
-            return conn.execute(select(func.count()).select_from(HardshipHousehold)).scalar_one()
+            return conn.execute(select(func.count()).select_from(table)).scalar_one()
     finally:
         store.dispose()
+
+
+def _households(url):
+    return _count(url, HardshipHousehold.__table__)
 
 
 def _outbox(url):
     from services.assistance.models import metadata
 
-    store = Store(url, metadata)
-    try:
-        with store.engine.connect() as conn:
-            return conn.execute(select(func.count()).select_from(platform_tables(metadata).outbox)).scalar_one()
-    finally:
-        store.dispose()
+    return _count(url, platform_tables(metadata).outbox)
 
 
 def test_validation_error_is_400_naming_the_field_and_changes_nothing(assistance, dev_token):

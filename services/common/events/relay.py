@@ -116,7 +116,8 @@ class ConfirmingPublisher:
             self._conn.drain_events(timeout=remaining)
 
     def send(self, batch: list[tuple[str, str, bytes]]) -> Ticket:
-        """Publish (event_id, routing_key, body) messages without waiting for their confirms."""
+        """Publish (event_id, routing_key, body) messages without waiting for their confirms;
+        `settle(ticket)` collects them."""
         self._ensure()
         try:
             first = self._next_tag
@@ -149,9 +150,6 @@ class ConfirmingPublisher:
         except Exception:
             self.close()
             raise
-
-    def publish(self, batch: list[tuple[str, str, bytes]]) -> set[str]:
-        return self.settle(self.send(batch))
 
     def close(self) -> None:
         if self._conn is not None:
@@ -227,7 +225,7 @@ class OutboxRelay:
         Pipelined: batch k+1 is read and sent while batch k's confirms are on their way, and
         batch k is marked sent only after all of its confirms arrived. The database is never
         held open across network waits (SQLite's lock would stall every worker)."""
-        if not self._is_leader():
+        if not self._take_leadership():
             return 0
         try:
             return self._pump(max_batches)
@@ -260,7 +258,7 @@ class OutboxRelay:
         """Publish one batch; return how many rows were published."""
         return self.drain(max_batches=1)
 
-    def _is_leader(self) -> bool:
+    def _take_leadership(self) -> bool:
         """One relay at a time per service database: on PostgreSQL a drain holds a session
         advisory lock, so replicas take turns and never publish the same rows at once;
         SQLite has one process."""
