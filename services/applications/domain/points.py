@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
@@ -95,6 +96,21 @@ class PointsBreakdown:
     def to_dict(self) -> dict:
         return {"policy_version": self.policy_version, "total": str(self.total),
                 "lines": [ln.to_dict() for ln in self.lines]}
+
+
+def completed_months(start: date, on: date) -> int:
+    """Whole months from ``start`` to ``on`` (轮候月数): the same day of a later month counts
+    as a completed month; a start on the 31st completes on the last day of a shorter month.
+    ``on`` before ``start`` gives 0 (nothing to wait for yet)."""
+    if on <= start:
+        return 0
+    months = (on.year - start.year) * 12 + (on.month - start.month)
+    if on.day < start.day:
+        # e.g. 31 Jan -> 28 Feb completes a month only when 28 Feb is the month's last day
+        next_day = date.fromordinal(on.toordinal() + 1)
+        if next_day.month == on.month:
+            months -= 1
+    return months
 
 
 def compute(inp: PointsInput, policy: PointsPolicy) -> PointsBreakdown:

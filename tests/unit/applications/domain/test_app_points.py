@@ -133,3 +133,19 @@ def test_raising_the_frontline_weight_moves_only_frontline_workers(inp):
     richer = replace(D, frontline_tenths=D.frontline_tenths + 10)
     delta = total_tenths(inp, richer) - total_tenths(inp, D)
     assert delta == (10 if inp.frontline else 0)
+
+
+def test_completed_months_worked_examples():
+    from datetime import date
+
+    from services.applications.domain.points import completed_months
+
+    assert completed_months(date(2025, 1, 15), date(2025, 1, 15)) == 0
+    assert completed_months(date(2025, 1, 15), date(2025, 2, 14)) == 0
+    assert completed_months(date(2025, 1, 15), date(2025, 2, 15)) == 1
+    assert completed_months(date(2025, 1, 31), date(2025, 2, 27)) == 0
+    assert completed_months(date(2025, 1, 31), date(2025, 2, 28)) == 1  # last day of February
+    assert completed_months(date(2024, 1, 31), date(2024, 2, 28)) == 0  # 2024 has 29 Feb
+    assert completed_months(date(2023, 11, 10), date(2025, 11, 9)) == 23
+    assert completed_months(date(2023, 11, 10), date(2025, 11, 10)) == 24
+    assert completed_months(date(2025, 3, 1), date(2025, 2, 1)) == 0  # not started yet

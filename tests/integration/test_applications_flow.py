@@ -1,0 +1,121 @@
+"""applications end to end on the real broker (SQLite and PostgreSQL): three review levels,
+public notice, an objection that is dismissed, the timer closing the notice, approval — and
+the events on the bus in order, each once; return for correction and resubmission."""
+
+from applications_helpers import (
+    ENTERPRISE,
+    assert_no_personal_data,
+    draft_body,
+    events_until,
+    resident_id,
+    start,
+)
+
+FLOW = ["application.submitted", "application.reviewed", "application.reviewed", "application.reviewed",
+        "application.notice_started", "application.objection_filed", "application.objection_resolved",
+        "application.approved"]
+
+
+def test_three_levels_notice_objection_dismissed_then_approved(database, service_config, container_factory,
+                                                                dev_token, event_tap):
+    tap = event_tap("applications")
+    api = start(container_factory, service_config, dev_token, database("applications"),
+                NOTICE_DAYS=1, NOTICE_CLOSE_INTERVAL_SECONDS=0.2)
+    created = api.create()
+    assert created.status_code == 201, created.text
+    app = created.json()
+    app_id = app["application_id"]
+    assert app["state"] == "draft" and app["household_size"] == 3 and app["preferences"] == ["P1", "P2",
+                                                                                          "staff_apartment"]
+    submitted = api.submit(app_id)
+    assert submitted.status_code == 200, submitted.text
+    rules = submitted.json()["eligibility"]["rules"]
+    assert [r["rule"] for r in rules] == ["income_per_capita", "housing_area_per_capita", "years_of_service",
+                                          "union_membership", "age"]
+    assert all(r["passed"] and r["reasons"]["zh"] and r["reasons"]["en"] for r in rules)
+    assert submitted.json()["needs_city_review"] is True  # shared_ownership: the default policy names it
+
+    for level, state in (("enterprise", "district_review"), ("district", "city_review"), ("city", "in_notice")):
+        resp = api.review(app_id, level, reasons=["材料齐全"] if level == "city" else ())
+        assert resp.status_code == 200, resp.text
+        assert resp.json()["state"] == state
+
+    board = api.call("GET", "/public/notices").json()
+    assert board["total"] == 1
+    notice = board["notices"][0]
+    assert notice["name_masked"] == "张*三" and notice["enterprise"] == ENTERPRISE
+    assert notice["programme"] == "shared_ownership" and notice["points"] is not None
+    assert "张小三" not in str(board) and resident_id() not in str(board)
+
+    objection = api.call("POST", f"/applications/{app_id}/objections", json={"reason": "申请人已有住房，请核实"})
+    assert objection.status_code == 201, objection.text
+    assert api.get(app_id)["state"] == "objected"
+    # While the objection is open the notice cannot close, even when the period is over.
+    api.clock().advance(days=1, seconds=1)
+    assert api.call("POST", "/admin/notices/close", api.do).json()["closed"] == []
+    resolved = api.call("POST", f"/objections/{objection.json()['objection_id']}/resolve", api.do,
+                        json={"upheld": False, "note": "经核实无房"})
+    assert resolved.status_code == 200, resolved.text
+    # The period ran out while the objection was open: dismissing it approves at once (domain rule).
+    assert resolved.json()["state"] == "approved"
+
+    events = events_until(tap, "application.approved")
+    assert [e["event_type"] for e in events] == FLOW
+    assert tap.drain(settle=1.0) == []  # each exactly once, nothing after
+    assert len({e["event_id"] for e in events}) == len(FLOW)
+    levels = [(e["data"]["level"], e["data"]["decision"]) for e in events if e["event_type"] == "application.reviewed"]
+    assert levels == [("enterprise", "pass"), ("district", "pass"), ("city", "pass")]
+    approved = events[-1]["data"]
+    assert approved["application_id"] == app_id and approved["district"] == "demo"
+    assert approved["household_size"] == 3 and approved["priority_groups"] == ["frontline", "model_worker"]
+    assert approved["preferences"] == ["P1", "P2", "staff_apartment"]
+    assert approved["points"] == approved["breakdown"]["total"]
+    lines = approved["breakdown"]["lines"]
+    assert approved["points_tenths"] == sum(int(line["points"].replace(".", "")) for line in lines)
+    assert_no_personal_data(events, "张小三", "李四", resident_id(), "13812341234", "zxs@example.cn")
+
+    points = api.call("GET", f"/applications/{app_id}/points", api.do).json()
+    assert points["preview"] is False and points["points"] == approved["points"]
+    assert {line["rule"] for line in points["breakdown"]["lines"]} == {
+        "service_years", "household_size", "hardship", "honour", "frontline", "waiting"}
+
+
+def test_timer_closes_a_due_notice(database, service_config, container_factory, dev_token, event_tap):
+    tap = event_tap("applications", "application.approved")
+    api = start(container_factory, service_config, dev_token, database("applications"),
+                NOTICE_DAYS=0, NOTICE_CLOSE_INTERVAL_SECONDS=0.2)
+    app_id = api.to_notice(draft_body(programme="public_rental"))  # two levels only
+    event = tap.get(timeout=10)
+    assert event["data"]["application_id"] == app_id
+    assert api.get(app_id)["state"] == "approved"
+
+
+def test_return_for_correction_edit_and_resubmit(database, service_config, container_factory, dev_token,
+                                                 event_tap):
+    tap = event_tap("applications")
+    api = start(container_factory, service_config, dev_token, database("applications"), NOTICE_DAYS=0)
+    app_id = api.create(draft_body(programme="public_rental")).json()["application_id"]
+    assert api.submit(app_id).status_code == 200
+    assert api.review(app_id, "enterprise").status_code == 200
+    returned = api.review(app_id, "district", decision="return", reasons=["收入证明缺失"])
+    assert returned.status_code == 200 and returned.json()["state"] == "returned"
+    # A returned application goes back to the enterprise: a district review now is the wrong level.
+    assert api.review(app_id, "district").status_code == 409
+    edited = api.call("PUT", f"/applications/{app_id}", api.eo,
+                      json=draft_body(programme="public_rental", monthly_household_income_fen=450000,
+                                      version=returned.json()["version"]))
+    assert edited.status_code == 200, edited.text
+    assert edited.json()["monthly_household_income_fen"] == 450000
+    resubmitted = api.submit(app_id)
+    assert resubmitted.status_code == 200 and resubmitted.json()["state"] == "submitted"
+    assert api.review(app_id, "enterprise").status_code == 200
+    assert api.review(app_id, "district").json()["state"] == "in_notice"
+    closed = api.call("POST", "/admin/notices/close", api.do).json()
+    assert closed["closed"] == [app_id]
+    events = events_until(tap, "application.approved")
+    kinds = [e["event_type"] for e in events]
+    assert kinds == ["application.submitted", "application.reviewed", "application.reviewed",
+                     "application.submitted", "application.reviewed", "application.reviewed",
+                     "application.notice_started", "application.approved"]
+    assert [e["data"]["resubmission"] for e in events if e["event_type"] == "application.submitted"] == [False, True]
+    assert events[2]["data"]["decision"] == "return" and events[2]["data"]["reasons"] == ["收入证明缺失"]
