@@ -75,6 +75,20 @@ def recompute_points(uow, policy: PointsPolicy, as_of: date, now: datetime, reas
             "seconds": {"load": t1 - t0, "compute": t2 - t1, "persist": t3 - t2, "events": t4 - t3}}
 
 
+def _array(values) -> str:
+    """A PostgreSQL array literal ('{a,NULL,"b c"}'). psycopg2 would send a Python list as an
+    ARRAY[...] constructor, which PostgreSQL parses element by element: 2–3 s slower at 200k."""
+    def item(v) -> str:
+        if v is None:
+            return "NULL"
+        if isinstance(v, bool):
+            return "t" if v else "f"
+        if isinstance(v, int):
+            return str(v)
+        return '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return "{" + ",".join(map(item, values)) + "}"
+
+
 def _upsert_points(session, records: list[tuple]) -> None:
     if not records:
         return
@@ -96,9 +110,10 @@ def _upsert_points(session, records: list[tuple]) -> None:
             for start in range(0, len(records), 50_000):
                 chunk = records[start:start + 50_000]
                 cols = list(zip(*chunk, strict=True))
-                cur.execute(sql, {"version": version, "as_of": as_of, "now": now, "id": list(cols[0]),
-                                  "y": list(cols[3]), "hs": list(cols[4]), "hc": list(cols[5]), "ho": list(cols[6]),
-                                  "f": list(cols[7]), "m": list(cols[8]), "t": list(cols[9])})
+                cur.execute(sql, {"version": version, "as_of": as_of, "now": now, "id": _array(cols[0]),
+                                  "y": _array(cols[3]), "hs": _array(cols[4]), "hc": _array(cols[5]),
+                                  "ho": _array(cols[6]), "f": _array(cols[7]), "m": _array(cols[8]),
+                                  "t": _array(cols[9])})
         return
     from sqlalchemy.dialects.sqlite import insert
 
