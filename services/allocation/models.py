@@ -1,21 +1,37 @@
-"""Tables of the allocation service (its own database)."""
+"""Tables of the allocation service (its own database).
+
+Invariants the database itself enforces (not just the code):
+- a unit has at most one open-or-accepted offer (partial unique index ``uq_offers_unit_live``)
+  and at most one active tenancy (``uq_tenancies_unit_active``);
+- an application holds at most one open-or-accepted offer (``uq_offers_application_live``);
+- a rent-arrears period is recorded once per tenancy (``uq_violations_period``).
+Unit status changes are conditional UPDATEs (``... WHERE status = 'vacant'``), so two
+writers racing for one unit cannot both win.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Date,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
+    Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.tables import UtcDateTime, platform_tables
+
+_Id = BigInteger().with_variant(Integer(), "sqlite")
+LIVE_OFFER = "status IN ('open', 'accepted')"
 
 
 class Base(DeclarativeBase):
@@ -36,7 +52,9 @@ class Project(Base):
 
 
 class Unit(Base):
-    """A flat, or a bed in a staff-apartment dormitory (床位). Rent in fen, area in 0.1 m²."""
+    """A flat, or a bed in a staff-apartment dormitory (床位). Rent in fen, area in 0.1 m².
+
+    ``vacant_since`` is set whenever the unit becomes vacant (vacancy duration reports)."""
 
     __tablename__ = "units"
     __table_args__ = (UniqueConstraint("project_id", "building", "number", name="uq_unit_number"),)
@@ -53,6 +71,174 @@ class Unit(Base):
     category: Mapped[str] = mapped_column(String(30))
     accessible: Mapped[bool] = mapped_column(Boolean)
     status: Mapped[str] = mapped_column(String(20), default="vacant")
+    vacant_since: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class PoolEntry(Base):
+    """The local read model of an approved application (轮候库), fed by applications' events.
+    JSON columns hold canonical JSON text. No names or ID numbers: ``person_ref`` only."""
+
+    __tablename__ = "pool_entries"
+
+    application_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_ref: Mapped[str] = mapped_column(String(128), index=True)
+    programme: Mapped[str] = mapped_column(String(30), index=True)
+    district: Mapped[str] = mapped_column(String(40))
+    points_tenths: Mapped[int] = mapped_column(Integer)
+    points_policy_version: Mapped[int] = mapped_column(Integer)
+    breakdown: Mapped[str] = mapped_column(Text)
+    household_size: Mapped[int] = mapped_column(Integer)
+    preferences: Mapped[str] = mapped_column(Text)
+    priority_groups: Mapped[str] = mapped_column(Text)
+    needs_accessible: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(String(20))  # active|revoked|withdrawn|housed
+    declines: Mapped[int] = mapped_column(Integer, default=0)
+    suspended_until: Mapped[date | None] = mapped_column(Date, nullable=True)
+    approved_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Round(Base):
+    """An allocation round (配租轮次). The secret is stored here and nowhere else: no GET
+    returns it before the draw and no event carries it before ``round.drawn``."""
+
+    __tablename__ = "rounds"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    programme: Mapped[str] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(20))  # opened|drawn
+    quotas: Mapped[str] = mapped_column(Text)         # [[group, percent], ...] in order
+    quota_seats: Mapped[str] = mapped_column(Text)    # [[group, seats], ...]
+    fit_policy: Mapped[str] = mapped_column(Text)
+    respond_days: Mapped[int] = mapped_column(Integer)
+    secret_hex: Mapped[str] = mapped_column(String(128))
+    commitment: Mapped[str] = mapped_column(String(64))
+    public_value_source: Mapped[str] = mapped_column(String(500))
+    draw_date: Mapped[date] = mapped_column(Date)
+    pool_size: Mapped[int] = mapped_column(Integer)
+    unit_count: Mapped[int] = mapped_column(Integer)
+    snapshot: Mapped[str] = mapped_column(Text)       # frozen pool: JSON rows, see rounds.py
+    units_snapshot: Mapped[str] = mapped_column(Text)  # frozen units on offer
+    snapshot_digest: Mapped[str] = mapped_column(String(64))
+    public_values: Mapped[str | None] = mapped_column(Text, nullable=True)
+    seed_hex: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    results: Mapped[str | None] = mapped_column(Text, nullable=True)  # canonical JSON
+    results_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    matched: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    waitlisted: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    drawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class Offer(Base):
+    """配租通知. status: open|accepted|declined|expired|withdrawn|moved_in.
+    ``announced_at`` is NULL until its ``allocation.offered`` event is in the outbox."""
+
+    __tablename__ = "offers"
+    __table_args__ = (
+        Index("uq_offers_unit_live", "unit_id", unique=True,
+              sqlite_where=text(LIVE_OFFER), postgresql_where=text(LIVE_OFFER)),
+        Index("uq_offers_application_live", "application_id", unique=True,
+              sqlite_where=text(LIVE_OFFER), postgresql_where=text(LIVE_OFFER)),
+        Index("ix_offers_pending_announce", "announced_at", "round_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id"), index=True)
+    application_id: Mapped[str] = mapped_column(String(64))
+    person_ref: Mapped[str] = mapped_column(String(128))
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"))
+    preference_index: Mapped[int] = mapped_column(Integer)
+    seat: Mapped[str] = mapped_column(String(30))
+    source: Mapped[str] = mapped_column(String(20))  # draw|waitlist
+    status: Mapped[str] = mapped_column(String(20))
+    offered_on: Mapped[date] = mapped_column(Date)
+    respond_by: Mapped[date] = mapped_column(Date, index=True)
+    answered_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    announced_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class WaitlistEntry(Base):
+    """轮候 order of a drawn round: the unmatched applicants, rank 1 first."""
+
+    __tablename__ = "waitlist"
+
+    # No foreign key: 150,000 rows are written by COPY in the draw's transaction and a
+    # per-row FK check would cost ~0.5 s there; rows are only ever written with their round.
+    round_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    rank: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[str] = mapped_column(String(64))
+
+
+class Tenancy(Base):
+    """A tenancy (租赁合同). ``notice_end_on`` is a scheduled end (revocation notice period);
+    ``termination_open`` is set when violation points reach the threshold."""
+
+    __tablename__ = "tenancies"
+    __table_args__ = (
+        Index("uq_tenancies_unit_active", "unit_id", unique=True,
+              sqlite_where=text("status = 'active'"), postgresql_where=text("status = 'active'")),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"), index=True)
+    project_id: Mapped[str] = mapped_column(String(40))
+    offer_id: Mapped[str] = mapped_column(ForeignKey("offers.id"), unique=True)
+    application_id: Mapped[str] = mapped_column(String(64), index=True)
+    person_ref: Mapped[str] = mapped_column(String(128), index=True)
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date] = mapped_column(Date)
+    rent_fen: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(20))  # active|ended
+    end_reason: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    ended_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    notice_end_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    violation_points_tenths: Mapped[int] = mapped_column(Integer, default=0)
+    termination_open: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Violation(Base):
+    """违规扣分 record. ``period`` (YYYY-MM) only for rent arrears from ``rent.overdue``."""
+
+    __tablename__ = "violations"
+    __table_args__ = (UniqueConstraint("tenancy_id", "kind", "period", name="uq_violations_period"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    tenancy_id: Mapped[str] = mapped_column(ForeignKey("tenancies.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(String(500))
+    occurred_on: Mapped[date] = mapped_column(Date)
+    period: Mapped[str | None] = mapped_column(String(7), nullable=True)
+    points_tenths: Mapped[int] = mapped_column(Integer)
+    total_after_tenths: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Complaint(Base):
+    """A tenant's complaint (投诉), by project and category; status open|resolved."""
+
+    __tablename__ = "complaints"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"), index=True)
+    category: Mapped[str] = mapped_column(String(30))
+    description: Mapped[str] = mapped_column(String(2000))
+    status: Mapped[str] = mapped_column(String(20))
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    resolution: Mapped[str | None] = mapped_column(String(2000), nullable=True)
+
+
+class SatisfactionScore(Base):
+    """满意度 score 1..5 for a project."""
+
+    __tablename__ = "satisfaction_scores"
+
+    id: Mapped[int] = mapped_column(_Id, primary_key=True, autoincrement=True)
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"), index=True)
+    score: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 metadata = Base.metadata

@@ -57,12 +57,14 @@ def parse_units_csv(
     existing_unit_ids: Collection[str] = frozenset(),
     known_categories: Collection[str] = stock.CATEGORIES,
     encoding: str = "utf-8-sig",
+    max_unit_id_length: int | None = None,
 ) -> tuple[list[Unit], list[RowError]]:
     """Parse units from ``source`` (str, bytes, or an open text/binary file).
 
     Bytes are decoded with ``encoding`` (default UTF-8, with or without Excel's BOM); a file
     saved as GBK by Excel must be passed ``encoding="gb18030"`` explicitly — guessing an
-    encoding silently would import garbled names.
+    encoding silently would import garbled names. ``max_unit_id_length`` (the storage limit)
+    reports a row whose built unit id would be longer, in column ``number``.
     """
     text = _read_text(source, encoding)
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -103,7 +105,7 @@ def parse_units_csv(
         line = reader.line_num
         if not any(cell.strip() for cell in row):
             continue  # blank lines are common at the end of exported sheets
-        unit, row_errors = _parse_row(row, names, line, projects, categories, seen)
+        unit, row_errors = _parse_row(row, names, line, projects, categories, seen, max_unit_id_length)
         if row_errors:
             errors.extend(row_errors)
         else:
@@ -129,7 +131,7 @@ def _read_text(source, encoding: str) -> str:
     raise TypeError("source must be str, bytes or an open file")
 
 
-def _parse_row(row, names, line, projects, categories, seen):
+def _parse_row(row, names, line, projects, categories, seen, max_id_length=None):
     errors: list[RowError] = []
 
     def err(col: str, msg: str) -> None:
@@ -196,6 +198,8 @@ def _parse_row(row, names, line, projects, categories, seen):
     unit_id = unit_id_for(project_id, building, number)
     if project_id and building and number and unit_id in seen:
         err("number", f"duplicate unit {unit_id}")
+    if max_id_length is not None and len(unit_id) > max_id_length:
+        err("number", f"unit id {unit_id!r} is longer than {max_id_length} characters")
     if errors:
         return None, errors
     return Unit(

@@ -104,6 +104,19 @@ def results_digest(results: RoundResult) -> str:
     return hashlib.sha256(canonical_json(results_to_json(results))).hexdigest()
 
 
+def snapshot_digest(snapshot_entries: Iterable[PoolEntry], units: Iterable[Unit]) -> str:
+    """Lowercase hex SHA-256 of ``canonical_json({"pool": [...], "units": [...]})`` with both
+    lists exactly as :func:`export_round` writes them (sorted by id). Published when a round
+    opens, so an export whose pool or units were changed afterwards is detected."""
+    return _snapshot_digest_json(
+        [entry_to_json(e) for e in sorted(snapshot_entries, key=lambda e: e.application_id)],
+        [unit_to_json(u) for u in sorted(units, key=lambda u: u.unit_id)])
+
+
+def _snapshot_digest_json(pool: list, units: list) -> str:
+    return hashlib.sha256(canonical_json({"pool": pool, "units": units})).hexdigest()
+
+
 def _s(d: Mapping, k: str) -> str:
     v = d[k]
     if not isinstance(v, str):
@@ -173,7 +186,8 @@ def verify(export: Mapping) -> VerifyReport:
 
     Checks, in order: format; the secret against the commitment; the final seed; the
     recorded digest against the recorded results; then the recomputed ranking and
-    matching rank by rank, reporting the first difference.
+    matching rank by rank, reporting the first difference. An export carrying
+    ``snapshot_digest`` (the value published when the round opened) must also hash to it.
     """
     try:
         if export.get("format") != FORMAT:
@@ -183,6 +197,11 @@ def verify(export: Mapping) -> VerifyReport:
         if commitment(secret) != str(seed_d["commitment"]).lower():
             return VerifyReport("MISMATCH", f"revealed secret hashes to {commitment(secret)}, "
                                             f"but the published commitment is {seed_d['commitment']}")
+        if "snapshot_digest" in export:
+            hashed = _snapshot_digest_json(list(export["pool"]), list(export["units"]))
+            if hashed != str(export["snapshot_digest"]).lower():
+                return VerifyReport("MISMATCH", f"pool/units hash to {hashed}, but the snapshot committed "
+                                                f"when the round opened is {export['snapshot_digest']}")
         seed = final_seed(secret, list(seed_d["public_values"]))
         if seed_d.get("final_seed_hex") not in (None, seed.hex()):
             return VerifyReport("MISMATCH", f"final seed: export says {seed_d['final_seed_hex']}, "

@@ -75,3 +75,14 @@ def test_gbk_file_imports_when_encoding_given():
     data = (HEADER + "P01,鼓楼,101,1,1,40,0,1,public_rental,否\n").encode("gbk")
     units, errors = parse_units_csv(data, PROJECTS, encoding="gb18030")
     assert errors == [] and units[0].building == "鼓楼"
+
+
+def test_unit_id_longer_than_storage_is_reported_and_other_rows_import():
+    from services.allocation.domain.csv_import import parse_units_csv as parse
+
+    text = ("project_id,building,number,floor,rooms,area_m2,beds,rent_fen,category,accessible\n"
+            "P1,A,101,1,2,60.5,0,90000,public_rental,0\n"
+            f"P1,A,{'9' * 40},1,2,60.5,0,90000,public_rental,0\n")
+    units, errors = parse(text, {"P1"}, max_unit_id_length=40)
+    assert [u.unit_id for u in units] == ["P1/A/101"]
+    assert [(e.line, e.column) for e in errors] == [(3, "number")]

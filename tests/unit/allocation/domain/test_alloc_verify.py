@@ -141,3 +141,25 @@ def test_any_honest_round_verifies(n_units, n_entries, rng):
     exp = json.loads(canonical_json(export_round(entries, units, QUOTAS, POLICY, PARTS, result)))
     assert verify(exp).ok
     assert exp["results"] == results_to_json(result)
+
+
+def test_snapshot_digest_committed_at_open_detects_a_changed_pool():
+    from services.allocation.domain.fit import FitPolicy
+    from services.allocation.domain.lottery import commitment
+    from services.allocation.domain.matching import allocate
+    from services.allocation.domain.ranking import PoolEntry
+    from services.allocation.domain.stock import Unit
+    from services.allocation.domain.verify import SeedParts, export_round, snapshot_digest, verify
+
+    secret = b"snapshot-digest-secret-012345678"
+    parts = SeedParts(secret, commitment(secret), ("3 8 1",))
+    units = [Unit(f"U{i}", "P0", "1", str(i), 1, 2, 500, 0, 90000, "public_rental") for i in range(2)]
+    entries = [PoolEntry(f"A-{i}", f"r{i}", 10 * i, 2, "pr", ("P0",)) for i in range(4)]
+    policy = FitPolicy(2, 0, {"pr": {"public_rental"}})
+    export = export_round(entries, units, [], policy, parts, allocate(entries, units, [], policy, parts.seed()))
+    export["snapshot_digest"] = snapshot_digest(reversed(entries), units)  # order does not matter
+    assert verify(export).ok
+    export["pool"][0]["points_tenths"] += 1000  # the operator lifts someone after opening...
+    export["results_digest"] = "0" * 64           # ...and the results would no longer matter
+    report = verify(export)
+    assert report.status == "MISMATCH" and "snapshot committed when the round opened" in report.message

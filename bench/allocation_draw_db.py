@@ -1,0 +1,205 @@
+"""Benchmark of a real allocation draw against PostgreSQL (the service's code path). Not a test.
+
+    python bench/allocation_draw_db.py                # 20k, 50k, 100k, 200k applicants
+    python bench/allocation_draw_db.py 200000         # chosen sizes
+
+Per size, in fresh child processes (so peak RSS is the draw's own):
+1. setup (not timed in the draw): a fresh database `anju_bench_allocation` migrated by
+   Alembic; the synthetic data of bench/allocation_draw.py (40 projects, units = applicants/4,
+   5 preferences, 3 quota groups) COPYed into projects / units / pool_entries; then
+   `rounds.open_round` — the endpoint's function — freezes the snapshot and commits.
+2. draw: `rounds.draw_round` — the function POST /rounds/<id>/draw runs — in a UnitOfWork,
+   then commit. Stages: load (claim the round row, read and parse the frozen snapshot and
+   units), rank, match, persist (offers + waitlist by COPY, units UPDATE, round row, the
+   `round.drawn` outbox row, COMMIT).
+3. at the largest size only: the same draw with persist by SQLAlchemy insertmanyvalues
+   instead of COPY (rolled back), and the announcement of every offer: `allocation.offered`
+   outbox rows written by `rounds.announce_pending` in batches of 500 per transaction — what
+   the service's 1-second timer does after the draw commits.
+
+All applicants are put in one programme (a round names one programme) whose fit policy
+allows the four categories of the generated stock; preferences, sizes and quotas are the
+in-memory benchmark's. Set ANJU_BENCH_PG_ADMIN_URL to use another server.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import resource
+import subprocess
+import sys
+import time
+import warnings
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+for p in (ROOT, os.path.join(ROOT, "bench")):
+    if p not in sys.path:
+        sys.path.insert(0, p)
+warnings.filterwarnings("ignore")
+
+PG_ADMIN = os.environ.get("ANJU_BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+DB = "anju_bench_allocation"
+URL = PG_ADMIN.rsplit("/", 1)[0] + "/" + DB
+SIZES = (20_000, 50_000, 100_000, 200_000)
+QUOTAS = {"model_worker": 3, "frontline": 10, "hardship": 5}
+
+
+def _rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def setup(n: int) -> dict:
+    import psycopg2
+    from allocation_draw import GROUP_SETS, generate
+
+    from services.allocation import models
+    from services.allocation.domain.fit import FitPolicy
+    from services.allocation.persist import bulk_insert, dumps
+    from services.allocation.policy import today
+    from services.allocation.rounds import open_round
+    from services.common.db import Store, UnitOfWork
+    from services.common.events.contracts import utc_now
+    from services.common.migrations import upgrade
+
+    conn = psycopg2.connect(PG_ADMIN)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+        cur.execute(f'CREATE DATABASE "{DB}"')
+    conn.close()
+    upgrade("allocation", URL)
+    raw_entries, raw_units = generate(n)
+    store = Store(URL, models.metadata)
+    now = utc_now()
+    with UnitOfWork(store, district="bench", producer="allocation") as uow:
+        s = uow.session
+        projects = sorted({u[1] for u in raw_units})
+        bulk_insert(s, models.Project.__table__, ("id", "name", "programme", "supply_mode", "address", "created_at"),
+                    [(p, p, "public_rental", "new_build", "-", now) for p in projects])
+        bulk_insert(s, models.Unit.__table__,
+                    ("id", "project_id", "building", "number", "floor", "rooms", "area_tenths", "beds", "rent_fen",
+                     "category", "accessible", "status", "vacant_since"),
+                    [(*u, "vacant", now) for u in raw_units])
+        bulk_insert(s, models.PoolEntry.__table__,
+                    ("application_id", "person_ref", "programme", "district", "points_tenths",
+                     "points_policy_version", "breakdown", "household_size", "preferences", "priority_groups",
+                     "needs_accessible", "status", "declines", "approved_at", "updated_at"),
+                    [(a, r, "public_rental", "bench", pts, 1, "{}", size, dumps(list(prefs)),
+                      dumps(sorted(GROUP_SETS[g])), acc, "active", 0, now, now)
+                     for a, r, pts, size, _prog, prefs, g, acc in raw_entries])
+        uow.commit()
+    fit = FitPolicy(2, 120, {"public_rental": frozenset({"public_rental", "relocation", "staff_apartment",
+                                                         "talent_apartment"})})
+    t0 = time.perf_counter()
+    with UnitOfWork(store, district="bench", producer="allocation") as uow:
+        round_ = open_round(uow, {"programme": "public_rental", "project_ids": projects, "quotas": QUOTAS,
+                                  "public_value_source": "福彩3D bench draw", "draw_date": today(),
+                                  "respond_days": 14}, fit, today())
+        uow.commit()
+    opened = time.perf_counter() - t0
+    store.dispose()
+    return {"round_id": round_.id, "open_s": opened, "pool": round_.pool_size, "units": round_.unit_count}
+
+
+def draw(round_id: str, method: str, commit: bool) -> dict:
+    from services.allocation import models, persist
+    from services.allocation.policy import today
+    from services.allocation.rounds import draw_round
+    from services.common.db import Store, UnitOfWork
+
+    persist.BULK_METHOD = method
+    store = Store(URL, models.metadata)
+    store.ping()  # connect outside the timed section
+    timings: dict = {}
+    rss0 = _rss_mib()
+    with UnitOfWork(store, district="bench", producer="allocation") as uow:
+        out = draw_round(uow, round_id, ["07 14 21 28 33 35", "witness:4417"], None, today(), timings)
+        t0 = time.perf_counter()
+        if commit:
+            uow.commit()
+        else:
+            uow.rollback()
+        timings["commit"] = time.perf_counter() - t0
+    store.dispose()
+    return {**timings, "matched": out["matched"], "waitlisted": out["waitlisted"], "rss_mib": _rss_mib(),
+            "rss_before_mib": rss0, "digest": out["results_digest"][:12]}
+
+
+def announce() -> dict:
+    from services.allocation import models
+    from services.allocation.rounds import announce_pending
+    from services.common.db import Store, UnitOfWork
+
+    store = Store(URL, models.metadata)
+    store.ping()
+    t0 = time.perf_counter()
+    total = batches = 0
+    while True:
+        with UnitOfWork(store, district="bench", producer="allocation") as uow:
+            k = announce_pending(uow)
+            if not k:
+                break
+            uow.commit()
+        total += k
+        batches += 1
+    elapsed = time.perf_counter() - t0
+    store.dispose()
+    return {"events": total, "batches": batches, "seconds": elapsed}
+
+
+def _child(*args) -> dict:
+    out = subprocess.run([sys.executable, os.path.abspath(__file__), *args], check=True,
+                         capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main(argv: list[str]) -> None:
+    if argv and argv[0] == "--setup":
+        print(json.dumps(setup(int(argv[1]))))
+        return
+    if argv and argv[0] == "--draw":
+        print(json.dumps(draw(argv[1], argv[2], argv[3] == "commit")))
+        return
+    if argv and argv[0] == "--announce":
+        print(json.dumps(announce()))
+        return
+    sizes = [int(a) for a in argv] or list(SIZES)
+    print(f"{'applicants':>10} {'units':>6} {'matched':>7} {'load s':>7} {'rank s':>7} {'match s':>7} "
+          f"{'persist s':>9} {'TOTAL s':>7} {'peakRSS MiB':>11} {'(r+m)/nlogn':>11} {'open s':>6} digest")
+    base = None
+    extra = {}
+    for n in sizes:
+        info = _child("--setup", str(n))
+        if n == max(sizes):
+            extra["values"] = _child("--draw", info["round_id"], "values", "rollback")
+        r = _child("--draw", info["round_id"], "copy", "commit")
+        persist = r["persist"] + r["commit"]
+        total = r["load"] + r["rank"] + r["match"] + persist
+        rm = r["rank"] + r["match"]
+        per = rm / (n * math.log2(n))
+        base = base or per
+        print(f"{n:>10} {info['units']:>6} {r['matched']:>7} {r['load']:>7.3f} {r['rank']:>7.3f} {r['match']:>7.3f} "
+              f"{persist:>9.3f} {total:>7.3f} {r['rss_mib']:>11.1f} {per / base:>11.2f} {info['open_s']:>6.2f} "
+              f"{r['digest']}", flush=True)
+        if n == max(sizes):
+            extra["announce"] = _child("--announce")
+            extra["last"] = r
+    r = extra["last"]
+    other = r["persist"] - r["offers_copy"] - r["waitlist_copy"] - r["units_update"]
+    print(f"\nat {max(sizes)}: load = claim {r['claim']:.3f} + read round row {r['read_row']:.3f} + parse/build "
+          f"{r['load'] - r['claim'] - r['read_row']:.3f}; persist = results JSON/digest {r['results_json']:.3f} "
+          f"+ offers rows/COPY {r['offers_copy'] - r['results_json']:.3f}"
+          f", waitlist COPY {r['waitlist_copy']:.3f}, units UPDATE {r['units_update']:.3f}, "
+          f"round row + outbox {other:.3f}, COMMIT {r['commit']:.3f}; RSS before the draw "
+          f"{r['rss_before_mib']:.0f} MiB")
+    v = extra["values"]
+    print(f"\npersist at {max(sizes)} with SQLAlchemy insertmanyvalues instead of COPY (rolled back): "
+          f"{v['persist'] + v['commit']:.3f} s (persist {v['persist']:.3f} + rollback {v['commit']:.3f})")
+    a = extra["announce"]
+    print(f"allocation.offered for {a['events']} offers: outbox rows in {a['batches']} transactions of <= 500, "
+          f"{a['seconds']:.2f} s after the draw ({a['seconds'] / max(a['events'], 1) * 1e6:.0f} µs/event)")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

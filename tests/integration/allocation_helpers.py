@@ -1,0 +1,80 @@
+"""Helpers for the allocation integration tests (imported by test_allocation_*.py)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime
+
+import eventlet
+from kombu import Connection, Exchange, Producer
+
+from services.allocation.service import AllocationService
+
+
+def start(container_factory, config):
+    container = container_factory(AllocationService, config)
+    container.start()
+    container.base = f"http://{config['WEB_SERVER_ADDRESS']}"
+    return container
+
+
+def envelope(producer: str, event_type: str, data: dict, district: str = "demo") -> dict:
+    """An envelope as DESIGN.md §3 describes it (built locally: the producing services are
+    not started here)."""
+    return {"event_id": str(uuid.uuid4()), "event_type": event_type, "schema_version": 1,
+            "occurred_at": datetime.now(UTC).isoformat().replace("+00:00", "Z"), "district": district,
+            "producer": producer, "data": data}
+
+
+def publish(amqp_uri: str, producer: str, event_type: str, data: dict) -> dict:
+    body = envelope(producer, event_type, data)
+    with Connection(amqp_uri) as conn:
+        Producer(conn.default_channel).publish(
+            json.dumps(body), exchange=Exchange(f"{producer}.events", type="topic", durable=True),
+            routing_key=event_type, delivery_mode=2, content_type="application/json", declare=[
+                Exchange(f"{producer}.events", type="topic", durable=True)])
+    return body
+
+
+def approved(app_id: str, *, points_tenths: int, size: int, prefs, groups=(), programme="public_rental",
+             accessible=False) -> dict:
+    """An `application.approved` payload exactly as interface.md fixes it."""
+    pts = f"{points_tenths // 10}.{points_tenths % 10}"
+    return {"application_id": app_id, "person_ref": f"pref-{app_id}", "district": "demo",
+            "programme": programme, "household_size": size, "points": pts, "points_tenths": points_tenths,
+            "breakdown": {"policy_version": 1, "total": pts, "lines": [
+                {"rule": "years_of_service", "input": "10", "points": pts, "uncapped": pts, "cap": None,
+                 "capped": False}]},
+            "preferences": list(prefs), "priority_groups": list(groups), "needs_accessible": accessible,
+            "enterprise": "E1", "approved_at": datetime.now(UTC).isoformat()}
+
+
+def eventually(fn, timeout=10.0):
+    deadline = eventlet.hubs.get_hub().clock() + timeout
+    while True:
+        value = fn()
+        if value or eventlet.hubs.get_hub().clock() > deadline:
+            return value
+        eventlet.sleep(0.05)
+
+
+class Events:
+    """Reads a tap bound to allocation.events and files events by type."""
+
+    def __init__(self, tap):
+        self.tap = tap
+        self.seen: dict[str, list[dict]] = {}
+
+    def wait(self, event_type: str, count: int = 1, timeout: float = 15.0) -> list[dict]:
+        deadline = eventlet.hubs.get_hub().clock() + timeout
+        while len(self.seen.get(event_type, [])) < count:
+            left = deadline - eventlet.hubs.get_hub().clock()
+            if left <= 0:
+                raise AssertionError(f"{event_type}: wanted {count}, got {self.seen.get(event_type, [])}")
+            try:
+                event = self.tap.get(timeout=left)
+            except AssertionError:
+                continue
+            self.seen.setdefault(event["event_type"], []).append(event)
+        return [e["data"] for e in self.seen[event_type]]

@@ -1,0 +1,91 @@
+"""The pool kept current by applications' events (real broker, SQLite and PostgreSQL):
+points changes, withdrawal (a live offer lapses and the unit moves up the waitlist),
+revocation (the tenancy ends after the notice period), and the decline suspension."""
+
+from datetime import date, timedelta
+
+import requests
+from allocation_helpers import Events, approved, eventually, publish, start
+
+from services.allocation.policy import today
+
+
+def test_pool_lifecycle(database, service_config, container_factory, dev_token, event_tap, rabbit):
+    events = Events(event_tap("allocation"))
+    config = service_config("allocation", database("allocation"),
+                            POLICY={"DECLINES": {"max_declines": 1, "suspension_days": 30},
+                                    "REVOCATION_NOTICE_DAYS": 60})
+    alloc = start(container_factory, config)
+    base, officer, amqp = alloc.base, dev_token("district_officer"), rabbit["AMQP_URI"]
+    requests.post(f"{base}/projects", headers=officer, json={
+        "id": "Q1", "name": "人才公寓", "programme": "talent_apartment", "supply_mode": "new_build",
+        "address": "x"})
+    unit = {"building": "B", "floor": 2, "rooms": 1, "area_tenths": 450, "rent_fen": 80000,
+            "category": "talent_apartment"}
+    requests.post(f"{base}/projects/Q1/units", headers=officer,
+                  json={"units": [{**unit, "number": "201"}, {**unit, "number": "202"}]})
+    for app_id, pts in (("B1", 800), ("B2", 700), ("B3", 600)):
+        publish(amqp, "applications", "application.approved",
+                approved(app_id, points_tenths=pts, size=2, prefs=["Q1"], programme="talent_apartment"))
+
+    def pool():
+        return {e["application_id"]: e for e in requests.get(
+            f"{base}/pool?programme=talent_apartment", headers=officer).json()["entries"]}
+
+    assert eventually(lambda: len(pool()) == 3)
+    publish(amqp, "applications", "application.points_changed", {
+        "policy_version": 2, "reason": "hardship_registered", "changes": [
+            {"application_id": "B3", "person_ref": "pref-B3", "points": "65.5", "points_tenths": 655,
+             "priority_groups": ["hardship"]},
+            {"application_id": "ZZ", "person_ref": "pref-ZZ", "points": "1.0", "points_tenths": 10,
+             "priority_groups": []}]})
+    assert eventually(lambda: pool()["B3"]["points_tenths"] == 655)
+    assert pool()["B3"]["priority_groups"] == ["hardship"]
+
+    rid = requests.post(f"{base}/rounds", headers=officer, json={
+        "programme": "talent_apartment", "unit_ids": ["Q1-B-201", "Q1-B-202"],
+        "public_value_source": "体彩排列3 of today", "draw_date": today().isoformat()}).json()["round_id"]
+    assert requests.post(f"{base}/rounds/{rid}/draw", headers=officer,
+                         json={"public_values": ["4 4 9"]}).status_code == 200
+    offered = {o["application_id"]: o for o in events.wait("allocation.offered", 2)}
+    assert set(offered) == {"B1", "B2"}
+
+    # B2 withdraws: the offer lapses and the unit goes to B3 (waitlist)
+    publish(amqp, "applications", "application.withdrawn",
+            {"application_id": "B2", "person_ref": "pref-B2", "programme": "talent_apartment",
+             "withdrawn_at": "2026-11-24T02:00:00Z"})
+    promoted = events.wait("allocation.offered", 3)[2]
+    assert promoted["application_id"] == "B3" and promoted["unit_id"] == offered["B2"]["unit_id"]
+    assert requests.get(f"{base}/offers/{offered['B2']['offer_id']}", headers=officer).json()["status"] == "withdrawn"
+    assert pool()["B2"]["status"] == "withdrawn"
+
+    # B3 declines: with max_declines 1 that suspends them for 30 days
+    on = today()
+    declined = requests.post(f"{base}/offers/{promoted['offer_id']}/decline", headers=officer,
+                             json={"on": on.isoformat()}).json()
+    assert declined["suspended_until"] == (on + timedelta(days=30)).isoformat()
+    assert pool()["B3"]["suspended_until"] == declined["suspended_until"] and pool()["B3"]["declines"] == 0
+
+    # B1 moves in, then loses eligibility: the tenancy ends after the 60-day notice
+    b1 = offered["B1"]["offer_id"]
+    requests.post(f"{base}/offers/{b1}/accept", headers=officer, json={})
+    tid = requests.post(f"{base}/offers/{b1}/move-in", headers=officer,
+                        json={"start": "2026-12-01", "end": "2028-11-30"}).json()["tenancy_id"]
+    assert pool()["B1"]["status"] == "housed"
+    publish(amqp, "applications", "eligibility.revoked",
+            {"application_id": "B1", "person_ref": "pref-B1", "programme": "talent_apartment",
+             "reasons": ["income_over_limit"], "revoked_at": "2027-03-01T01:00:00Z"})
+    notice_end = date(2027, 3, 1) + timedelta(days=60)
+    assert eventually(lambda: requests.get(f"{base}/tenancies/{tid}", headers=officer)
+                      .json()["notice_end_on"] == notice_end.isoformat())
+    early = requests.post(f"{base}/admin/tenancies/process-notices", headers=officer,
+                          json={"on": (notice_end - timedelta(days=1)).isoformat()}).json()
+    assert early["ended"] == {"revocation": 0, "contract_end": 0}
+    done = requests.post(f"{base}/admin/tenancies/process-notices", headers=officer,
+                         json={"on": notice_end.isoformat()}).json()
+    assert done["ended"] == {"revocation": 1, "contract_end": 0}
+    ended = events.wait("tenancy.ended")[0]
+    assert ended == {"tenancy_id": tid, "application_id": "B1", "person_ref": "pref-B1",
+                     "unit_id": offered["B1"]["unit_id"], "ended_on": notice_end.isoformat(),
+                     "reason": "revocation"}
+    assert pool()["B1"]["status"] == "revoked"

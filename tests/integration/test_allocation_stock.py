@@ -1,0 +1,103 @@
+"""Housing stock over HTTP (SQLite and PostgreSQL, real broker): CSV import with per-row
+errors and all-or-nothing on a malformed file, unit status for maintenance, occupancy, and
+complaints / satisfaction in the staff report."""
+
+import pytest
+import requests
+from allocation_helpers import Events, start
+
+HEADER = "project_id,building,number,floor,rooms,area_m2,beds,rent_fen,category,accessible\n"
+
+
+@pytest.fixture
+def alloc(database, service_config, container_factory, dev_token, event_tap):
+    events = Events(event_tap("allocation", "stock.#"))
+    container = start(container_factory, service_config("allocation", database("allocation")))
+    officer = dev_token("district_officer")
+    project = {"id": "P7", "name": "闲置厂房改造公寓", "programme": "staff_apartment",
+               "supply_mode": "stock_conversion", "address": "台江区某路7号"}
+    assert requests.post(f"{container.base}/projects", json=project, headers=officer).status_code == 201
+    return container.base, officer, events
+
+
+def test_csv_import_reports_bad_rows_and_imports_good_ones(alloc):
+    base, officer, events = alloc
+    csv_text = (HEADER
+                + "P7,A,101,1,1,18.5,1,60000,staff_apartment,否\n"
+                + "P7,A,102,1,1,abc,1,60000,staff_apartment,0\n"        # bad number
+                + "P9,A,103,1,1,18.0,1,60000,staff_apartment,0\n"       # unknown project
+                + "P7,A,104,2,1,18.0,1,-5,staff_apartment,1\n"          # negative rent
+                + "P7,A,105,2,1,20.0,1,65000,staff_apartment,是\n")
+    resp = requests.post(f"{base}/projects/P7/units.csv", data=csv_text.encode(), headers={
+        **officer, "Content-Type": "text/csv"})
+    assert resp.status_code == 201, resp.text
+    body = resp.json()
+    assert body["added"] == 2 and body["rejected_rows"] == 3
+    assert [(e["line"], e["column"]) for e in body["errors"]] == [(3, "area_m2"), (4, "project_id"),
+                                                                  (5, "rent_fen")]
+    added = events.wait("stock.units_added")[0]
+    assert added["unit_ids"] == ["P7/A/101", "P7/A/105"] and added["count"] == 2
+    units = requests.get(f"{base}/projects/P7/units", headers=officer).json()["units"]
+    assert [(u["unit_id"], u["area_tenths"], u["accessible"]) for u in units] == [
+        ("P7/A/101", 185, False), ("P7/A/105", 200, True)]
+
+    # the same rows again: duplicates reported by line, nothing added; multipart works too
+    again = requests.post(f"{base}/projects/P7/units.csv", headers=officer,
+                          files={"file": ("units.csv", csv_text.encode(), "text/csv")})
+    assert again.status_code == 201 and again.json()["added"] == 0
+    assert (2, "number") in [(e["line"], e["column"]) for e in again.json()["errors"]]
+
+    # maintenance and back; an occupied-only transition is refused
+    path = f"{base}/units/P7/A/101/status"
+    assert requests.put(path, json={"status": "maintenance"}, headers=officer).json()["status"] == "maintenance"
+    assert requests.put(path, json={"status": "maintenance"}, headers=officer).status_code == 409
+    assert requests.put(path, json={"status": "occupied"}, headers=officer).status_code == 400
+    assert len(requests.get(f"{base}/projects/P7/units?status=maintenance", headers=officer).json()["units"]) == 1
+    occ = requests.get(f"{base}/occupancy?by=building", headers=officer).json()
+    assert occ["groups"] == [{"building": "P7/A", "units": 2, "occupied": 0, "vacant": 1, "offered": 0,
+                              "reserved": 0, "maintenance": 1, "occupancy_rate": 0.0,
+                              "mean_vacancy_days": 0.0, "max_vacancy_days": 0.0}]
+    assert requests.get(f"{base}/occupancy?by=floor", headers=officer).status_code == 400
+
+
+@pytest.mark.parametrize("payload, problem", [
+    (b"\xff\xfe\x00bad bytes", "UTF-8"),
+    (b"project,building\nP7,A\n", "wrong header"),
+    (b"", "required"),
+])
+def test_malformed_csv_imports_nothing(alloc, payload, problem):
+    base, officer, events = alloc
+    resp = requests.post(f"{base}/projects/P7/units.csv", data=payload, headers={**officer, "Content-Type": "text/csv"})
+    assert resp.status_code == 400 and problem in resp.json()["detail"], resp.text
+    assert requests.get(f"{base}/projects/P7/units", headers=officer).json()["units"] == []
+    assert requests.post(f"{base}/projects/NOPE/units.csv", data=HEADER.encode(),
+                         headers={**officer, "Content-Type": "text/csv"}).status_code == 404
+
+
+def test_complaints_and_satisfaction_report(alloc):
+    base, officer, _ = alloc
+    c1 = requests.post(f"{base}/complaints", headers=officer,
+                       json={"project_id": "P7", "category": "repairs", "description": "热水器坏了"})
+    assert c1.status_code == 201
+    requests.post(f"{base}/complaints", headers=officer,
+                  json={"project_id": "P7", "category": "repairs", "description": "门锁"})
+    assert requests.post(f"{base}/complaints", headers=officer,
+                         json={"project_id": "P7", "category": "noise?", "description": "x"}).status_code == 400
+    assert requests.post(f"{base}/complaints", headers=officer,
+                         json={"project_id": "NOPE", "category": "repairs", "description": "x"}).status_code == 404
+    cid = c1.json()["complaint_id"]
+    assert requests.post(f"{base}/complaints/{cid}/resolve", headers=officer,
+                         json={"resolution": "已更换"}).status_code == 200
+    assert requests.post(f"{base}/complaints/{cid}/resolve", headers=officer,
+                         json={"resolution": "again"}).status_code == 409
+    for score in (5, 4):
+        assert requests.post(f"{base}/satisfaction", headers=officer,
+                             json={"project_id": "P7", "score": score}).status_code == 201
+    assert requests.post(f"{base}/satisfaction", headers=officer,
+                         json={"project_id": "P7", "score": 6}).status_code == 400
+    report = requests.get(f"{base}/reports/service", headers=officer).json()["projects"]
+    assert len(report) == 1 and report[0]["complaints"] == {"repairs": {"open": 1, "resolved": 1}}
+    assert report[0]["mean_satisfaction"] == 4.5 and report[0]["satisfaction_responses"] == 2
+    assert report[0]["mean_resolution_hours"] is not None
+    metrics = requests.get(f"{base}/metrics").text
+    assert 'anju_allocation_complaints_total{category="repairs",district="demo",event="filed"}' in metrics
