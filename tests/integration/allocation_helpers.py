@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import eventlet
 from kombu import Connection, Exchange, Producer
+from polling import eventually  # noqa: F401 - re-exported to the tests
 
 from services.allocation.service import AllocationService
 
@@ -48,15 +49,6 @@ def approved(app_id: str, *, points_tenths: int, size: int, prefs, groups=(), pr
                  "capped": False}]},
             "preferences": list(prefs), "priority_groups": list(groups), "needs_accessible": accessible,
             "enterprise": "E1", "approved_at": datetime.now(UTC).isoformat()}
-
-
-def eventually(fn, timeout=10.0):
-    deadline = eventlet.hubs.get_hub().clock() + timeout
-    while True:
-        value = fn()
-        if value or eventlet.hubs.get_hub().clock() > deadline:
-            return value
-        eventlet.sleep(0.05)
 
 
 class Events:

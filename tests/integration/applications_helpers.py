@@ -2,8 +2,8 @@
 
 import json
 
-import eventlet
 import requests
+from polling import eventually  # noqa: F401 - re-exported to the tests
 from sqlalchemy import create_engine, func, select
 
 from services.applications import models
@@ -124,10 +124,3 @@ def assert_no_personal_data(events, *secrets):
         assert secret not in text, f"{secret!r} leaked into an event"
 
 
-def eventually(fn, timeout=10.0):
-    deadline = eventlet.hubs.get_hub().clock() + timeout
-    while True:
-        value = fn()
-        if value or eventlet.hubs.get_hub().clock() > deadline:
-            return value
-        eventlet.sleep(0.05)

@@ -2,8 +2,8 @@
 assistance → applications (hardship category), finance → notify (public fund-flow board),
 allocation (stock.units_added)."""
 
-import eventlet
 import requests
+from polling import eventually
 from sqlalchemy import select
 
 from services.allocation.service import AllocationService
@@ -22,15 +22,6 @@ def _start(container_factory, cls, config):
     return container
 
 
-def _eventually(fn, timeout=10.0):
-    deadline = eventlet.hubs.get_hub().clock() + timeout
-    while True:
-        value = fn()
-        if value or eventlet.hubs.get_hub().clock() > deadline:
-            return value
-        eventlet.sleep(0.05)
-
-
 def test_hardship_registered_reaches_applications(database, service_config, container_factory, dev_token):
     apps_url = database("applications")
     _start(container_factory, ApplicationsService, service_config("applications", apps_url))
@@ -46,7 +37,7 @@ def test_hardship_registered_reaches_applications(database, service_config, cont
             with store.engine.connect() as conn:
                 return conn.execute(select(app_models.HardshipStatus.category)
                                     .where(app_models.HardshipStatus.person_ref == ref)).scalar()
-        assert _eventually(category) == "sanwu"
+        assert eventually(category) == "sanwu"
     finally:
         store.dispose()
 
