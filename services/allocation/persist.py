@@ -67,6 +67,9 @@ def bulk_insert(session: Session, table: Table, columns: Sequence[str], rows: It
                 method: str | None = None) -> None:
     """Insert many rows in the session's transaction: COPY on PostgreSQL (by default),
     executemany (insertmanyvalues) otherwise. Values: str/int/bool/date or None (NULL)."""
+    rows = list(rows)
+    if not rows:  # an insert with no parameter sets would write one row of defaults
+        return
     if session.bind.dialect.name == "postgresql" and (method or BULK_METHOD) == "copy":
         buf = io.StringIO()
         csv.writer(buf, lineterminator="\n").writerows(rows)

@@ -27,7 +27,7 @@ from .domain.matching import gc_paused, match_round, quota_seats
 from .domain.ranking import PoolEntry, rank
 from .domain.stock import Unit
 from .domain.verify import SeedParts, export_round, results_to_json, snapshot_digest
-from .persist import bulk_insert, dumps, offered_event, publish_many, unit_from_row
+from .persist import bulk_insert, dumps, offered_event, promote, publish_many, unit_from_row
 
 OFFICERS = ("district_officer", "city_officer")
 READERS = (*OFFICERS, "auditor")
@@ -240,6 +240,9 @@ def _draw_round(uow, round_id, public_values, supplied_secret_hex, on, timings):
         raise Conflict(f"{len(offer_rows) - changed} unit(s) of this round are no longer vacant; "
                        "restore them (PUT /units/<id>/status) and draw again")
     t["units_update"] = time.perf_counter() - t2 - t["offers_copy"] - t["waitlist_copy"]
+    for m in result.matches:
+        if m.application_id in gone:  # its unit goes straight to the round's waitlist
+            promote(uow, round_, m.unit_id, on)
     session.execute(update(models.Round).where(models.Round.id == round_id).values(
         public_values=dumps(public_values), seed_hex=seed.hex(), results=results_json,
         results_digest=digest, matched=len(result.matches), waitlisted=len(result.waitlist))

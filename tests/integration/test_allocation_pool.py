@@ -89,3 +89,34 @@ def test_pool_lifecycle(database, service_config, container_factory, dev_token, 
                      "unit_id": offered["B1"]["unit_id"], "ended_on": notice_end.isoformat(),
                      "reason": "revocation"}
     assert pool()["B1"]["status"] == "revoked"
+
+
+def test_applicant_gone_before_the_draw_frees_their_unit_for_the_waitlist(
+        database, service_config, container_factory, dev_token, event_tap, rabbit):
+    """The frozen snapshot still ranks C1 (so the published computation is reproducible), but
+    C1 withdrew after the round opened: their unit goes straight to the next who fits."""
+    events = Events(event_tap("allocation"))
+    alloc = start(container_factory, service_config("allocation", database("allocation")))
+    base, officer, amqp = alloc.base, dev_token("district_officer"), rabbit["AMQP_URI"]
+    requests.post(f"{base}/projects", headers=officer, json={
+        "id": "W1", "name": "公租房", "programme": "public_rental", "supply_mode": "new_build", "address": "x"})
+    requests.post(f"{base}/projects/W1/units", headers=officer, json={"units": [
+        {"building": "A", "number": "101", "floor": 1, "rooms": 2, "area_tenths": 600, "rent_fen": 90000,
+         "category": "public_rental"}]})
+    for app_id, pts in (("C1", 900), ("C2", 500)):
+        publish(amqp, "applications", "application.approved",
+                approved(app_id, points_tenths=pts, size=2, prefs=["W1"]))
+    assert eventually(lambda: requests.get(f"{base}/pool?programme=public_rental",
+                                           headers=officer).json()["total"] == 2)
+    rid = requests.post(f"{base}/rounds", headers=officer, json={
+        "programme": "public_rental", "unit_ids": ["W1-A-101"], "public_value_source": "体彩排列3 of today",
+        "draw_date": today().isoformat()}).json()["round_id"]
+    publish(amqp, "applications", "application.withdrawn",
+            {"application_id": "C1", "person_ref": "pref-C1", "programme": "public_rental",
+             "withdrawn_at": "2026-11-24T02:00:00Z"})
+    assert eventually(lambda: requests.get(f"{base}/pool?programme=public_rental&status=withdrawn",
+                                           headers=officer).json()["total"] == 1)
+    drawn = requests.post(f"{base}/rounds/{rid}/draw", headers=officer, json={"public_values": ["1 2 3"]})
+    assert drawn.status_code == 200 and drawn.json()["matched"] == 1
+    [offer] = events.wait("allocation.offered", 1)
+    assert offer["application_id"] == "C2" and offer["unit_id"] == "W1-A-101"
