@@ -43,7 +43,10 @@ spec: $(STAMP)
 
 bench: $(STAMP) services
 	$(BIN)/python bench/outbox_relay.py
+	$(BIN)/python bench/applications_submit.py
+	$(BIN)/python bench/applications_points.py
 	$(BIN)/python bench/allocation_draw.py
+	$(BIN)/python bench/allocation_draw_db.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

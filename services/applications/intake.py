@@ -56,8 +56,9 @@ class IntakeMixin:
                         errors={"application_id": [existing]})
 
     def _write_details(self, session, row: models.Application, applicant: models.Applicant, body: dict,
-                       principal) -> None:
-        """Copy the request's facts onto the application (and contact data onto the applicant)."""
+                       principal, *, fresh: bool = False) -> None:
+        """Copy the request's facts onto the application (and contact data onto the applicant);
+        `fresh`: a new application, so there are no members or preferences to replace."""
         a = body["applicant"]
         enterprise = a["enterprise"]
         if enterprise is None and principal.role == "enterprise_officer":
@@ -87,8 +88,9 @@ class IntakeMixin:
             raise Unprocessable("a household member is listed twice (or is the applicant)",
                                 errors={"members": ["duplicate person"]})
         row.household_size = 1 + len(members)
-        session.execute(delete(models.HouseholdMember).where(models.HouseholdMember.application_id == row.id))
-        session.execute(delete(models.Preference).where(models.Preference.application_id == row.id))
+        if not fresh:
+            session.execute(delete(models.HouseholdMember).where(models.HouseholdMember.application_id == row.id))
+            session.execute(delete(models.Preference).where(models.Preference.application_id == row.id))
         session.flush()
         for i, (m, number) in enumerate(zip(members, ids, strict=True)):
             session.add(models.HouseholdMember(application_id=row.id, position=i, relation=m["relation"],
@@ -104,37 +106,41 @@ class IntakeMixin:
         number = parse_resident_id(body["applicant"]["id_number"]).number
         ref = self._ref(number)
         key = active_key(ref, body["programme"])
-        existing = self._existing_active(key)
-        if existing:
-            raise self._dedup_conflict(existing, body["programme"])
         now = self.clock()
         application_id = str(uuid.uuid4())
         try:
+            # One transaction does the dedup check, the writes and the reply's read (no second
+            # session); the unique active_key still decides a race.
             with self.db.unit_of_work() as uow:
                 s = uow.session
-                applicant = s.scalars(select(models.Applicant).where(
-                    models.Applicant.district == uow.district,
-                    models.Applicant.person_ref == ref)).first()
-                if applicant is None:
-                    applicant = models.Applicant(id=str(uuid.uuid4()), district=uow.district, person_ref=ref,
-                                                 id_number=number, birth_date=parse_resident_id(number).birth_date)
-                    s.add(applicant)
-                draft = DomainApplication.new(Programme(body["programme"]))
-                row = models.Application(
-                    id=application_id, applicant_id=applicant.id, person_ref=ref, district=uow.district,
-                    programme=body["programme"], state=draft.state.value, active_key=key,
-                    needs_city_review=False, notice_period_days=0, open_objections=0, objections_filed=0,
-                    created_by=req.principal.ref, created_at=now, updated_at=now)
-                s.add(row)
-                self._write_details(s, row, applicant, body, req.principal)
-                uow.commit()
+                existing = s.scalar(select(models.Application.id).where(models.Application.active_key == key))
+                if existing is None:
+                    applicant = s.scalars(select(models.Applicant).where(
+                        models.Applicant.district == uow.district,
+                        models.Applicant.person_ref == ref)).first()
+                    if applicant is None:
+                        applicant = models.Applicant(id=str(uuid.uuid4()), district=uow.district, person_ref=ref,
+                                                     id_number=number,
+                                                     birth_date=parse_resident_id(number).birth_date)
+                        s.add(applicant)
+                    draft = DomainApplication.new(Programme(body["programme"]))
+                    row = models.Application(
+                        id=application_id, applicant_id=applicant.id, person_ref=ref, district=uow.district,
+                        programme=body["programme"], state=draft.state.value, active_key=key,
+                        needs_city_review=False, notice_period_days=0, open_objections=0, objections_filed=0,
+                        created_by=req.principal.ref, created_at=now, updated_at=now)
+                    s.add(row)
+                    self._write_details(s, row, applicant, body, req.principal, fresh=True)
+                    view = application_view(s, row, full=True)
+                    uow.commit()
         except (Conflict, IntegrityError):  # at commit, or at an autoflush before it
             existing = self._existing_active(key)
             if existing:  # lost a race with another create for the same person and programme
                 raise self._dedup_conflict(existing, body["programme"]) from None
             raise Conflict("another request for this person was saved at the same moment; retry") from None
-        with self.db.read() as session:
-            return application_view(session, get_application(session, application_id), full=True)
+        if existing:
+            raise self._dedup_conflict(existing, body["programme"])
+        return view
 
     @api("PUT", "/applications/<application_id>", body=schemas.ApplicationIn, roles=INTAKE,
          summary="Edit a draft or an application returned for correction")
@@ -196,9 +202,10 @@ class IntakeMixin:
                 "application_id": row.id, "person_ref": row.person_ref, "programme": row.programme,
                 "enterprise": row.enterprise, "policy_version": policy.version, "resubmission": resubmission,
                 "submitted_at": iso(now)})
+            s.flush()  # the version check and the new version, before the reply is read
+            view = application_view(s, row, full=True)  # in the same transaction: no second session
             uow.commit()
-        with self.db.read() as session:
-            return application_view(session, get_application(session, application_id), full=True)
+        return view
 
     @api("GET", "/applications/<application_id>", roles=STAFF,
          summary="An application (personal data masked unless you are its district or enterprise staff)")

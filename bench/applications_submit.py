@@ -1,0 +1,638 @@
+"""Submit throughput of the applications service over HTTP, one service instance, on SQLite
+and on PostgreSQL, next to a yardstick measured in the same run and driven the same way.
+
+    .venv/bin/python bench/applications_submit.py [--quick] [--clients 4,8,16] [--profile DIR]
+
+For each database the service runs in its own process, started as `anju run` starts it
+(nameko's runner, eventlet monkey-patched, config from services/applications/config.yaml
+with environment overrides), on the real RabbitMQ (a scratch vhost, deleted afterwards)
+with the outbox relay running and a queue bound to `applications.events`, so every event
+is really routed. This process drives it with plain OS threads, one keep-alive
+http.client connection each (no eventlet here). One "submission" is the pair
+POST /applications (draft) + POST /applications/<id>/submit for a distinct valid person,
+so each pair does validation, dedup, persistence, the eligibility pre-check and the outbox.
+
+  (a) closed loop: N clients issue pairs back to back → submissions/s and requests/s;
+  (b) open loop: pairs arrive at a fixed 100/s for ~10 s (1 s in --quick) → latency of the
+      submit request (p50/p95/p99) and of the whole pair measured from its scheduled start.
+
+Yardstick: a bare nameko service whose plain `@http` handler returns a constant (no
+database, no broker), run by the same runner with the same config and logging, and driven
+by the same client code (the pair is two POSTs).
+
+Targets (issue 4): ≥ 300 submissions/s on PostgreSQL; submit p99 < 100 ms at 100/s.
+`--profile DIR` runs the service under cProfile during the closed-loop phase and writes
+DIR/<db>.pstats plus a short top list.
+
+Why an earlier version of this benchmark timed out: a nameko service started with
+`ServiceRunner` in a process that was not eventlet-monkey-patched never answers HTTP at
+all — the outbox relay's green thread blocks the hub in a real `threading.Event.wait` /
+socket read, so even /health times out. `nameko run` (and `--serve` below) patch first.
+"""
+
+import sys
+
+SERVE = __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "--serve"
+if SERVE:  # the service processes only; the driving process never imports eventlet
+    import eventlet
+
+    eventlet.monkey_patch()
+
+import argparse  # noqa: E402
+import base64  # noqa: E402
+import http.client  # noqa: E402
+import itertools  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import queue  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+import urllib.error  # noqa: E402
+import urllib.request  # noqa: E402
+from datetime import date, timedelta  # noqa: E402
+from pathlib import Path  # noqa: E402
+from urllib.parse import quote, urlparse  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from services.common.identity import check_digit  # noqa: E402 - stdlib-only module
+
+AMQP_BASE = os.environ.get("AMQP_URI", "pyamqp://guest:guest@127.0.0.1:5672/")
+RABBIT_API = os.environ.get("BENCH_RABBIT_API", "http://127.0.0.1:15672/api")
+PG_ADMIN = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+PG_DB = "anju_bench_applications"
+VHOST = "anju_bench_applications"
+SINK = "bench.applications.sink"
+ENTERPRISE = "E-steel"
+TARGET_RATE = 300.0  # submissions/s on PostgreSQL
+TARGET_P99_MS = 100.0  # submit request at 100 submissions/s
+OPEN_RATE = 100.0
+REQUEST_TIMEOUT = 10.0
+
+
+# -- the service side (runs in a child process) ------------------------------------------------
+
+def serve(kind: str, profile_path: str | None) -> None:
+    import logging.config
+
+    from nameko.cli.run import run
+
+    from services.common.config import load_config
+
+    config = load_config("applications")  # ${ENV:default} overrides applied, as `nameko run --config`
+    logging.config.dictConfig(config["LOGGING"])
+    if kind == "applications":
+        from services.applications.service import ApplicationsService as service_class
+    else:
+        from nameko.web.handlers import http
+
+        class Yardstick:
+            name = "bench_yardstick"
+
+            @http("GET", "/ready")
+            def ready(self, request):
+                return 200, '{"status": "ready"}'
+
+            @http("POST", "/ping")
+            def ping(self, request):
+                return 200, '{"application_id": "constant", "state": "draft"}'
+
+        service_class = Yardstick
+    if not profile_path:
+        run([service_class], config)
+        return
+    import cProfile
+    import signal
+
+    profiler = cProfile.Profile()
+
+    def toggle(signum, frame):  # SIGUSR1 starts, SIGUSR2 stops and writes the stats
+        if signum == signal.SIGUSR1:
+            profiler.enable()
+        else:
+            profiler.disable()
+            profiler.dump_stats(profile_path)
+
+    signal.signal(signal.SIGUSR1, toggle)
+    signal.signal(signal.SIGUSR2, toggle)
+    run([service_class], config)
+
+
+# -- infrastructure: RabbitMQ vhost, PostgreSQL scratch database, service processes ----------------
+
+def _rabbit(method: str, path: str, body=None):
+    parsed = urlparse(AMQP_BASE)
+    auth = base64.b64encode(f"{parsed.username or 'guest'}:{parsed.password or 'guest'}".encode()).decode()
+    req = urllib.request.Request(RABBIT_API + path, method=method, data=json.dumps(body or {}).encode(),
+                                 headers={"Authorization": "Basic " + auth, "Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        data = resp.read()
+        return json.loads(data) if data else None
+
+
+def vhost_up() -> str:
+    user = urlparse(AMQP_BASE).username or "guest"
+    v = quote(VHOST, safe="")
+    _rabbit("PUT", f"/vhosts/{v}")
+    _rabbit("PUT", f"/permissions/{v}/{quote(user, safe='')}", {"configure": ".*", "write": ".*", "read": ".*"})
+    # What production has: someone subscribed to applications.events (so events are routed).
+    _rabbit("PUT", f"/exchanges/{v}/applications.events", {"type": "topic", "durable": True})
+    _rabbit("PUT", f"/queues/{v}/{SINK}", {"durable": False, "auto_delete": False})
+    _rabbit("POST", f"/bindings/{v}/e/applications.events/q/{SINK}", {"routing_key": "#"})
+    parsed = urlparse(AMQP_BASE)
+    return f"{parsed.scheme}://{parsed.netloc}/{VHOST}"
+
+
+def vhost_down() -> None:
+    try:
+        _rabbit("DELETE", f"/vhosts/{quote(VHOST, safe='')}")
+    except urllib.error.HTTPError as exc:
+        if exc.code != 404:
+            raise
+
+
+def sink_depth(amqp_uri: str) -> int:
+    """Messages in the sink now (AMQP passive declare; the management API's counts lag ~5 s)."""
+    import amqp  # the plain AMQP client nameko/kombu use; no eventlet
+
+    parsed = urlparse(amqp_uri)
+    conn = amqp.Connection(f"{parsed.hostname}:{parsed.port or 5672}", userid=parsed.username or "guest",
+                           password=parsed.password or "guest", virtual_host=VHOST, connect_timeout=5)
+    conn.connect()
+    try:
+        return conn.channel().queue_declare(SINK, passive=True).message_count
+    finally:
+        conn.close()
+
+
+def sink_purge() -> None:
+    _rabbit("DELETE", f"/queues/{quote(VHOST, safe='')}/{SINK}/contents")
+
+
+def pg_url() -> str:
+    return PG_ADMIN.rsplit("/", 1)[0] + "/" + PG_DB
+
+
+def pg_admin(sql: str) -> None:
+    import psycopg2
+
+    conn = psycopg2.connect(PG_ADMIN)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql)
+    finally:
+        conn.close()
+
+
+def migrate(url: str) -> None:
+    # `anju migrate` = services.common.migrations.upgrade, in a child so no eventlet is imported here
+    subprocess.run([sys.executable, "-m", "services.cli", "migrate", "applications", "--database-url", url],
+                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL, timeout=120)
+
+
+def mint_token() -> str:
+    out = subprocess.run([sys.executable, "-m", "services.cli", "token", "--role", "enterprise_officer",
+                          "--district", "demo", "--enterprise", ENTERPRISE, "--subject", "bench"],
+                         cwd=ROOT, check=True, capture_output=True, text=True, timeout=60)
+    return out.stdout.strip()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ServiceProcess:
+    """One service instance in its own process; its log goes to a file (never an unread pipe)."""
+
+    def __init__(self, kind: str, workdir: str, database_url: str, amqp_uri: str, profile: str | None):
+        self.kind = kind
+        self.port = free_port()
+        self.log_path = Path(workdir) / f"{kind}-{self.port}.log"
+        self.profile = profile
+        env = dict(os.environ, DATABASE_URL=database_url, AMQP_URI=amqp_uri, DISTRICT="demo",
+                   HTTP_HOST="127.0.0.1", HTTP_PORT=str(self.port), PYTHONWARNINGS="ignore::DeprecationWarning")
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--serve", kind]
+        if profile:
+            cmd.append(profile)
+        self._log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+
+    def wait_ready(self, timeout: float = 40.0) -> None:
+        deadline = time.monotonic() + timeout
+        last = "no answer"
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.kind} exited with {self.proc.returncode}:\n{self.log_tail()}")
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                conn.request("GET", "/ready")
+                resp = conn.getresponse()
+                last = f"{resp.status} {resp.read()[:200]!r}"
+                conn.close()
+                if resp.status == 200:
+                    return
+            except OSError as exc:
+                last = repr(exc)
+            time.sleep(0.2)
+        raise RuntimeError(f"{self.kind} not ready after {timeout:.0f}s ({last}):\n{self.log_tail()}")
+
+    def log_tail(self, lines: int = 15) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def signal(self, signum) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signum)
+
+    def stop(self) -> None:
+        import signal
+
+        # nameko's `run` handles SIGTERM by scheduling `stop` on the hub, which an idle service
+        # (the yardstick has no timers) only notices at its next I/O: poke it after signalling.
+        for _ in range(3):
+            if self.proc.poll() is not None:
+                break
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+            except OSError:
+                pass
+            try:
+                self.proc.wait(timeout=3)
+            except subprocess.TimeoutExpired:
+                pass
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=5)
+        self._log.close()
+
+
+# -- the client side ------------------------------------------------------------------------------
+
+def resident_id(region: str, born: date, seq: int) -> str:
+    first17 = f"{region}{born:%Y%m%d}{seq:03d}"
+    return first17 + check_digit(first17)
+
+
+def application_body(i: int) -> bytes:
+    """A complete, eligible application for person number i (distinct ID numbers throughout)."""
+    born = date(1980, 1, 1) + timedelta(days=i // 1000)
+    spouse = date(1982, 1, 1) + timedelta(days=i // 1000)
+    return json.dumps({
+        "applicant": {"name": "张小三", "id_number": resident_id("110105", born, i % 1000), "phone": "13812341234",
+                      "email": "zxs@example.cn", "enterprise": ENTERPRISE, "hire_date": "2012-03-01",
+                      "union_member": True, "honour": "city" if i % 7 == 0 else None, "frontline": i % 2 == 0,
+                      "needs_accessible": False},
+        "programme": ("public_rental", "shared_ownership", "staff_apartment")[i % 3],
+        "members": [{"relation": "spouse", "name": "李四", "id_number": resident_id("110106", spouse, i % 1000),
+                     "monthly_income_fen": 200000},
+                    {"relation": "child", "name": "张小小", "id_number": resident_id("110107", date(2015, 6, 1),
+                                                                                   i % 1000),
+                     "monthly_income_fen": 0}],
+        "monthly_household_income_fen": 500000,
+        "housing": {"kind": "rented", "area_m2": "18.50"},
+        "preferences": ["P1", "P2", "staff_apartment"],
+    }, ensure_ascii=False).encode()
+
+
+class Failure(Exception):
+    pass
+
+
+class Client:
+    """One keep-alive connection; `pair(i)` = create + submit; returns the submit latency (s)."""
+
+    def __init__(self, port: int, token: str, kind: str):
+        self.port = port
+        self.kind = kind
+        self.headers = {"Content-Type": "application/json", "Authorization": "Bearer " + token}
+        self.conn = None
+        self.requests = 0
+
+    def _post(self, path: str, body: bytes) -> tuple[int, bytes]:
+        if self.conn is None:
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=REQUEST_TIMEOUT)
+        try:
+            self.conn.request("POST", path, body=body, headers=self.headers)
+            resp = self.conn.getresponse()
+            data = resp.read()
+        except (OSError, http.client.HTTPException) as exc:
+            self.conn.close()
+            self.conn = None
+            raise Failure(f"{type(exc).__name__} on {path.split('/')[1]}") from None
+        self.requests += 1
+        return resp.status, data
+
+    def pair(self, i: int) -> float:
+        if self.kind == "applications":
+            status, data = self._post("/applications", application_body(i))
+            if status != 201:
+                raise Failure(f"create {status}: {data[:160]!r}")
+            submit_path = f"/applications/{json.loads(data)['application_id']}/submit"
+        else:
+            status, data = self._post("/ping", application_body(i))
+            if status != 200:
+                raise Failure(f"ping {status}")
+            submit_path = "/ping"
+        started = time.perf_counter()
+        status, data = self._post(submit_path, b"{}")
+        latency = time.perf_counter() - started
+        if status != 200:
+            raise Failure(f"submit {status}: {data[:160]!r}")
+        return latency
+
+    def close(self):
+        if self.conn is not None:
+            self.conn.close()
+
+
+class Errors:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.counts: dict[str, int] = {}
+
+    def add(self, text: str) -> None:
+        with self.lock:
+            self.counts[text] = self.counts.get(text, 0) + 1
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def describe(self) -> str:
+        return "; ".join(f"{n}× {t}" for t, n in sorted(self.counts.items(), key=lambda kv: -kv[1])[:3])
+
+
+def closed_loop(port, token, kind, people, clients: int, seconds: float, max_pairs: int) -> dict:
+    """`clients` threads issue pairs back to back for `seconds` (or until max_pairs)."""
+    errors = Errors()
+    done = [0] * clients
+    reqs = [0] * clients
+    budget = itertools.count()
+    start_gate = threading.Barrier(clients + 1)
+    t = {}
+
+    def worker(k: int):
+        client = Client(port, token, kind)
+        start_gate.wait()
+        try:
+            while time.perf_counter() < t["end"] and next(budget) < max_pairs:
+                try:
+                    client.pair(next(people))
+                    done[k] += 1
+                except Failure as exc:
+                    errors.add(str(exc))
+        finally:
+            reqs[k] = client.requests
+            client.close()
+
+    threads = [threading.Thread(target=worker, args=(k,), daemon=True) for k in range(clients)]
+    for th in threads:
+        th.start()
+    t["start"] = time.perf_counter()
+    t["end"] = t["start"] + seconds
+    start_gate.wait()
+    for th in threads:
+        th.join(timeout=seconds + 3 * REQUEST_TIMEOUT)
+    elapsed = time.perf_counter() - t["start"]
+    return {"clients": clients, "pairs": sum(done), "requests": sum(reqs), "seconds": elapsed,
+            "pairs_s": sum(done) / elapsed, "req_s": sum(reqs) / elapsed, "errors": errors}
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, int(round(p / 100 * len(ordered) + 0.5)) - 1))]
+
+
+def open_loop(port, token, kind, people, rate: float, seconds: float, workers: int = 32) -> dict:
+    """Pairs arrive on a fixed schedule (rate/s) whatever the answers do; a pool of keep-alive
+    clients serves them. Latency of the whole pair counts from the scheduled start."""
+    total = int(rate * seconds)
+    arrivals: queue.Queue = queue.Queue()
+    errors = Errors()
+    submit_lat: list[float] = []
+    pair_lat: list[float] = []
+    lock = threading.Lock()
+    hard_stop = time.perf_counter() + seconds + 2 * REQUEST_TIMEOUT + 5
+
+    def worker():
+        client = Client(port, token, kind)
+        try:
+            while True:
+                item = arrivals.get()
+                if item is None or time.perf_counter() > hard_stop:
+                    return
+                i, scheduled = item
+                try:
+                    lat = client.pair(i)
+                    finished = time.perf_counter()
+                    with lock:
+                        submit_lat.append(lat)
+                        pair_lat.append(finished - scheduled)
+                except Failure as exc:
+                    errors.add(str(exc))
+        finally:
+            client.close()
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(workers)]
+    for th in threads:
+        th.start()
+    t0 = time.perf_counter() + 0.05
+    for k in range(total):
+        scheduled = t0 + k / rate
+        delay = scheduled - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        arrivals.put((next(people), scheduled))
+    for _ in threads:
+        arrivals.put(None)
+    for th in threads:
+        th.join(timeout=max(0.1, hard_stop - time.perf_counter()))
+    ms = 1000.0
+    return {"offered": total, "completed": len(submit_lat), "errors": errors,
+            "submit_p50": percentile(submit_lat, 50) * ms, "submit_p95": percentile(submit_lat, 95) * ms,
+            "submit_p99": percentile(submit_lat, 99) * ms, "submit_max": max(submit_lat, default=float("nan")) * ms,
+            "pair_p99": percentile(pair_lat, 99) * ms}
+
+
+# -- one target -----------------------------------------------------------------------------------
+
+def measure(label, kind, workdir, db_url, amqp_uri, token, plan, profile_dir=None) -> dict:
+    import signal
+
+    profile = str(Path(profile_dir) / f"{label}.pstats") if profile_dir else None
+    svc = ServiceProcess(kind, workdir, db_url, amqp_uri, profile)
+    people = itertools.count()
+    note(f"{label}: starting the service on port {svc.port}")
+    result = {"label": label, "kind": kind, "closed": [], "open": None, "events": None}
+    try:
+        svc.wait_ready()
+        note(f"{label}: ready")
+        warm = closed_loop(svc.port, token, kind, people, 4, plan["warmup"], 10_000)
+        if warm["pairs"] == 0:
+            raise RuntimeError(f"{label}: warm-up completed nothing ({warm['errors'].describe()})\n"
+                               f"{svc.log_tail()}")
+        if profile:
+            svc.signal(signal.SIGUSR1)
+        for n in plan["clients"]:
+            r = closed_loop(svc.port, token, kind, people, n, plan["closed_s"], plan["max_pairs"])
+            result["closed"].append(r)
+            say(f"  {label:<11} closed loop, {n:>2} clients: {r['pairs_s']:7.1f} submissions/s "
+                f"{r['req_s']:7.1f} requests/s  ({r['pairs']} in {r['seconds']:.1f}s, {r['errors'].total} errors"
+                f"{': ' + r['errors'].describe() if r['errors'].total else ''})")
+        if profile:
+            svc.signal(signal.SIGUSR2)
+        note(f"{label}: closed loops done")
+        time.sleep(0.5)  # let the relay catch up so the open loop starts from a quiet service
+        o = open_loop(svc.port, token, kind, people, OPEN_RATE, plan["open_s"])
+        result["open"] = o
+        note(f"{label}: open loop done")
+        say(f"  {label:<11} open loop {OPEN_RATE:.0f}/s: submit p50 {o['submit_p50']:.1f} ms, p95 "
+            f"{o['submit_p95']:.1f} ms, p99 {o['submit_p99']:.1f} ms, max {o['submit_max']:.1f} ms; pair p99 from "
+            f"schedule {o['pair_p99']:.1f} ms ({o['completed']}/{o['offered']}, {o['errors'].total} errors"
+            f"{': ' + o['errors'].describe() if o['errors'].total else ''})")
+        if kind == "applications":
+            expected = next(people) - sum(r["errors"].total for r in result["closed"]) - o["errors"].total \
+                - warm["errors"].total
+            deadline = time.monotonic() + 20
+            depth = sink_depth(amqp_uri)
+            while depth < expected and time.monotonic() < deadline:
+                time.sleep(0.5)
+                depth = sink_depth(amqp_uri)
+            result["events"] = (depth, expected)
+            say(f"  {label:<11} application.submitted events routed to the bus: {depth}/{expected}")
+            sink_purge()
+    finally:
+        svc.stop()
+        note(f"{label}: stopped")
+    if profile and Path(profile).exists():
+        import pstats
+
+        say(f"  {label}: cProfile of the closed-loop phase → {profile}; top by own time:")
+        stats = pstats.Stats(profile)
+        stats.sort_stats("tottime").print_stats(12)
+    return result
+
+
+_T0 = time.monotonic()
+
+
+def say(msg: str) -> None:
+    print(msg, flush=True)
+
+
+def note(msg: str) -> None:
+    print(f"  [{time.monotonic() - _T0:5.1f}s] {msg}", flush=True)
+
+
+def fmt_pass(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def report(results: list[dict]) -> None:
+    say("\n" + "=" * 100)
+    say(f"{'target':<13}{'closed loop: submissions/s (requests/s) by clients':<58}{'open loop 100/s submit':<29}")
+    say(f"{'':<13}{'':<58}{'p50 / p95 / p99 ms':<29}")
+    say("-" * 100)
+    for r in results:
+        unit = "pairs" if r["kind"] == "yardstick" else "subm"
+        closed = "  ".join(f"{c['clients']}: {c['pairs_s']:.0f} ({c['req_s']:.0f})" for c in r["closed"])
+        o = r["open"]
+        say(f"{r['label']:<13}{closed:<58}{o['submit_p50']:.1f} / {o['submit_p95']:.1f} / {o['submit_p99']:.1f}"
+            f"{'' if unit == 'subm' else '  (yardstick)'}")
+    say("-" * 100)
+    pg = next((r for r in results if r["label"] == "postgresql"), None)
+    yard = next((r for r in results if r["kind"] == "yardstick"), None)
+    for r in results:
+        if r["kind"] != "applications":
+            continue
+        best = max(r["closed"], key=lambda c: c["pairs_s"])
+        o = r["open"]
+        errors = sum(c["errors"].total for c in r["closed"]) + o["errors"].total
+        rate_ok = best["pairs_s"] >= TARGET_RATE
+        p99_ok = o["submit_p99"] < TARGET_P99_MS and o["completed"] == o["offered"]
+        scope = "" if r is pg else "   (target is set for PostgreSQL; shown for reference)"
+        say(f"{r['label']:<11} max throughput {best['pairs_s']:6.1f} submissions/s ({best['req_s']:.0f} requests/s, "
+            f"{best['clients']} clients) vs ≥ {TARGET_RATE:.0f}: {fmt_pass(rate_ok)}{scope}")
+        say(f"{'':<11} submit p99 at {OPEN_RATE:.0f}/s {o['submit_p99']:6.1f} ms vs < {TARGET_P99_MS:.0f} ms: "
+            f"{fmt_pass(p99_ok)}{scope}")
+        depth, expected = r["events"] or (0, 0)
+        say(f"{'':<11} errors {errors}; application.submitted events on the bus {depth}/{expected}")
+    if yard:
+        best = max(yard["closed"], key=lambda c: c["pairs_s"])
+        say(f"yardstick   bare nameko @http: {best['req_s']:.0f} requests/s closed loop ({best['clients']} clients), "
+            f"p99 {yard['open']['submit_p99']:.1f} ms open loop")
+        if pg:
+            pbest = max(pg["closed"], key=lambda c: c["req_s"])
+            say(f"            PostgreSQL applications requests/s = {pbest['req_s'] / best['req_s']:.0%} of the "
+                f"yardstick's; a submission (2 requests) ceiling from the yardstick is {best['req_s'] / 2:.0f}/s")
+    say("=" * 100)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small counts (< 30 s in all)")
+    parser.add_argument("--clients", default=None, help="closed-loop client counts, e.g. 4,8,16")
+    parser.add_argument("--profile", metavar="DIR", default=None, help="cProfile the services' closed loops")
+    parser.add_argument("--only", choices=["sqlite", "postgresql", "yardstick"], action="append")
+    args = parser.parse_args()
+    if args.quick:
+        plan = {"clients": [8], "warmup": 0.5, "closed_s": 2.0, "open_s": 1.5, "max_pairs": 2_000}
+    else:
+        plan = {"clients": [4, 8, 16], "warmup": 1.0, "closed_s": 6.0, "open_s": 10.0, "max_pairs": 20_000}
+    if args.clients:
+        plan["clients"] = [int(c) for c in args.clients.split(",")]
+    targets = args.only or ["yardstick", "sqlite", "postgresql"]
+    if args.profile:
+        Path(args.profile).mkdir(parents=True, exist_ok=True)
+    began = time.monotonic()
+    say(f"applications submit benchmark ({'quick' if args.quick else 'full'}): clients {plan['clients']}, "
+        f"closed {plan['closed_s']}s each, open {OPEN_RATE:.0f}/s for {plan['open_s']}s; "
+        f"{os.cpu_count()} CPUs; broker {AMQP_BASE.split('@')[-1]}{VHOST}")
+    token = mint_token()
+    results = []
+    with tempfile.TemporaryDirectory(prefix="anju-bench-") as workdir:
+        vhost_down()
+        amqp_uri = vhost_up()
+        try:
+            if "yardstick" in targets:
+                results.append(measure("yardstick", "yardstick", workdir, "sqlite:///" + workdir + "/unused.db",
+                                       amqp_uri, token, plan, args.profile))
+            if "sqlite" in targets:
+                url = f"sqlite:///{workdir}/applications.db"
+                migrate(url)
+                results.append(measure("sqlite", "applications", workdir, url, amqp_uri, token, plan,
+                                       args.profile))
+            if "postgresql" in targets:
+                pg_admin(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
+                pg_admin(f'CREATE DATABASE "{PG_DB}"')
+                try:
+                    migrate(pg_url())
+                    results.append(measure("postgresql", "applications", workdir, pg_url(), amqp_uri, token, plan,
+                                           args.profile))
+                finally:
+                    pg_admin(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
+        finally:
+            vhost_down()
+    report(results)
+    say(f"total {time.monotonic() - began:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    if SERVE:
+        serve(sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else None)
+    else:
+        sys.exit(main())
