@@ -139,9 +139,7 @@ class UnitOfWork:
         try:
             self.session.commit()
         except IntegrityError:
-            # The message would quote the row's values (maybe personal data): say it plainly.
-            raise Conflict("the change conflicts with existing data (a unique value is already "
-                           "taken or a referenced record is missing); reload and retry") from None
+            raise _conflict() from None
         self._committed = True
         if self.published and self._on_commit:
             self._on_commit()
@@ -157,9 +155,18 @@ class UnitOfWork:
         finally:
             self._guard.__exit__(None, None, None)
 
-    def __exit__(self, *exc_info):
+    def __exit__(self, exc_type, exc, tb):
         self._close()
+        if exc_type is not None and issubclass(exc_type, IntegrityError):
+            # A constraint tripped by a flush inside the block: the same 409 as at commit.
+            raise _conflict() from None
         return False
+
+
+def _conflict() -> Conflict:
+    # The driver's message would quote the row's values (maybe personal data): say it plainly.
+    return Conflict("the change conflicts with existing data (a unique value is already "
+                    "taken or a referenced record is missing); reload and retry")
 
 
 class DatabaseAccess:
