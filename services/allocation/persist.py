@@ -14,7 +14,7 @@ from sqlalchemy import Table, and_, exists, insert, select, update
 from sqlalchemy.orm import Session
 
 from services.common.errors import Conflict, NotFound
-from services.common.events.contracts import build_envelope, encode, utc_now
+from services.common.events.contracts import utc_now
 
 from . import models
 from .domain import offers as offer_rules
@@ -94,19 +94,6 @@ def _copy(raw, sql: str, buf) -> None:
             cur.copy_expert(sql, buf)
     finally:
         extensions.set_wait_callback(callback)
-
-
-def publish_many(uow, event_type: str, payloads: Sequence[dict]) -> None:
-    """``uow.publish`` for many events: each validated by its contract (``build_envelope``),
-    all outbox rows written by one executemany in the same transaction."""
-    envelopes = [build_envelope(event_type, p, district=uow.district, producer=uow.producer) for p in payloads]
-    if not envelopes:
-        return
-    now = utc_now()
-    uow.session.execute(insert(uow.store.tables.outbox), [
-        {"event_id": e["event_id"], "event_type": event_type, "body": encode(e), "created_at": now}
-        for e in envelopes])
-    uow.published.extend(envelopes)
 
 
 def offer_event(offer: models.Offer, project_id: str) -> dict:

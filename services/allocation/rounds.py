@@ -27,7 +27,7 @@ from .domain.matching import gc_paused, match_round, quota_seats
 from .domain.ranking import PoolEntry, rank
 from .domain.stock import Unit
 from .domain.verify import SeedParts, export_round, results_to_json, snapshot_digest
-from .persist import bulk_insert, dumps, offered_event, promote, publish_many, unit_from_row
+from .persist import bulk_insert, dumps, offered_event, promote, unit_from_row
 
 OFFICERS = ("district_officer", "city_officer")
 READERS = (*OFFICERS, "auditor")
@@ -294,7 +294,7 @@ def announce_pending(uow, limit: int = ANNOUNCE_BATCH) -> int:
                              .values(announced_at=utc_now()).execution_options(synchronize_session=False)).rowcount
     if marked != len(ids):
         raise Conflict("another worker is announcing these offers")
-    publish_many(uow, "allocation.offered", [offered_event(o, project_id) for o, project_id in rows])
+    uow.publish_many("allocation.offered", [offered_event(o, project_id) for o, project_id in rows])
     return len(rows)
 
 

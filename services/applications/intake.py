@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from services.common.errors import Conflict, Unprocessable
+from services.common.events.contracts import iso_utc
 from services.common.http import api
 from services.common.identity import mask_name, parse_resident_id, person_ref
 
@@ -30,7 +31,6 @@ from .support import (
     facts_of,
     get_application,
     hardship_of,
-    iso,
     optimistic,
     points_input,
     sees_personal_data,
@@ -201,7 +201,7 @@ class IntakeMixin:
             uow.publish("application.submitted", {
                 "application_id": row.id, "person_ref": row.person_ref, "programme": row.programme,
                 "enterprise": row.enterprise, "policy_version": policy.version, "resubmission": resubmission,
-                "submitted_at": iso(now)})
+                "submitted_at": iso_utc(now)})
             s.flush()  # the version check and the new version, before the reply is read
             view = application_view(s, row, full=True)  # in the same transaction: no second session
             uow.commit()
@@ -249,6 +249,6 @@ class IntakeMixin:
             now = max(self.clock(), row.updated_at)
             apply_domain(row, to_domain(row).withdraw(now, req.body["reasons"]))
             uow.publish("application.withdrawn", {"application_id": row.id, "person_ref": row.person_ref,
-                                                  "programme": row.programme, "withdrawn_at": iso(now)})
+                                                  "programme": row.programme, "withdrawn_at": iso_utc(now)})
             uow.commit()
             return {"application_id": row.id, "state": row.state, "version": row.version}

@@ -9,6 +9,7 @@ from nameko.rpc import rpc
 from sqlalchemy import select
 
 from services.common.errors import Conflict, NotFound, Unprocessable
+from services.common.events.contracts import iso_utc
 from services.common.http import api
 
 from . import models, schemas
@@ -23,7 +24,6 @@ from .support import (
     current_policy,
     facts_of,
     get_application,
-    iso,
     optimistic,
     to_domain,
 )
@@ -111,7 +111,7 @@ class RecheckMixin:
             item.outcome, item.confirmed_by, item.confirmed_at = "revoked", req.principal.ref, at
             uow.publish("eligibility.revoked", {"application_id": row.id, "person_ref": row.person_ref,
                                                 "programme": row.programme, "reasons": list(item.reasons),
-                                                "revoked_at": iso(at)})
+                                                "revoked_at": iso_utc(at)})
             uow.commit()
             return {"application_id": row.id, "state": row.state, "reasons": item.reasons}
 

@@ -8,6 +8,7 @@ import uuid
 from sqlalchemy import select
 
 from services.common.errors import Conflict, Forbidden, NotFound, Unprocessable
+from services.common.events.contracts import iso_utc
 from services.common.http import api
 
 from . import models, schemas
@@ -18,7 +19,6 @@ from .support import (
     config_timer,
     current_policy,
     get_application,
-    iso,
     optimistic,
     page,
     points_text,
@@ -45,7 +45,7 @@ class ReviewMixin:
             uow.publish("application.notice_started", {
                 "application_id": row.id, "person_ref": row.person_ref, "name_masked": applicant.name_masked,
                 "enterprise": row.enterprise, "programme": row.programme, "points": str(breakdown.total),
-                "notice_started_at": iso(row.notice_started_at), "notice_ends_at": iso(row.notice_ends_at)})
+                "notice_started_at": iso_utc(row.notice_started_at), "notice_ends_at": iso_utc(row.notice_ends_at)})
         elif row.state == State.APPROVED.value and before != State.APPROVED.value:
             self._approve(uow, row, now)
 
@@ -61,7 +61,7 @@ class ReviewMixin:
             "points": str(breakdown.total), "points_tenths": breakdown.total_tenths,
             "breakdown": breakdown.to_dict(), "preferences": preferences_of(s, row.id),
             "priority_groups": priority_groups(row.frontline, row.honour, hardship),
-            "needs_accessible": row.needs_accessible, "enterprise": row.enterprise, "approved_at": iso(now)})
+            "needs_accessible": row.needs_accessible, "enterprise": row.enterprise, "approved_at": iso_utc(now)})
 
     # -- review -------------------------------------------------------------------------------
 
@@ -99,11 +99,11 @@ class ReviewMixin:
             uow.publish("application.reviewed", {
                 "application_id": row.id, "person_ref": row.person_ref, "programme": row.programme,
                 "level": level.value, "decision": body["decision"], "reasons": list(body["reasons"]),
-                "state": row.state, "reviewed_at": iso(now)})
+                "state": row.state, "reviewed_at": iso_utc(now)})
             if row.state == State.REJECTED.value:
                 uow.publish("application.rejected", {
                     "application_id": row.id, "person_ref": row.person_ref, "programme": row.programme,
-                    "stage": "review", "reasons": list(body["reasons"]), "rejected_at": iso(now)})
+                    "stage": "review", "reasons": list(body["reasons"]), "rejected_at": iso_utc(now)})
             self._after_transition(uow, row, before, now)
             uow.commit()
             return {"application_id": row.id, "state": row.state, "version": row.version}
@@ -169,7 +169,7 @@ class ReviewMixin:
                                          filed_at=now)
             uow.session.add(objection)
             uow.publish("application.objection_filed", {"application_id": row.id, "objection_id": objection.id,
-                                                        "filed_at": iso(now)})
+                                                        "filed_at": iso_utc(now)})
             uow.commit()
             return {"objection_id": objection.id, "application_id": row.id, "state": row.state}
 
@@ -196,11 +196,11 @@ class ReviewMixin:
                 objection.note, objection.resolved_by = body["note"], req.principal.ref
                 uow.publish("application.objection_resolved", {
                     "application_id": row.id, "objection_id": objection.id, "upheld": body["upheld"],
-                    "state": row.state, "resolved_at": iso(now)})
+                    "state": row.state, "resolved_at": iso_utc(now)})
                 if row.state == State.REJECTED.value:
                     uow.publish("application.rejected", {
                         "application_id": row.id, "person_ref": row.person_ref, "programme": row.programme,
-                        "stage": "objection", "reasons": reasons, "rejected_at": iso(now)})
+                        "stage": "objection", "reasons": reasons, "rejected_at": iso_utc(now)})
                 self._after_transition(uow, row, before, now)
                 uow.commit()
             return {"objection_id": objection.id, "application_id": row.id, "state": row.state}

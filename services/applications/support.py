@@ -4,7 +4,7 @@ domain values and back, policies, points inputs and the (masked or full) views."
 from __future__ import annotations
 
 import contextlib
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from nameko.extensions import DependencyProvider
@@ -82,11 +82,6 @@ def optimistic(application_id: str):
     except StaleDataError:
         raise Conflict(f"application {application_id} was changed by someone else meanwhile; "
                        "reload it and retry", errors={"version": ["stale"]}) from None
-
-
-def iso(at: datetime) -> str:
-    """An aware datetime as the ISO text event contracts expect (UTC, 'Z')."""
-    return at.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def unprocessable(exc: PolicyError | FactsError, prefix: str = "") -> Unprocessable:

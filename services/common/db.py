@@ -123,17 +123,19 @@ class UnitOfWork:
 
     def publish(self, event_type: str, data: dict) -> dict:
         """Validate the event against its contract and write it to the outbox (not the bus)."""
-        envelope = build_envelope(event_type, data, district=self.district, producer=self.producer)
-        self.session.execute(
-            insert(self.store.tables.outbox).values(
-                event_id=envelope["event_id"],
-                event_type=event_type,
-                body=encode(envelope),
-                created_at=utc_now(),
-            )
-        )
-        self.published.append(envelope)
-        return envelope
+        return self.publish_many(event_type, [data])[0]
+
+    def publish_many(self, event_type: str, payloads: list[dict]) -> list[dict]:
+        """`publish` for many events of one type: one multi-row outbox insert."""
+        envelopes = [build_envelope(event_type, data, district=self.district, producer=self.producer)
+                     for data in payloads]
+        if envelopes:
+            now = utc_now()
+            self.session.execute(insert(self.store.tables.outbox), [
+                {"event_id": e["event_id"], "event_type": event_type, "body": encode(e), "created_at": now}
+                for e in envelopes])
+            self.published.extend(envelopes)
+        return envelopes
 
     def commit(self) -> None:
         try:

@@ -99,6 +99,11 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def iso_utc(at: datetime) -> str:
+    """An aware datetime as the ISO text events carry (UTC, 'Z')."""
+    return at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
 def build_envelope(
     event_type: str,
     data: dict,
@@ -124,7 +129,7 @@ def build_envelope(
         "event_id": event_id or str(uuid.uuid4()),
         "event_type": event_type,
         "schema_version": spec.version,
-        "occurred_at": (occurred_at or utc_now()).astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        "occurred_at": iso_utc(occurred_at or utc_now()),
         "district": district,
         "producer": producer,
         "data": payload,
