@@ -194,3 +194,23 @@ def test_purge_keeps_pending_unrouted_and_recent_rows(pinger, rabbit):
     with pinger.store.engine.connect() as conn:
         remaining = conn.execute(select(outbox.c.id).order_by(outbox.c.id)).scalars().all()
     assert remaining == [3, 4]
+
+
+def test_relay_hands_back_leadership_after_a_drain(pinger, rabbit):
+    """After a drain another relay (another replica: another engine) must be able to lead.
+    The lock is per session, and a pooled connection outlives close()."""
+    pinger(1)
+    assert pinger.relay().drain() == 1
+    if pinger.store.is_sqlite:
+        return  # one process, no leader lock
+    from sqlalchemy import create_engine, text
+
+    from services.common.events.relay import _LEADER_KEY
+
+    other = create_engine(pinger.store.engine.url)
+    try:
+        with other.connect() as conn:
+            assert conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": _LEADER_KEY}).scalar()
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _LEADER_KEY})
+    finally:
+        other.dispose()

@@ -30,6 +30,8 @@ from .contracts import utc_now
 
 log = logging.getLogger(__name__)
 
+_LEADER_KEY = int.from_bytes(hashlib.sha256(b"anju-outbox-relay").digest()[:4], "big")
+
 
 @dataclass(frozen=True)
 class Ticket:
@@ -266,8 +268,7 @@ class OutboxRelay:
             return True
         if self._leader_conn is None:
             conn = self.store.engine.connect()
-            key = int.from_bytes(hashlib.sha256(b"anju-outbox-relay").digest()[:4], "big")
-            if conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
+            if conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": _LEADER_KEY}).scalar():
                 conn.commit()
                 self._leader_conn = conn
             else:
@@ -276,10 +277,15 @@ class OutboxRelay:
 
     def _release_leadership(self) -> None:
         if self._leader_conn is not None:
+            # close() only hands the connection back to the pool, and a pooled session keeps
+            # its advisory lock: every other relay (this process's next drain included) would
+            # then wait forever. Unlock explicitly; if that fails, drop the session itself.
             try:
-                self._leader_conn.close()  # closing the session releases the advisory lock
+                self._leader_conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _LEADER_KEY})
+                self._leader_conn.commit()
+                self._leader_conn.close()
             except Exception:  # noqa: BLE001 - a dead connection has released it already
-                pass
+                self._leader_conn.invalidate()
             self._leader_conn = None
 
     def backlog(self) -> int:
