@@ -5,15 +5,15 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from services.common.errors import Conflict, Unprocessable
+from services.common.errors import Conflict, NotFound, Unprocessable
 from services.common.events.contracts import iso_utc
 from services.common.http import api
 from services.common.identity import mask_name, parse_resident_id, person_ref
 
-from . import models, schemas
+from . import models, repository, schemas
 from .domain import eligibility
 from .domain import points as domain_points
 from .domain.lifecycle import Application as DomainApplication
@@ -28,11 +28,14 @@ from .support import (
     breakdown_of,
     check_intake_scope,
     current_policy,
+    domain_changes,
     facts_of,
     get_application,
     hardship_of,
     optimistic,
     points_input,
+    policy_version,
+    render_application,
     sees_personal_data,
     to_domain,
 )
@@ -55,92 +58,100 @@ class IntakeMixin:
         return Conflict(f"this person already has an active {programme} application: {existing}",
                         errors={"application_id": [existing]})
 
-    def _write_details(self, session, row: models.Application, applicant: models.Applicant, body: dict,
-                       principal, *, fresh: bool = False) -> None:
-        """Copy the request's facts onto the application (and contact data onto the applicant);
-        `fresh`: a new application, so there are no members or preferences to replace."""
+    def _details(self, body: dict, principal, id_number: str, birth_date) -> tuple[dict, dict, list, list]:
+        """The request's facts, checked, as column values: (application columns, the applicant's
+        name and contact data, household member rows, preference choices best first)."""
         a = body["applicant"]
         enterprise = a["enterprise"]
         if enterprise is None and principal.role == "enterprise_officer":
             enterprise = principal.enterprise
         check_intake_scope(principal, enterprise)
-        applicant.name = a["name"]
-        applicant.name_masked = mask_name(a["name"])
-        applicant.phone = a["phone"] or applicant.phone
-        applicant.email = a["email"] or applicant.email
-        applicant.updated_at = self.clock()
-        row.enterprise = enterprise
-        row.hire_date = a["hire_date"]
-        if row.hire_date is not None and row.hire_date < applicant.birth_date:
+        if a["hire_date"] is not None and a["hire_date"] < birth_date:
             raise Unprocessable("applicant.hire_date is before the birth date in the ID number",
                                 errors={"applicant.hire_date": ["before birth date"]})
-        row.union_member = a["union_member"]
-        row.honour = a["honour"]
-        row.frontline = a["frontline"]
-        row.needs_accessible = a["needs_accessible"]
-        row.monthly_household_income_fen = body["monthly_household_income_fen"]
-        housing = body["housing"]
-        row.housing_kind = housing["kind"] if housing else None
-        row.housing_area_hundredths = int(Decimal(housing["area_m2"]) * 100) if housing else None
         members = body["members"]
         ids = [parse_resident_id(m["id_number"]).number for m in members]
-        if applicant.id_number in ids or len(set(ids)) != len(ids):
+        if id_number in ids or len(set(ids)) != len(ids):
             raise Unprocessable("a household member is listed twice (or is the applicant)",
                                 errors={"members": ["duplicate person"]})
-        row.household_size = 1 + len(members)
-        if not fresh:
-            session.execute(delete(models.HouseholdMember).where(models.HouseholdMember.application_id == row.id))
-            session.execute(delete(models.Preference).where(models.Preference.application_id == row.id))
-        session.flush()
-        for i, (m, number) in enumerate(zip(members, ids, strict=True)):
-            session.add(models.HouseholdMember(application_id=row.id, position=i, relation=m["relation"],
-                                               name=m["name"], id_number=number, person_ref=self._ref(number),
-                                               monthly_income_fen=m["monthly_income_fen"]))
-        for rank, choice in enumerate(body["preferences"], start=1):
-            session.add(models.Preference(application_id=row.id, rank=rank, choice=choice))
+        housing = body["housing"]
+        columns = dict(
+            enterprise=enterprise, hire_date=a["hire_date"], union_member=a["union_member"], honour=a["honour"],
+            frontline=a["frontline"], needs_accessible=a["needs_accessible"],
+            monthly_household_income_fen=body["monthly_household_income_fen"],
+            housing_kind=housing["kind"] if housing else None,
+            housing_area_hundredths=int(Decimal(housing["area_m2"]) * 100) if housing else None,
+            household_size=1 + len(members))
+        contact = dict(name=a["name"], name_masked=mask_name(a["name"]), phone=a["phone"] or None,
+                       email=a["email"] or None)
+        member_rows = [dict(position=i, relation=m["relation"], name=m["name"], id_number=number,
+                            person_ref=self._ref(number), monthly_income_fen=m["monthly_income_fen"])
+                       for i, (m, number) in enumerate(zip(members, ids, strict=True))]
+        return columns, contact, member_rows, list(body["preferences"])
+
+    def _pre_check(self, app, row, applicant, policy, now) -> dict:
+        """Submit in the domain, then the eligibility pre-check: the column changes, or a 422
+        listing every rule (the caller's transaction then writes nothing)."""
+        submitted = app.submit(now, policy)  # refuses a forbidden transition before anything else
+        try:
+            result = eligibility.check(facts_of(row, applicant), policy, now.date())
+        except eligibility.FactsError as exc:
+            raise Unprocessable(f"{exc.field}: {exc.message}", errors={exc.field: [exc.message]}) from None
+        if not result.eligible:
+            failed = ", ".join(r.rule.value for r in result.failed)
+            raise Unprocessable(f"eligibility pre-check failed: {failed}", errors={"eligibility": result.to_dict()})
+        return {**domain_changes(submitted), "eligibility": result.to_dict()}
+
+    @staticmethod
+    def _submitted(uow, row, policy, resubmission: bool, now) -> None:
+        uow.publish("application.submitted", {
+            "application_id": row.id, "person_ref": row.person_ref, "programme": row.programme,
+            "enterprise": row.enterprise, "policy_version": policy.version, "resubmission": resubmission,
+            "submitted_at": iso_utc(now)})
 
     @api("POST", "/applications", body=schemas.ApplicationIn, roles=INTAKE, status=201,
-         summary="Save a draft application (staff enter it on the worker's behalf)")
+         summary="Save a draft application (staff enter it on the worker's behalf); with "
+                 "\"submit\": true it is submitted at once (pre-check failed → 422, nothing saved)")
     def create_application(self, req):
         body = req.body
-        number = parse_resident_id(body["applicant"]["id_number"]).number
+        resident = parse_resident_id(body["applicant"]["id_number"])
+        number = resident.number
+        columns, contact, members, preferences = self._details(body, req.principal, number, resident.birth_date)
         ref = self._ref(number)
         key = active_key(ref, body["programme"])
         now = self.clock()
         application_id = str(uuid.uuid4())
+        draft = DomainApplication.new(Programme(body["programme"]))
         try:
-            # One transaction does the dedup check, the writes and the reply's read (no second
-            # session); the unique active_key still decides a race.
+            # The unique active_key is the dedup: a second active application for this person and
+            # programme fails its INSERT (also when two creates race), and nothing is written.
             with self.db.unit_of_work() as uow:
                 s = uow.session
-                existing = s.scalar(select(models.Application.id).where(models.Application.active_key == key))
-                if existing is None:
-                    applicant = s.scalars(select(models.Applicant).where(
-                        models.Applicant.district == uow.district,
-                        models.Applicant.person_ref == ref)).first()
-                    if applicant is None:
-                        applicant = models.Applicant(id=str(uuid.uuid4()), district=uow.district, person_ref=ref,
-                                                     id_number=number,
-                                                     birth_date=parse_resident_id(number).birth_date)
-                        s.add(applicant)
-                    draft = DomainApplication.new(Programme(body["programme"]))
-                    row = models.Application(
-                        id=application_id, applicant_id=applicant.id, person_ref=ref, district=uow.district,
-                        programme=body["programme"], state=draft.state.value, active_key=key,
-                        needs_city_review=False, notice_period_days=0, open_objections=0, objections_filed=0,
-                        created_by=req.principal.ref, created_at=now, updated_at=now)
-                    s.add(row)
-                    self._write_details(s, row, applicant, body, req.principal, fresh=True)
-                    view = application_view(s, row, full=True)
-                    uow.commit()
-        except (Conflict, IntegrityError):  # at commit, or at an autoflush before it
+                applicant = repository.upsert_applicant(s, dict(
+                    id=str(uuid.uuid4()), district=uow.district, person_ref=ref, id_number=number,
+                    birth_date=resident.birth_date, updated_at=now, **contact))
+                row = repository.record(
+                    id=application_id, version=1, applicant_id=applicant.id, person_ref=ref, district=uow.district,
+                    programme=body["programme"], state=draft.state.value, active_key=key, needs_city_review=False,
+                    notice_period_days=0, open_objections=0, objections_filed=0, policy_version=None,
+                    first_submitted_at=None, notice_started_at=None, notice_ends_at=None, approved_at=None,
+                    created_by=req.principal.ref, created_at=now, updated_at=now, **columns)
+                if body["submit"]:  # written once, already submitted
+                    policy = policy_version(s, "eligibility", repository.latest_policy_version(s, "eligibility"),
+                                            self.notice_days())
+                    vars(row).update(self._pre_check(draft, row, applicant, policy, now))
+                repository.insert_application(s, vars(row), members, preferences)
+                if body["submit"]:
+                    self._submitted(uow, row, policy, False, now)
+                uow.commit()
+        except (Conflict, IntegrityError):
             existing = self._existing_active(key)
-            if existing:  # lost a race with another create for the same person and programme
+            if existing:  # this person already has an active application in this programme
                 raise self._dedup_conflict(existing, body["programme"]) from None
             raise Conflict("another request for this person was saved at the same moment; retry") from None
-        if existing:
-            raise self._dedup_conflict(existing, body["programme"])
-        return view
+        vars(row).setdefault("eligibility", None)  # a draft's is SQL NULL (not written above)
+        return render_application(row, applicant, members=[repository.record(**m) for m in members],
+                                  preferences=preferences, reviews=[], points_tenths=None, full=True)
 
     @api("PUT", "/applications/<application_id>", body=schemas.ApplicationIn, roles=INTAKE,
          summary="Edit a draft or an application returned for correction")
@@ -164,8 +175,17 @@ class IntakeMixin:
             if body["programme"] != row.programme:
                 raise Unprocessable("programme cannot change; withdraw and apply anew",
                                     errors={"programme": ["cannot change"]})
-            self._write_details(uow.session, row, applicant, body, req.principal)
-            row.updated_at = max(self.clock(), row.updated_at)
+            columns, contact, members, preferences = self._details(body, req.principal, applicant.id_number,
+                                                                   applicant.birth_date)
+            now = max(self.clock(), row.updated_at)
+            for name, value in columns.items():
+                setattr(row, name, value)
+            applicant.name, applicant.name_masked = contact["name"], contact["name_masked"]
+            applicant.phone = contact["phone"] or applicant.phone
+            applicant.email = contact["email"] or applicant.email
+            applicant.updated_at = now
+            row.updated_at = now
+            repository.replace_details(uow.session, row.id, members, preferences)
             uow.commit()
         with self.db.read() as session:
             return application_view(session, get_application(session, application_id), full=True)
@@ -177,35 +197,23 @@ class IntakeMixin:
         application_id = req.path["application_id"]
         with optimistic(application_id), self.db.unit_of_work() as uow:
             s = uow.session
-            row = get_application(s, application_id, lock=True)
+            loaded = repository.load_for_change(s, application_id, "eligibility")
+            if loaded is None:
+                raise NotFound(f"application {application_id} not found")
+            row, applicant, policy_at = loaded
             check_intake_scope(req.principal, row.enterprise)
             if req.body["version"] is not None and req.body["version"] != row.version:
                 raise Conflict(f"application {application_id} is at version {row.version}",
                                errors={"version": [f"current is {row.version}"]})
-            app = to_domain(row)
             now = max(self.clock(), row.updated_at)
-            policy = current_policy(s, "eligibility", self.notice_days())
-            submitted = app.submit(now, policy)  # refuses a forbidden transition before anything else
-            facts = facts_of(row, s.get(models.Applicant, row.applicant_id))
-            try:
-                result = eligibility.check(facts, policy, now.date())
-            except eligibility.FactsError as exc:
-                raise Unprocessable(f"{exc.field}: {exc.message}", errors={exc.field: [exc.message]}) from None
-            if not result.eligible:
-                failed = ", ".join(r.rule.value for r in result.failed)
-                raise Unprocessable(f"eligibility pre-check failed: {failed}",
-                                    errors={"eligibility": result.to_dict()})
+            policy = policy_version(s, "eligibility", policy_at, self.notice_days())
+            changes = self._pre_check(to_domain(row), row, applicant, policy, now)
             resubmission = row.first_submitted_at is not None
-            apply_domain(row, submitted)
-            row.eligibility = result.to_dict()
-            uow.publish("application.submitted", {
-                "application_id": row.id, "person_ref": row.person_ref, "programme": row.programme,
-                "enterprise": row.enterprise, "policy_version": policy.version, "resubmission": resubmission,
-                "submitted_at": iso_utc(now)})
-            s.flush()  # the version check and the new version, before the reply is read
-            view = application_view(s, row, full=True)  # in the same transaction: no second session
+            parts = repository.view_parts(s, row)  # read before the change: reviews only on a resubmission
+            repository.save_changes(s, row, changes)
+            self._submitted(uow, row, policy, resubmission, now)
             uow.commit()
-        return view
+        return render_application(row, applicant, full=True, **parts)
 
     @api("GET", "/applications/<application_id>", roles=STAFF,
          summary="An application (personal data masked unless you are its district or enterprise staff)")

@@ -103,6 +103,9 @@ class ApplicationIn(Schema):
                               validate=validate.Length(max=5, error="at most 5 preferences"))
     version = fields.Integer(strict=True, load_default=None,
                              metadata={"description": "PUT: the version you edited (optimistic lock)"})
+    submit = fields.Boolean(load_default=False, metadata={
+        "description": "POST only: submit at once instead of saving a draft (the same pre-check as "
+                       "POST …/submit; if it fails, 422 and nothing is saved). PUT ignores it."})
 
 
 class VersionIn(Schema):

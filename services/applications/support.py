@@ -16,7 +16,7 @@ from services.common.errors import Conflict, Forbidden, NotFound, Unprocessable,
 from services.common.events.contracts import utc_now
 from services.common.identity import mask_id_number, mask_name, mask_phone
 
-from . import models
+from . import models, repository
 from .domain import lifecycle, points
 from .domain.eligibility import ApplicantFacts, FactsError, Housing, completed_years
 from .domain.lifecycle import Action, LifecycleError, State, Transition
@@ -113,14 +113,22 @@ def to_domain(row: models.Application) -> lifecycle.Application:
         objections_filed=row.objections_filed, history=(last,))
 
 
-def apply_domain(row: models.Application, app: lifecycle.Application) -> None:
-    for name in ("policy_version", "needs_city_review", "notice_period_days", "first_submitted_at",
-                 "notice_started_at", "notice_ends_at", "open_objections", "objections_filed"):
-        setattr(row, name, getattr(app, name))
-    row.state = app.state.value
-    row.updated_at = app.history[-1].at
+_LIFECYCLE_COLUMNS = ("policy_version", "needs_city_review", "notice_period_days", "first_submitted_at",
+                      "notice_started_at", "notice_ends_at", "open_objections", "objections_filed")
+
+
+def domain_changes(app: lifecycle.Application) -> dict:
+    """The application columns that mirror the domain's lifecycle value."""
+    changes = {name: getattr(app, name) for name in _LIFECYCLE_COLUMNS}
+    changes.update(state=app.state.value, updated_at=app.history[-1].at)
     if app.is_terminal:
-        row.active_key = None
+        changes["active_key"] = None
+    return changes
+
+
+def apply_domain(row: models.Application, app: lifecycle.Application) -> None:
+    for name, value in domain_changes(app).items():
+        setattr(row, name, value)
 
 
 def active_key(person_ref: str, programme: str) -> str:
@@ -182,6 +190,27 @@ def parse_policy(kind: str, document: dict, notice_days: int):
 def current_policy(session, kind: str, notice_days: int):
     row = _latest(session, kind)
     return parse_policy(kind, row.document if row else default_document(kind, notice_days), notice_days)
+
+
+_PARSED: dict[tuple, object] = {}
+
+
+def policy_version(session, kind: str, version: int | None, notice_days: int):
+    """The policy `kind` at `version` (None: the built-in default), parsed once per process:
+    a stored version never changes (changes are new rows), so its parse can be kept."""
+    key = (kind, version, notice_days)
+    parsed = _PARSED.get(key)
+    if parsed is None:
+        document = None
+        if version is not None:
+            document = session.scalar(select(models.Policy.document).where(models.Policy.kind == kind,
+                                                                           models.Policy.version == version))
+        parsed = parse_policy(kind, document if document is not None else default_document(kind, notice_days),
+                              notice_days)
+        if len(_PARSED) > 256:  # many districts' test configs in one process; never in production
+            _PARSED.clear()
+        _PARSED[key] = parsed
+    return parsed
 
 
 def points_policy(session, version: int) -> PointsPolicy:
@@ -276,14 +305,14 @@ def sees_personal_data(principal, row: models.Application) -> bool:
     return principal.role == "enterprise_officer" and row.enterprise == principal.enterprise
 
 
-def application_view(session, row: models.Application, full: bool) -> dict:
-    applicant = session.get(models.Applicant, row.applicant_id)
-    members = session.scalars(select(models.HouseholdMember).where(models.HouseholdMember.application_id == row.id)
-                              .order_by(models.HouseholdMember.position)).all()
-    prefs = preferences_of(session, row.id)
-    reviews = session.scalars(select(models.Review).where(models.Review.application_id == row.id)
-                              .order_by(models.Review.id)).all()
-    record = session.get(models.ApplicationPoints, row.id)
+def application_view(session, row, full: bool) -> dict:
+    """An application as the API shows it, read from the database (row: ORM or Core record)."""
+    applicant = repository.applicant_of(session, row.applicant_id)
+    return render_application(row, applicant, full=full, **repository.view_parts(session, row))
+
+
+def render_application(row, applicant, *, members, preferences, reviews, points_tenths, full: bool) -> dict:
+    """The view from values in hand; `full` shows personal data, otherwise it is masked."""
 
     def person(name, id_number):
         return {"name": name if full else mask_name(name),
@@ -305,7 +334,7 @@ def application_view(session, row: models.Application, full: bool) -> dict:
         "monthly_household_income_fen": row.monthly_household_income_fen,
         "housing": None if row.housing_kind is None else {
             "kind": row.housing_kind, "area_m2": str(Decimal(row.housing_area_hundredths or 0).scaleb(-2))},
-        "preferences": prefs,
+        "preferences": list(preferences),
         "reviews": [{"level": r.level, "decision": r.decision, "reviewer": r.reviewer,
                      "at": r.at.isoformat(), "reasons": r.reasons} for r in reviews],
         "eligibility": row.eligibility,
@@ -313,7 +342,7 @@ def application_view(session, row: models.Application, full: bool) -> dict:
         "notice_started_at": row.notice_started_at.isoformat() if row.notice_started_at else None,
         "notice_ends_at": row.notice_ends_at.isoformat() if row.notice_ends_at else None,
         "open_objections": row.open_objections,
-        "points": points_text(record.total_tenths) if record else None,
+        "points": points_text(points_tenths) if points_tenths is not None else None,
         "approved_at": row.approved_at.isoformat() if row.approved_at else None,
         "allowed_actions": sorted(a.value for a in to_domain(row).allowed_actions()),
     }

@@ -119,3 +119,54 @@ def test_return_for_correction_edit_and_resubmit(database, service_config, conta
                      "application.notice_started", "application.approved"]
     assert [e["data"]["resubmission"] for e in events if e["event_type"] == "application.submitted"] == [False, True]
     assert events[2]["data"]["decision"] == "return" and events[2]["data"]["reasons"] == ["收入证明缺失"]
+
+
+def test_direct_submission_is_one_write_or_none(database, service_config, container_factory, dev_token,
+                                                event_tap):
+    """POST /applications with "submit": true: saved already submitted, with its event, in one
+    transaction; refused by the pre-check or by dedup: 422/409 and nothing saved, no event."""
+    from applications_helpers import snapshot
+
+    tap = event_tap("applications", "application.submitted")
+    url = database("applications")
+    api = start(container_factory, service_config, dev_token, url)
+    before = snapshot(url)
+    poor = api.create(draft_body(id_number=resident_id(seq="401"), monthly_household_income_fen=9_000_000,
+                                 submit=True))
+    assert poor.status_code == 422, poor.text
+    assert [r["rule"] for r in poor.json()["errors"]["eligibility"]["rules"] if not r["passed"]] == [
+        "income_per_capita"]
+    incomplete = api.create(draft_body(id_number=resident_id(seq="401"), housing=None, submit=True))
+    assert incomplete.status_code == 422 and "housing" in incomplete.json()["errors"], incomplete.text
+    assert snapshot(url) == before  # not even the applicant row
+
+    done = api.create(draft_body(id_number=resident_id(seq="402"), submit=True))
+    assert done.status_code == 201, done.text
+    app = done.json()
+    assert app["state"] == "submitted" and app["version"] == 1 and app["eligibility"]["eligible"] is True
+    assert api.get(app["application_id"]) == {**app, "masked": False}  # what was returned is what is stored
+    event = tap.get(timeout=10)
+    assert event["data"]["application_id"] == app["application_id"] and event["data"]["resubmission"] is False
+    assert_no_personal_data([event], resident_id(seq="402"), "张小三", "13812341234")
+
+    after = snapshot(url)
+    again = api.create(draft_body(id_number=resident_id(seq="402"), submit=True))
+    assert again.status_code == 409 and again.json()["errors"] == {"application_id": [app["application_id"]]}
+    assert snapshot(url) == after
+    assert tap.drain(settle=1.0) == []  # the refused ones published nothing
+
+
+def test_create_and_submit_reply_with_what_is_stored(database, service_config, container_factory, dev_token):
+    """The replies are built from the values written (no read back): they must equal a fresh GET."""
+    api = start(container_factory, service_config, dev_token, database("applications"))
+    created = api.create(draft_body(id_number=resident_id(seq="403")))
+    assert created.status_code == 201, created.text
+    draft = created.json()
+    assert api.get(draft["application_id"]) == draft
+    submitted = api.submit(draft["application_id"])
+    assert submitted.status_code == 200, submitted.text
+    assert api.get(draft["application_id"]) == submitted.json()
+    # A second draft for a known person refreshes the applicant's contact data, keeps the rest.
+    other = api.create(draft_body(id_number=resident_id(seq="403"), programme="public_rental"))
+    assert other.status_code == 201, other.text
+    assert api.get(other.json()["application_id"]) == other.json()

@@ -7,6 +7,7 @@ field without breaking subscribers. The catalogue spec is generated from this re
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import uuid
@@ -117,7 +118,7 @@ def build_envelope(
     spec = get_contract(event_type)
     if spec.producer != producer:
         raise ContractViolation(f"{event_type} is produced by {spec.producer}, not {producer}")
-    schema = spec.schema(unknown=RAISE)
+    schema = _strict_schema(spec.schema)
     try:
         payload = schema.dump(schema.load(data))
     except ValidationError as err:
@@ -134,6 +135,13 @@ def build_envelope(
         "producer": producer,
         "data": payload,
     }
+
+
+@functools.cache
+def _strict_schema(schema_cls: type[Schema]) -> Schema:
+    """One instance per contract (load/dump keep no state on it; building one per event cost
+    more than validating it)."""
+    return schema_cls(unknown=RAISE)
 
 
 def encode(envelope: dict) -> str:

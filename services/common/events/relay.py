@@ -13,6 +13,7 @@ on restart (consumers' inboxes absorb the duplicate). nameko publishes events wi
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import threading
@@ -23,7 +24,7 @@ from datetime import timedelta
 
 import amqp
 from kombu import Connection
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import case, delete, func, select, text, update
 
 from ..metrics import OUTBOX_BACKLOG, OUTBOX_PUBLISHED, OUTBOX_UNROUTED
 from .contracts import utc_now
@@ -176,6 +177,7 @@ class OutboxRelay:
         poll_interval: float = 1.0,
         after_publish=None,
         retention_days: int = 7,
+        linger: float = 0.0,
     ):
         self.store = store
         self.publisher = publisher
@@ -183,6 +185,7 @@ class OutboxRelay:
         self.poll_interval = poll_interval
         self.after_publish = after_publish  # fault injection for tests: called between publish and mark
         self.retention_days = retention_days
+        self.linger = linger
         self._labels = (service, district)
         self._wake = threading.Event()
         self._running = False
@@ -199,22 +202,33 @@ class OutboxRelay:
             batch_size=int(config.get("OUTBOX_BATCH_SIZE", 500)),
             poll_interval=float(config.get("OUTBOX_POLL_SECONDS", 1.0)),
             retention_days=int(config.get("OUTBOX_RETENTION_DAYS", 7)),
+            linger=float(config.get("OUTBOX_LINGER_SECONDS", 0.02)),
         )
+
+    @contextlib.contextmanager
+    def _connection(self):
+        """The leader's own session on PostgreSQL (autocommit: each statement is its own
+        transaction, so no snapshot is held across the broker round trip, and a drain costs no
+        pool checkouts); on SQLite a short transaction under the write lock."""
+        if self._leader_conn is not None:
+            yield self._leader_conn
+            return
+        with self.store.serialised(), self.store.engine.begin() as conn:
+            yield conn
 
     def _read(self, after_id: int):
         t = self.store.tables.outbox
         query = (select(t.c.id, t.c.event_id, t.c.event_type, t.c.body)
                  .where(t.c.sent_at.is_(None), t.c.id > after_id)
                  .order_by(t.c.id).limit(self.batch_size))
-        with self.store.serialised(), self.store.engine.connect() as conn:
+        with self._connection() as conn:
             return conn.execute(query).all()
 
     def _mark(self, rows, unrouted: set[str]) -> None:
         t = self.store.tables.outbox
-        with self.store.serialised(), self.store.engine.begin() as conn:
-            conn.execute(update(t).where(t.c.id.in_([r.id for r in rows])).values(sent_at=utc_now()))
-            if unrouted:
-                conn.execute(update(t).where(t.c.event_id.in_(list(unrouted))).values(unrouted=1))
+        flag = case((t.c.event_id.in_(list(unrouted)), 1), else_=t.c.unrouted) if unrouted else t.c.unrouted
+        with self._connection() as conn:  # one statement: sent and unrouted are marked together
+            conn.execute(update(t).where(t.c.id.in_([r.id for r in rows])).values(sent_at=utc_now(), unrouted=flag))
         OUTBOX_PUBLISHED.labels(*self._labels).inc(len(rows))
         if unrouted:
             OUTBOX_UNROUTED.labels(*self._labels).inc(len(unrouted))
@@ -267,9 +281,8 @@ class OutboxRelay:
         if self.store.is_sqlite:
             return True
         if self._leader_conn is None:
-            conn = self.store.engine.connect()
+            conn = self.store.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
             if conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": _LEADER_KEY}).scalar():
-                conn.commit()
                 self._leader_conn = conn
             else:
                 conn.close()
@@ -282,7 +295,6 @@ class OutboxRelay:
             # then wait forever. Unlock explicitly; if that fails, drop the session itself.
             try:
                 self._leader_conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _LEADER_KEY})
-                self._leader_conn.commit()
                 self._leader_conn.close()
             except Exception:  # noqa: BLE001 - a dead connection has released it already
                 self._leader_conn.invalidate()
@@ -339,5 +351,7 @@ class OutboxRelay:
                     OUTBOX_BACKLOG.labels(*self._labels).set(self.backlog())
                 except Exception:  # noqa: BLE001 - a gauge is not worth stopping the relay for
                     pass
-            if self._running:
-                self._wake.wait(self.poll_interval)
+            if self._running and self._wake.wait(self.poll_interval) and self.linger:
+                # Woken by a commit: let the next few commits land too, so one drain (a dozen
+                # round trips to the database and the broker) carries them all.
+                time.sleep(self.linger)
