@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import cache
 from types import SimpleNamespace
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, literal, null, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -37,10 +37,14 @@ _INSERT_PREFERENCES = insert(PREFERENCES)
 _DELETE_MEMBERS = delete(MEMBERS).where(MEMBERS.c.application_id == bindparam("application_id"))
 _DELETE_PREFERENCES = delete(PREFERENCES).where(PREFERENCES.c.application_id == bindparam("application_id"))
 _APPLICANT = select(*_APPLICANT_VIEW).where(APPLICANTS.c.id == bindparam("applicant_id"))
-_MEMBERS = (select(MEMBERS.c.relation, MEMBERS.c.name, MEMBERS.c.id_number, MEMBERS.c.monthly_income_fen)
-            .where(MEMBERS.c.application_id == bindparam("application_id")).order_by(MEMBERS.c.position))
-_PREFERENCES = (select(PREFERENCES.c.choice).where(PREFERENCES.c.application_id == bindparam("application_id"))
-                .order_by(PREFERENCES.c.rank))
+# Members and preferences in one round trip (a view needs both): tagged rows of one shape.
+_DETAILS = union_all(
+    select(literal("m").label("kind"), MEMBERS.c.position.label("pos"), MEMBERS.c.relation.label("a"),
+           MEMBERS.c.name.label("b"), MEMBERS.c.id_number.label("c"), MEMBERS.c.monthly_income_fen.label("d"))
+    .where(MEMBERS.c.application_id == bindparam("application_id")),
+    select(literal("p"), PREFERENCES.c.rank, PREFERENCES.c.choice, null(), null(), null())
+    .where(PREFERENCES.c.application_id == bindparam("application_id")),
+).order_by("kind", "pos")
 _REVIEWS = (select(REVIEWS.c.level, REVIEWS.c.decision, REVIEWS.c.reviewer, REVIEWS.c.at, REVIEWS.c.reasons)
             .where(REVIEWS.c.application_id == bindparam("application_id")).order_by(REVIEWS.c.id))
 _POINTS = select(POINTS.c.total_tenths).where(POINTS.c.application_id == bindparam("application_id"))
@@ -142,14 +146,6 @@ def applicant_of(session, applicant_id: str):
     return session.connection().execute(_APPLICANT, {"applicant_id": applicant_id}).one()
 
 
-def members_of(session, application_id: str) -> list:
-    return session.connection().execute(_MEMBERS, {"application_id": application_id}).all()
-
-
-def preferences_of(session, application_id: str) -> list[str]:
-    return list(session.connection().execute(_PREFERENCES, {"application_id": application_id}).scalars())
-
-
 def reviews_of(session, application_id: str) -> list:
     return session.connection().execute(_REVIEWS, {"application_id": application_id}).all()
 
@@ -161,7 +157,12 @@ def points_total(session, application_id: str) -> int | None:
 def view_parts(session, application) -> dict:
     """What an application's view shows besides its own row; rows that cannot exist yet are
     not queried (no reviews before the first submit, no points before the public notice)."""
-    return {"members": members_of(session, application.id),
-            "preferences": preferences_of(session, application.id),
+    members, preferences = [], []
+    for kind, _pos, a, b, c, d in session.connection().execute(_DETAILS, {"application_id": application.id}):
+        if kind == "m":
+            members.append(record(relation=a, name=b, id_number=c, monthly_income_fen=d))
+        else:
+            preferences.append(a)
+    return {"members": members, "preferences": preferences,
             "reviews": reviews_of(session, application.id) if application.first_submitted_at else [],
             "points_tenths": points_total(session, application.id) if application.notice_started_at else None}

@@ -42,3 +42,45 @@ def test_slow_query_does_not_block_other_green_threads(pg_databases):
     assert total >= 1.0, "the slow query really ran"
     assert quick_seconds < 0.5, f"a quick query waited {quick_seconds:.2f}s behind the slow one"
     assert ticks[-1] - started < 0.9, "the ticker finished while the slow query was still running"
+
+
+def test_a_connection_killed_while_idle_in_the_pool_is_replaced(pg_databases, monkeypatch):
+    """The server (or a proxy) dropped a pooled connection while it sat idle: the next checkout
+    pings it, finds it dead and hands out a fresh one. Under load (checked in moments ago) the
+    ping is skipped: with the idle threshold out of reach the dead connection is handed out."""
+    from sqlalchemy.exc import OperationalError
+
+    from services.common import db
+
+    store = Store(pg_databases("scratch_platform_only"), MetaData())
+
+    def kill_pooled_connection() -> int:
+        with store.engine.connect() as conn:
+            victim = conn.execute(text("SELECT pg_backend_pid()")).scalar()
+        with store.engine.connect() as conn, conn.connection.dbapi_connection.cursor() as cur:
+            cur.execute("SELECT pg_terminate_backend(%s)", (victim,))  # another pooled connection does it
+        return victim
+
+    try:
+        store.engine.dispose()
+        with store.engine.connect() as a, store.engine.connect() as b:  # two connections in the pool
+            a.execute(text("SELECT 1"))
+            b.execute(text("SELECT 1"))
+        monkeypatch.setattr(db, "IDLE_PING_SECONDS", 0.0)
+        victim = kill_pooled_connection()
+        for _ in range(2):  # whichever of the two comes out first, each works and none is the victim
+            with store.engine.connect() as conn:
+                assert conn.execute(text("SELECT pg_backend_pid()")).scalar() != victim
+
+        monkeypatch.setattr(db, "IDLE_PING_SECONDS", 3600.0)
+        kill_pooled_connection()
+        failures = 0
+        for _ in range(2):
+            try:
+                with store.engine.connect() as conn:
+                    conn.execute(text("SELECT 1"))
+            except OperationalError:
+                failures += 1
+        assert failures >= 1  # the control: unpinged, the dead connection was used
+    finally:
+        store.dispose()
