@@ -24,7 +24,7 @@ from datetime import timedelta
 
 import amqp
 from kombu import Connection
-from sqlalchemy import case, delete, func, select, text, update
+from sqlalchemy import bindparam, case, delete, func, select, text, update
 
 from ..metrics import OUTBOX_BACKLOG, OUTBOX_PUBLISHED, OUTBOX_UNROUTED
 from .contracts import utc_now
@@ -186,6 +186,12 @@ class OutboxRelay:
         self.after_publish = after_publish  # fault injection for tests: called between publish and mark
         self.retention_days = retention_days
         self.linger = linger
+        t = store.tables.outbox  # built once: the relay runs these for every few commits
+        self._read_stmt = (select(t.c.id, t.c.event_id, t.c.event_type, t.c.body)
+                           .where(t.c.sent_at.is_(None), t.c.id > bindparam("after_id"))
+                           .order_by(t.c.id).limit(batch_size))
+        self._mark_stmt = (update(t).where(t.c.id.in_(bindparam("ids", expanding=True)))
+                           .values(sent_at=bindparam("sent_at")))
         self._labels = (service, district)
         self._wake = threading.Event()
         self._running = False
@@ -217,18 +223,16 @@ class OutboxRelay:
             yield conn
 
     def _read(self, after_id: int):
-        t = self.store.tables.outbox
-        query = (select(t.c.id, t.c.event_id, t.c.event_type, t.c.body)
-                 .where(t.c.sent_at.is_(None), t.c.id > after_id)
-                 .order_by(t.c.id).limit(self.batch_size))
         with self._connection() as conn:
-            return conn.execute(query).all()
+            return conn.execute(self._read_stmt, {"after_id": after_id}).all()
 
     def _mark(self, rows, unrouted: set[str]) -> None:
         t = self.store.tables.outbox
-        flag = case((t.c.event_id.in_(list(unrouted)), 1), else_=t.c.unrouted) if unrouted else t.c.unrouted
-        with self._connection() as conn:  # one statement: sent and unrouted are marked together
-            conn.execute(update(t).where(t.c.id.in_([r.id for r in rows])).values(sent_at=utc_now(), unrouted=flag))
+        stmt = self._mark_stmt
+        if unrouted:  # rare: one statement still marks sent and unrouted together
+            stmt = stmt.values(unrouted=case((t.c.event_id.in_(list(unrouted)), 1), else_=t.c.unrouted))
+        with self._connection() as conn:
+            conn.execute(stmt, {"ids": [r.id for r in rows], "sent_at": utc_now()})
         OUTBOX_PUBLISHED.labels(*self._labels).inc(len(rows))
         if unrouted:
             OUTBOX_UNROUTED.labels(*self._labels).inc(len(unrouted))
