@@ -88,3 +88,29 @@ def test_role_and_district_scope():
         authorise(auditor, roles={"auditor"}, service_district="gulou", method="POST")
     with pytest.raises(Forbidden, match="role"):
         authorise(officer, roles={"city_officer"}, service_district="gulou", method="GET")
+
+
+def test_a_remembered_token_still_expires_and_others_are_not_let_in(monkeypatch):
+    """Verified tokens are remembered (no signature check per request) only until their time
+    claims lapse: past exp + leeway the token goes through full verification again (which
+    PyJWT, on its own clock, refuses as expired); another key is never fooled by the memory."""
+    import services.common.auth as auth
+
+    decoded = []
+    real_decode = jwt.decode
+    monkeypatch.setattr(auth.jwt, "decode", lambda *a, **kw: decoded.append(1) or real_decode(*a, **kw))
+    token = mint_token(HS, subject="u1", role="district_officer", district="demo", ttl_seconds=60)
+    assert authenticate(f"Bearer {token}", HS).subject == "u1"
+    assert authenticate(f"Bearer {token}", HS).subject == "u1"
+    assert len(decoded) == 1  # the second came from memory
+    with pytest.raises(Unauthorized, match="invalid token"):
+        authenticate(f"Bearer {token}", JwtSettings(secret="t" * 40))
+
+    def expired(*a, **kw):
+        raise jwt.ExpiredSignatureError("Signature has expired")
+
+    later = time.time() + 60 + HS.leeway_seconds + 1
+    monkeypatch.setattr(auth.time, "time", lambda: later)
+    monkeypatch.setattr(auth.jwt, "decode", expired)  # what PyJWT says at that moment
+    with pytest.raises(Unauthorized, match="expired"):
+        authenticate(f"Bearer {token}", HS)
