@@ -9,11 +9,21 @@ Per size, in fresh child processes (so peak RSS is the draw's own):
    5 preferences, 3 quota groups) COPYed into projects / units / pool_entries; then
    `rounds.open_round` — the endpoint's function — freezes the snapshot and commits.
 2. draw: `rounds.draw_round` — the function POST /rounds/<id>/draw runs — in a UnitOfWork,
-   then commit. Stages: load (claim the round row, read and parse the frozen snapshot and
-   units), rank, match, persist (offers + waitlist by COPY, units UPDATE, round row, the
-   `round.drawn` outbox row, COMMIT).
+   then commit. PostgreSQL works on one core while Python works on the other, so stages
+   are timed as the draw's own (Python) time plus what the database adds:
+   - load: claim the round row, read it, parse the frozen units and pool (the pool is
+     parsed and ranked while PostgreSQL locks the round's units; the wait left is here);
+   - rank: points, then the lottery key;
+   - match: the matching's own time: it runs inside the offers' COPY, each offer sent
+     as soon as it is made, so the server inserts while the ranking is still served;
+   - persist: the rest of the wall time after ranking: the COPY after the last offer
+     (inserts still queued, then the foreign-key checks), the units UPDATE (the results
+     JSON and digest are computed meanwhile), the round row with the results and the
+     waitlist, the `round.drawn` outbox row, COMMIT.
+   TOTAL = load + rank + match + persist = the draw's wall time.
 3. at the largest size only: the same draw with persist by SQLAlchemy insertmanyvalues
-   instead of COPY (rolled back), and the announcement of every offer: `allocation.offered`
+   instead of COPY (rolled back, on a copy of the database so that the timed draw does not
+   start among its debris), and the announcement of every offer: `allocation.offered`
    outbox rows written by `rounds.announce_pending` in batches of 500 per transaction — what
    the service's 1-second timer does after the draw commits.
 
@@ -50,7 +60,6 @@ def _rss_mib() -> float:
 
 
 def setup(n: int) -> dict:
-    import psycopg2
     from allocation_draw import GROUP_SETS, generate
 
     from services.allocation import models
@@ -62,12 +71,8 @@ def setup(n: int) -> dict:
     from services.common.events.contracts import utc_now
     from services.common.migrations import upgrade
 
-    conn = psycopg2.connect(PG_ADMIN)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
-        cur.execute(f'CREATE DATABASE "{DB}"')
-    conn.close()
+    _admin(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+    _admin(f'CREATE DATABASE "{DB}"')
     upgrade("allocation", URL)
     raw_entries, raw_units = generate(n)
     store = Store(URL, models.metadata)
@@ -102,14 +107,24 @@ def setup(n: int) -> dict:
     return {"round_id": round_.id, "open_s": opened, "pool": round_.pool_size, "units": round_.unit_count}
 
 
-def draw(round_id: str, method: str, commit: bool) -> dict:
+def _admin(sql: str) -> None:
+    import psycopg2
+
+    conn = psycopg2.connect(PG_ADMIN)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(sql)
+    conn.close()
+
+
+def draw(round_id: str, method: str, commit: bool, db: str = DB) -> dict:
     from services.allocation import models, persist
     from services.allocation.policy import today
     from services.allocation.rounds import draw_round
     from services.common.db import Store, UnitOfWork
 
     persist.BULK_METHOD = method
-    store = Store(URL, models.metadata)
+    store = Store(PG_ADMIN.rsplit("/", 1)[0] + "/" + db, models.metadata)
     store.ping()  # connect outside the timed section
     timings: dict = {}
     rss0 = _rss_mib()
@@ -159,7 +174,7 @@ def main(argv: list[str]) -> None:
         print(json.dumps(setup(int(argv[1]))))
         return
     if argv and argv[0] == "--draw":
-        print(json.dumps(draw(argv[1], argv[2], argv[3] == "commit")))
+        print(json.dumps(draw(argv[1], argv[2], argv[3] == "commit", *argv[4:])))
         return
     if argv and argv[0] == "--announce":
         print(json.dumps(announce()))
@@ -172,7 +187,14 @@ def main(argv: list[str]) -> None:
     for n in sizes:
         info = _child("--setup", str(n))
         if n == max(sizes):
-            extra["values"] = _child("--draw", info["round_id"], "values", "rollback")
+            # On a copy: the rolled-back draw would leave 49,000 dead offers in the unique
+            # indexes and dead unit versions behind, which the timed draw would then wade
+            # through (+0.13 s in its COPY): not the state a draw normally starts from.
+            copy = f"{DB}_values"
+            _admin(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+            _admin(f'CREATE DATABASE "{copy}" TEMPLATE "{DB}"')
+            extra["values"] = _child("--draw", info["round_id"], "values", "rollback", copy)
+            _admin(f'DROP DATABASE "{copy}"')
         r = _child("--draw", info["round_id"], "copy", "commit")
         persist = r["persist"] + r["commit"]
         total = r["load"] + r["rank"] + r["match"] + persist
@@ -186,13 +208,13 @@ def main(argv: list[str]) -> None:
             extra["announce"] = _child("--announce")
             extra["last"] = r
     r = extra["last"]
-    other = r["persist"] - r["offers_copy"] - r["waitlist_copy"] - r["units_update"]
-    print(f"\nat {max(sizes)}: load = claim {r['claim']:.3f} + read round row {r['read_row']:.3f} + parse/build "
-          f"{r['load'] - r['claim'] - r['read_row']:.3f}; persist = results JSON/digest {r['results_json']:.3f} "
-          f"+ offers rows/COPY {r['offers_copy'] - r['results_json']:.3f}"
-          f", waitlist COPY {r['waitlist_copy']:.3f}, units UPDATE {r['units_update']:.3f}, "
-          f"round row + outbox {other:.3f}, COMMIT {r['commit']:.3f}; RSS before the draw "
-          f"{r['rss_before_mib']:.0f} MiB")
+    print(f"\nat {max(sizes)}: load = claim {r['claim']:.3f} + read round row {r['read_row']:.3f} + parse units "
+          f"{r['parse_units']:.3f} + parse pool {r['parse']:.3f} + units lock wait {r['lock_units']:.3f}; "
+          f"match = setup {r['match_setup']:.3f} + matching and offer rows inside the COPY "
+          f"{r['match'] - r['match_setup']:.3f}; persist = COPY after the matching {r['offers_copy']:.3f} + "
+          f"units UPDATE {r['units_update_and_results_json']:.3f} (results JSON/digest {r['results_json']:.3f} "
+          f"meanwhile) + round row {r['round_row']:.3f} + outbox {r['outbox']:.3f} + COMMIT {r['commit']:.3f} "
+          f"+ other {r['gone']:.3f}; RSS before the draw {r['rss_before_mib']:.0f} MiB")
     v = extra["values"]
     print(f"\npersist at {max(sizes)} with SQLAlchemy insertmanyvalues instead of COPY (rolled back): "
           f"{v['persist'] + v['commit']:.3f} s (persist {v['persist']:.3f} + rollback {v['commit']:.3f})")

@@ -54,7 +54,9 @@ class Project(Base):
 class Unit(Base):
     """A flat, or a bed in a staff-apartment dormitory (床位). Rent in fen, area in 0.1 m².
 
-    ``vacant_since`` is set whenever the unit becomes vacant (vacancy duration reports)."""
+    ``vacant_since`` is set whenever the unit becomes vacant (vacancy duration reports).
+    On PostgreSQL the table has fillfactor 50 (migration 0003): status changes touch no
+    indexed column, so with room on the page they are HOT updates."""
 
     __tablename__ = "units"
     __table_args__ = (UniqueConstraint("project_id", "building", "number", name="uq_unit_number"),)
@@ -79,6 +81,12 @@ class PoolEntry(Base):
     JSON columns hold canonical JSON text. No names or ID numbers: ``person_ref`` only."""
 
     __tablename__ = "pool_entries"
+    __table_args__ = (
+        # Who left the pool (revoked, withdrawn, housed): the draw asks for these among a
+        # programme's 200,000 entries; without it that is a scan of the whole table.
+        Index("ix_pool_entries_inactive", "programme",
+              sqlite_where=text("status <> 'active'"), postgresql_where=text("status <> 'active'")),
+    )
 
     application_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     person_ref: Mapped[str] = mapped_column(String(128), index=True)
@@ -117,6 +125,7 @@ class Round(Base):
     draw_date: Mapped[date] = mapped_column(Date)
     pool_size: Mapped[int] = mapped_column(Integer)
     unit_count: Mapped[int] = mapped_column(Integer)
+    # The four large text columns are lz4-compressed on PostgreSQL (migration 0003).
     snapshot: Mapped[str] = mapped_column(Text)       # frozen pool: JSON rows, see rounds.py
     units_snapshot: Mapped[str] = mapped_column(Text)  # frozen units on offer
     snapshot_digest: Mapped[str] = mapped_column(String(64))
@@ -124,6 +133,9 @@ class Round(Base):
     seed_hex: Mapped[str | None] = mapped_column(String(64), nullable=True)
     results: Mapped[str | None] = mapped_column(Text, nullable=True)  # canonical JSON
     results_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # 轮候 order of the drawn round: JSON array of the unmatched application ids, rank 1 first
+    # (the same list as results["waitlist"], kept apart so promotion need not parse results).
+    waitlist: Mapped[str | None] = mapped_column(Text, nullable=True)
     matched: Mapped[int | None] = mapped_column(Integer, nullable=True)
     waitlisted: Mapped[int | None] = mapped_column(Integer, nullable=True)
     opened_at: Mapped[datetime] = mapped_column(UtcDateTime())
@@ -140,7 +152,9 @@ class Offer(Base):
               sqlite_where=text(LIVE_OFFER), postgresql_where=text(LIVE_OFFER)),
         Index("uq_offers_application_live", "application_id", unique=True,
               sqlite_where=text(LIVE_OFFER), postgresql_where=text(LIVE_OFFER)),
-        Index("ix_offers_pending_announce", "announced_at", "round_id"),
+        # Only offers still to announce, in the announcer's order (round_id, id).
+        Index("ix_offers_pending_announce", "round_id", "id",
+              sqlite_where=text("announced_at IS NULL"), postgresql_where=text("announced_at IS NULL")),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -156,18 +170,6 @@ class Offer(Base):
     respond_by: Mapped[date] = mapped_column(Date, index=True)
     answered_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     announced_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
-
-
-class WaitlistEntry(Base):
-    """轮候 order of a drawn round: the unmatched applicants, rank 1 first."""
-
-    __tablename__ = "waitlist"
-
-    # No foreign key: 150,000 rows are written by COPY in the draw's transaction and a
-    # per-row FK check would cost ~0.5 s there; rows are only ever written with their round.
-    round_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    rank: Mapped[int] = mapped_column(Integer, primary_key=True)
-    application_id: Mapped[str] = mapped_column(String(64))
 
 
 class Tenancy(Base):

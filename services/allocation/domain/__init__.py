@@ -14,4 +14,5 @@ Modules:
 - ``violations``  违规扣分 deduction points and the termination threshold.
 - ``verify``      canonical export of a round and independent re-computation.
 - ``csv_import``  units CSV import with per-cell errors.
+- ``bulk``        many frozen dataclass instances at once, for columns checked as a whole.
 """

@@ -37,7 +37,9 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
+from itertools import compress, repeat
+from operator import attrgetter, is_
 from typing import NamedTuple
 
 from .fit import FitPolicy
@@ -192,11 +194,23 @@ def match_round(
     a list of ``(group, seats)`` or an ordered mapping. See the module docstring.
     """
     with gc_paused():
-        return _match_round(ranked, units, quotas, policy)
+        matching = iter_matches(ranked, units, quotas, policy)
+        while True:
+            try:
+                next(matching)
+            except StopIteration as done:
+                return done.value
 
 
-def _match_round(ranked: Sequence[PoolEntry], units: Iterable[Unit], quotas,
-                 policy: FitPolicy) -> RoundResult:
+def iter_matches(ranked: Sequence[PoolEntry], units: Iterable[Unit], quotas,
+                 policy: FitPolicy) -> Generator[tuple[int, Match], None, RoundResult]:
+    """:func:`match_round` as it goes: yields ``(rank position, Match)`` for each match when
+    it is made — quota phases first, then the general phase, each in rank order — and
+    returns the :class:`RoundResult` (matches in rank order). The draw writes each offer
+    while the matching goes on (rounds.draw_round); the result is the same either way.
+    Invalid units or quotas raise here, at the call. Pausing the garbage collector is the
+    caller's business (see :func:`gc_paused`).
+    """
     units = list(units)
     quotas = normalise_quotas(quotas)
     seen_ids: set[str] = set()
@@ -212,7 +226,7 @@ def _match_round(ranked: Sequence[PoolEntry], units: Iterable[Unit], quotas,
         raise ValueError(f"project id equals a category name, tokens would be ambiguous: {sorted(clash)}")
 
     # Number units in (area, unit_id) order so every bucket list is born sorted.
-    units.sort(key=lambda u: (u.area_tenths, u.unit_id))
+    units.sort(key=attrgetter("area_tenths", "unit_id"))
     caps = [policy.capacity(u) for u in units]
     accs = [bool(u.accessible) for u in units]
 
@@ -235,64 +249,61 @@ def _match_round(ranked: Sequence[PoolEntry], units: Iterable[Unit], quotas,
 
     taken = bytearray(len(units))
     n = len(ranked)
-    won_unit = [-1] * n
-    won_pref = [0] * n
-    won_seat: list[str] = [GENERAL] * n
+    won: list[Match | None] = [None] * n
     free = sum(1 for m in members if m)
     no_table: dict[str, _Index] = {}
 
-    def serve(i: int, e: PoolEntry) -> bool:
-        # Hot loop (≈1M calls at 200k applicants): the O(1) max-capacity test is inlined
-        # so exhausted preferences cost one dict lookup and one comparison.
-        table = by_prog.get(e.programme, no_table)
-        size = e.household_size
-        acc = e.needs_accessible
-        k = 0
-        for token in e.preferences:
-            idx = table.get(token)
-            if idx is not None and size <= (idx.max_acc if acc else idx.max_all):
-                u = idx.find(size, acc, taken)
-                taken[u] = 1
-                cap = caps[u]
-                ua = accs[u]
-                for other in members[u]:
-                    other.remove(cap, ua)
-                won_unit[i] = u
-                won_pref[i] = k
-                return True
-            k += 1
-        return False
-
-    if quotas:
-        wanted = {g for g, _ in quotas}
-        group_members: dict[str, list[int]] = {g: [] for g in wanted}
-        for i, e in enumerate(ranked):
-            if e.priority_groups:
-                for g in e.priority_groups & wanted:
-                    group_members[g].append(i)
-        for group, seats in quotas:
-            for i in group_members[group]:
-                if seats <= 0 or not free:
+    def phase(candidates: Iterable[int], seat: str, seats: int) -> Iterator[tuple[int, Match]]:
+        """Serve ``candidates`` (positions in ``ranked``, best first) not matched yet, until
+        ``seats`` are filled or no unit is left; see "Serving an applicant" above."""
+        # Hot loop: ~10^6 preference tokens at 200,000 applicants, so it is one flat loop
+        # (no call per applicant) and the O(1) max-capacity test comes before any search.
+        nonlocal free
+        get_table = by_prog.get
+        for i in candidates:
+            if seats <= 0 or not free:
+                return
+            if won[i] is not None:
+                continue
+            e = ranked[i]
+            table = get_table(e.programme, no_table)
+            size = e.household_size
+            acc = e.needs_accessible
+            k = 0
+            for token in e.preferences:
+                idx = table.get(token)
+                if idx is not None and size <= (idx.max_acc if acc else idx.max_all):
                     break
-                if won_unit[i] < 0 and serve(i, ranked[i]):
-                    won_seat[i] = group
-                    seats -= 1
-                    free -= 1
-    for i, e in enumerate(ranked):
-        if not free:
-            break  # nothing left to hand out; everyone after goes to the waitlist
-        if won_unit[i] < 0 and serve(i, e):
+                k += 1
+            else:
+                continue  # no preference has a fitting free unit
+            u = idx.find(size, acc, taken)
+            taken[u] = 1
+            cap = caps[u]
+            ua = accs[u]
+            for other in members[u]:
+                other.remove(cap, ua)
+            m = won[i] = Match(e.application_id, units[u].unit_id, k, seat)
+            seats -= 1
             free -= 1
+            yield i, m
 
-    matches = []
-    waitlist = []
-    for i, e in enumerate(ranked):
-        u = won_unit[i]
-        if u >= 0:
-            matches.append(Match(e.application_id, units[u].unit_id, won_pref[i], won_seat[i]))
-        else:
-            waitlist.append(e.application_id)
-    return RoundResult(tuple(e.application_id for e in ranked), tuple(matches), tuple(waitlist))
+    def phases() -> Generator[tuple[int, Match], None, RoundResult]:
+        if quotas:
+            wanted = {g for g, _ in quotas}
+            group_members: dict[str, list[int]] = {g: [] for g in wanted}
+            for i, e in enumerate(ranked):
+                if e.priority_groups:
+                    for g in e.priority_groups & wanted:
+                        group_members[g].append(i)
+            for group, seats in quotas:
+                yield from phase(group_members[group], group, seats)
+        yield from phase(range(n), GENERAL, n)
+        order = tuple(map(attrgetter("application_id"), ranked))
+        waitlist = tuple(compress(order, map(is_, won, repeat(None))))
+        return RoundResult(order, tuple(filter(None, won)), waitlist)
+
+    return phases()  # bad input has raised by now, before anything is yielded
 
 
 def _all_categories(policy: FitPolicy) -> set[str]:

@@ -5,10 +5,12 @@ are integer tenths (875) so comparisons are exact. Use :func:`points_to_tenths` 
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from operator import attrgetter, ne
 
+from .bulk import all_of_type, build
 from .lottery import TieBreaker
 
 MAX_PREFERENCES = 5
@@ -68,6 +70,25 @@ class PoolEntry:
             object.__setattr__(self, "priority_groups", frozenset(self.priority_groups))
 
 
+def pool_from_columns(application_id: Sequence[str], person_ref: Sequence[str], points_tenths: Sequence[int],
+                      household_size: Sequence[int], programme: Sequence[str], preferences: Sequence[tuple],
+                      priority_groups: Sequence[frozenset], needs_accessible: Sequence[bool]) -> list[PoolEntry]:
+    """``[PoolEntry(*row) for row in zip(columns)]`` for a whole pool, ~3x faster: the checks
+    of ``PoolEntry.__post_init__`` run once per column. If any row would fail or be
+    normalised by them, the rows are built one by one instead, so the error raised (or the
+    value stored) is exactly PoolEntry's."""
+    columns = (application_id, person_ref, points_tenths, household_size, programme, preferences,
+               priority_groups, needs_accessible)
+    if (all_of_type(points_tenths, int) and all_of_type(household_size, int)
+            and all_of_type(preferences, tuple) and all_of_type(priority_groups, frozenset)
+            and (not household_size or min(household_size) >= 1)
+            and (not points_tenths or min(points_tenths) >= 0)
+            and (not preferences or max(map(len, preferences)) <= MAX_PREFERENCES)
+            and not any(map(ne, map(len, map(set, preferences)), map(len, preferences)))):
+        return build(PoolEntry, columns)
+    return list(map(PoolEntry, *columns))
+
+
 def rank(entries: Iterable[PoolEntry], seed: bytes) -> list[PoolEntry]:
     """Entries best first: points descending, then tie-break key ascending.
 
@@ -78,21 +99,19 @@ def rank(entries: Iterable[PoolEntry], seed: bytes) -> list[PoolEntry]:
     """
     entries = list(entries)
     n = len(entries)
-    if len({e.application_id for e in entries}) != n:
+    ids = list(map(attrgetter("application_id"), entries))
+    if len(set(ids)) != n:
         raise ValueError("duplicate application_id in pool")
-    if len({e.person_ref for e in entries}) != n:
+    if len(set(map(attrgetter("person_ref"), entries))) != n:
         raise ValueError("duplicate person_ref in pool: one application per person per round")
+    points = list(map(attrgetter("points_tenths"), entries))
     top = _MAX_POINTS
-    if n and max(e.points_tenths for e in entries) > top:
+    if n and max(points) > top:
         raise ValueError("points_tenths out of range")
-    key = TieBreaker(seed)
     # One bytes key per entry: fixed-width (top - points) big-endian, then the 32-byte
     # lottery key, then the id. Byte order = (points desc, lottery key asc, id asc), and
     # comparing flat bytes sorts ~3x faster than tuples.
-    keys = [
-        (top - e.points_tenths).to_bytes(8, "big") + key(e.application_id)
-        + e.application_id.encode("utf-8")
-        for e in entries
-    ]
+    prefix = {p: (top - p).to_bytes(8, "big") for p in set(points)}
+    keys = TieBreaker(seed).sort_keys(map(prefix.__getitem__, points), ids)
     order = sorted(range(n), key=keys.__getitem__)
-    return [entries[i] for i in order]
+    return list(map(entries.__getitem__, order))

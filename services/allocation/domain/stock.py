@@ -6,8 +6,12 @@ Area is kept as an integer number of tenths of a square metre (``area_tenths``: 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import repeat
+
+from .bulk import all_of_type, build
 
 # Housing categories of the programme (DESIGN §2). Kept as plain strings so a district can
 # add one without a code change; these are the ones the suite knows out of the box.
@@ -95,6 +99,26 @@ class Unit:
             raise ValueError("unit_id and project_id must be non-empty")
         if not isinstance(self.status, UnitStatus):
             object.__setattr__(self, "status", UnitStatus(self.status))
+
+
+def units_from_columns(unit_id: Sequence[str], project_id: Sequence[str], building: Sequence[str],
+                       number: Sequence[str], floor: Sequence[int], rooms: Sequence[int],
+                       area_tenths: Sequence[int], beds: Sequence[int], rent_fen: Sequence[int],
+                       category: Sequence[str], accessible: Sequence[bool],
+                       status: Sequence[UnitStatus] | None = None) -> list[Unit]:
+    """``[Unit(*row) for row in zip(columns)]`` (status VACANT when not given) with the checks of
+    ``Unit.__post_init__`` run once per column; rows are built one by one, raising exactly
+    Unit's error, if any row would fail them or need its status converted."""
+    if status is None:
+        status = list(repeat(UnitStatus.VACANT, len(unit_id)))
+    columns = (unit_id, project_id, building, number, floor, rooms, area_tenths, beds, rent_fen, category,
+               accessible, status)
+    ints = (floor, rooms, area_tenths, beds, rent_fen)
+    if (all(all_of_type(c, int) for c in ints) and all_of_type(status, UnitStatus)
+            and (not unit_id or (min(rooms) >= 0 and min(area_tenths) > 0 and min(beds) >= 0
+                                 and min(rent_fen) >= 0 and all(unit_id) and all(project_id)))):
+        return build(Unit, columns)
+    return list(map(Unit, *columns))
 
 
 def transition(unit: Unit, new_status: UnitStatus) -> Unit:
