@@ -8,17 +8,22 @@ For each database the service runs in its own process, started as `anju run` sta
 with environment overrides), on the real RabbitMQ (a scratch vhost, deleted afterwards)
 with the outbox relay running and a queue bound to `applications.events`, so every event
 is really routed. This process drives it with plain OS threads, one keep-alive
-http.client connection each (no eventlet here). One "submission" is the pair
-POST /applications (draft) + POST /applications/<id>/submit for a distinct valid person,
-so each pair does validation, dedup, persistence, the eligibility pre-check and the outbox.
+http.client connection each (no eventlet here). Each submission is a distinct valid person,
+and does validation, dedup, persistence, the eligibility pre-check and the outbox, in one of
+two modes (`--modes`, both by default):
+  direct  one request: POST /applications with "submit": true (the worker's complete
+          application, submitted at once; one transaction);
+  pair    two requests: POST /applications (draft), then POST /applications/<id>/submit
+          (the staff workflow; two transactions; the submit request is the one timed).
 
-  (a) closed loop: N clients issue pairs back to back → submissions/s and requests/s;
-  (b) open loop: pairs arrive at a fixed 100/s for ~10 s (1 s in --quick) → latency of the
-      submit request (p50/p95/p99) and of the whole pair measured from its scheduled start.
+Per mode:
+  (a) closed loop: N clients issue submissions back to back → submissions/s and requests/s;
+  (b) open loop: submissions arrive at a fixed 100/s for ~10 s (1 s in --quick) → latency of
+      the submitting request (p50/p95/p99) and of the whole submission from its scheduled start.
 
 Yardstick: a bare nameko service whose plain `@http` handler returns a constant (no
 database, no broker), run by the same runner with the same config and logging, and driven
-by the same client code (the pair is two POSTs).
+by the same client code (one POST per direct submission, two per pair).
 
 Targets (issue 4): ≥ 300 submissions/s on PostgreSQL; submit p99 < 100 ms at 100/s.
 `--profile DIR` runs the service under cProfile during the closed-loop phase and writes
