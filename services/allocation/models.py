@@ -126,16 +126,19 @@ class Round(Base):
     pool_size: Mapped[int] = mapped_column(Integer)
     unit_count: Mapped[int] = mapped_column(Integer)
     # The four large text columns are lz4-compressed on PostgreSQL (migration 0003).
-    snapshot: Mapped[str] = mapped_column(Text)       # frozen pool: JSON rows, see rounds.py
-    units_snapshot: Mapped[str] = mapped_column(Text)  # frozen units on offer
+    # The four large columns (snapshot, units_snapshot, results, waitlist: ~21 MB for a
+    # 200,000-applicant round) load only when read, so
+    # GET /rounds/<id> and the timers that read a round's settings do not carry them.
+    snapshot: Mapped[str] = mapped_column(Text, deferred=True)       # frozen pool: JSON rows, see rounds.py
+    units_snapshot: Mapped[str] = mapped_column(Text, deferred=True)  # frozen units on offer
     snapshot_digest: Mapped[str] = mapped_column(String(64))
     public_values: Mapped[str | None] = mapped_column(Text, nullable=True)
     seed_hex: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    results: Mapped[str | None] = mapped_column(Text, nullable=True)  # canonical JSON
+    results: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True)  # canonical JSON
     results_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # 轮候 order of the drawn round: JSON array of the unmatched application ids, rank 1 first
     # (the same list as results["waitlist"], kept apart so promotion need not parse results).
-    waitlist: Mapped[str | None] = mapped_column(Text, nullable=True)
+    waitlist: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True)
     matched: Mapped[int | None] = mapped_column(Integer, nullable=True)
     waitlisted: Mapped[int | None] = mapped_column(Integer, nullable=True)
     opened_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -15,6 +15,7 @@ from datetime import date
 
 from nameko.timer import timer
 from sqlalchemy import exists, func, select, update
+from sqlalchemy.orm import undefer
 
 from services.common.errors import BadRequest, Conflict, NotFound, Unprocessable
 from services.common.events.contracts import utc_now
@@ -210,7 +211,8 @@ def _draw_round(uow, round_id, public_values, supplied_secret_hex, on, timings):
                               .values(status="drawn", drawn_at=utc_now())
                               .execution_options(synchronize_session=False)).rowcount
     lap("claim")
-    round_ = session.get(models.Round, round_id)
+    round_ = session.get(models.Round, round_id,  # with the frozen pool and units (deferred elsewhere)
+                         options=[undefer(models.Round.snapshot), undefer(models.Round.units_snapshot)])
     lap("read_row")
     if round_ is None:
         raise NotFound(f"round {round_id} does not exist")

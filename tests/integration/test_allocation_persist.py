@@ -162,3 +162,16 @@ def test_promotion_uses_the_waitlist_given_by_the_draw(store):
         s.flush()
         offer = persist.promote(u, round_, "U1", ON, waitlist=("A2", "A1"))
         assert offer.application_id == "A2"
+
+
+def test_reading_a_round_leaves_its_large_columns_in_the_database_until_asked(store):
+    from sqlalchemy import inspect
+
+    with uow(store) as u:
+        add_round(u.session, "R-big", waitlist=["A-1"])
+        u.commit()
+    with uow(store) as u:
+        r = u.session.get(models.Round, "R-big")
+        loaded = inspect(r).dict
+        assert r.fit_policy and not {"snapshot", "units_snapshot", "results", "waitlist"} & loaded.keys()
+        assert r.snapshot == "{}" and json.loads(r.waitlist) == ["A-1"]  # loaded when read
