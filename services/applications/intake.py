@@ -33,8 +33,8 @@ from .support import (
     get_application,
     hardship_of,
     optimistic,
+    parsed_policy,
     points_input,
-    policy_version,
     render_application,
     sees_personal_data,
     to_domain,
@@ -137,8 +137,7 @@ class IntakeMixin:
                     first_submitted_at=None, notice_started_at=None, notice_ends_at=None, approved_at=None,
                     created_by=req.principal.ref, created_at=now, updated_at=now, **columns)
                 if body["submit"]:  # written once, already submitted
-                    policy = policy_version(s, "eligibility", repository.latest_policy_version(s, "eligibility"),
-                                            self.notice_days())
+                    policy = current_policy(s, "eligibility", self.notice_days())
                     vars(row).update(self._pre_check(draft, row, applicant, policy, now))
                 repository.insert_application(s, vars(row), members, preferences)
                 if body["submit"]:
@@ -200,13 +199,13 @@ class IntakeMixin:
             loaded = repository.load_for_change(s, application_id, "eligibility")
             if loaded is None:
                 raise NotFound(f"application {application_id} not found")
-            row, applicant, policy_at = loaded
+            row, applicant, policy_document = loaded
             check_intake_scope(req.principal, row.enterprise)
             if req.body["version"] is not None and req.body["version"] != row.version:
                 raise Conflict(f"application {application_id} is at version {row.version}",
                                errors={"version": [f"current is {row.version}"]})
             now = max(self.clock(), row.updated_at)
-            policy = policy_version(s, "eligibility", policy_at, self.notice_days())
+            policy = parsed_policy("eligibility", policy_document, self.notice_days())
             changes = self._pre_check(to_domain(row), row, applicant, policy, now)
             resubmission = row.first_submitted_at is not None
             parts = repository.view_parts(s, row)  # read before the change: reviews only on a resubmission

@@ -48,7 +48,6 @@ _DETAILS = union_all(
 _REVIEWS = (select(REVIEWS.c.level, REVIEWS.c.decision, REVIEWS.c.reviewer, REVIEWS.c.at, REVIEWS.c.reasons)
             .where(REVIEWS.c.application_id == bindparam("application_id")).order_by(REVIEWS.c.id))
 _POINTS = select(POINTS.c.total_tenths).where(POINTS.c.application_id == bindparam("application_id"))
-_LATEST_POLICY = select(func.max(POLICIES.c.version)).where(POLICIES.c.kind == bindparam("kind"))
 _SAVE = (update(APPLICATIONS)
          .where(APPLICATIONS.c.id == bindparam("where_id"), APPLICATIONS.c.version == bindparam("where_version")))
 
@@ -88,8 +87,8 @@ def _upsert_applicant(dialect: str):
 
 @cache
 def _load_for_change(dialect: str, policy_kind: str):
-    latest = (select(func.max(POLICIES.c.version)).where(POLICIES.c.kind == policy_kind)
-              .scalar_subquery().label("latest_policy_version"))
+    latest = (select(POLICIES.c.document).where(POLICIES.c.kind == policy_kind)
+              .order_by(POLICIES.c.version.desc()).limit(1).scalar_subquery().label("latest_policy"))
     stmt = (select(APPLICATIONS, *(c.label("applicant_" + c.name) for c in _APPLICANT_VIEW), latest)
             .join(APPLICANTS, APPLICANTS.c.id == APPLICATIONS.c.applicant_id)
             .where(APPLICATIONS.c.id == bindparam("application_id")))
@@ -126,14 +125,9 @@ def _insert_details(session, application_id: str, members: list[dict], preferenc
                                            for rank, choice in enumerate(preferences, start=1)])
 
 
-def latest_policy_version(session, policy_kind: str) -> int | None:
-    """The newest stored version of a policy (None: none stored, the built-in default rules)."""
-    return session.connection().execute(_LATEST_POLICY, {"kind": policy_kind}).scalar()
-
-
 def load_for_change(session, application_id: str, policy_kind: str):
     """The application (locked FOR UPDATE on PostgreSQL), its applicant's data and the newest
-    version number of `policy_kind` (None: the built-in default), in one round trip; None if
+    stored document of `policy_kind` (None: the built-in default), in one round trip; None if
     there is no such application."""
     conn = session.connection()
     row = conn.execute(_load_for_change(conn.dialect.name, policy_kind), {"application_id": application_id}).first()
@@ -142,7 +136,7 @@ def load_for_change(session, application_id: str, policy_kind: str):
     m = row._mapping
     application = record(**{name: m[name] for name in _APPLICATION_COLUMNS})
     applicant = record(**{c.name: m["applicant_" + c.name] for c in _APPLICANT_VIEW})
-    return application, applicant, m["latest_policy_version"]
+    return application, applicant, m["latest_policy"]
 
 
 def save_changes(session, application: SimpleNamespace, changes: dict) -> None:

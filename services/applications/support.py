@@ -4,6 +4,8 @@ domain values and back, policies, points inputs and the (masked or full) views."
 from __future__ import annotations
 
 import contextlib
+import functools
+import json
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -188,29 +190,23 @@ def parse_policy(kind: str, document: dict, notice_days: int):
 
 
 def current_policy(session, kind: str, notice_days: int):
+    """The newest stored version of a policy kind, or the built-in default."""
     row = _latest(session, kind)
-    return parse_policy(kind, row.document if row else default_document(kind, notice_days), notice_days)
+    return parsed_policy(kind, row.document if row else None, notice_days)
 
 
-_PARSED: dict[tuple, object] = {}
+def parsed_policy(kind: str, document: dict | None, notice_days: int):
+    """A stored document (None: the built-in default) as a policy, parsed once per process for
+    each distinct document: keyed by its content (which holds its version), so a version
+    written, rolled back and written anew differently is never mistaken for the first."""
+    if document is None:
+        document = default_document(kind, notice_days)
+    return _parse_once(kind, json.dumps(document, sort_keys=True, ensure_ascii=False), notice_days)
 
 
-def policy_version(session, kind: str, version: int | None, notice_days: int):
-    """The policy `kind` at `version` (None: the built-in default), parsed once per process:
-    a stored version never changes (changes are new rows), so its parse can be kept."""
-    key = (kind, version, notice_days)
-    parsed = _PARSED.get(key)
-    if parsed is None:
-        document = None
-        if version is not None:
-            document = session.scalar(select(models.Policy.document).where(models.Policy.kind == kind,
-                                                                           models.Policy.version == version))
-        parsed = parse_policy(kind, document if document is not None else default_document(kind, notice_days),
-                              notice_days)
-        if len(_PARSED) > 256:  # many districts' test configs in one process; never in production
-            _PARSED.clear()
-        _PARSED[key] = parsed
-    return parsed
+@functools.lru_cache(maxsize=64)
+def _parse_once(kind: str, document_json: str, notice_days: int):
+    return parse_policy(kind, json.loads(document_json), notice_days)
 
 
 def points_policy(session, version: int) -> PointsPolicy:

@@ -120,3 +120,26 @@ def test_get_contact_over_rpc_and_survey(database, service_config, container_fac
     assert survey["by_household_size"]["3"] == 1 and "张" not in str(survey)
     other_enterprise = api.call("GET", f"/applications/{app_id}", dev_token("enterprise_officer", enterprise="E-x"))
     assert other_enterprise.json()["masked"] is True and other_enterprise.json()["applicant"]["name"] == "张*三"
+
+
+def test_submit_uses_the_newest_stored_eligibility_policy(database, service_config, container_factory, dev_token):
+    """A city officer lowers the income ceiling: the next submission (draft + submit, and
+    direct) is checked against the stored version 2, and a resubmission after raising it
+    again against version 3 (each version's document is read, never an older parse)."""
+    api = start(container_factory, service_config, dev_token, database("applications"))
+    current = api.call("GET", "/policies/eligibility", api.co).json()["document"]
+    strict = dict(current, income_per_capita_ceiling_fen=100_000)
+    assert api.call("PUT", "/policies/eligibility", api.co, json=strict).status_code == 200
+    draft = api.create(draft_body(id_number=resident_id(seq="611"))).json()["application_id"]
+    refused = api.submit(draft)
+    assert refused.status_code == 422, refused.text
+    assert [r["rule"] for r in refused.json()["errors"]["eligibility"]["rules"] if not r["passed"]] == [
+        "income_per_capita"]
+    direct = api.create(draft_body(id_number=resident_id(seq="612"), submit=True))
+    assert direct.status_code == 422, direct.text
+    assert api.call("PUT", "/policies/eligibility", api.co, json=current).status_code == 200
+    accepted = api.submit(draft)
+    assert accepted.status_code == 200, accepted.text
+    assert api.get(draft)["state"] == "submitted"
+    direct = api.create(draft_body(id_number=resident_id(seq="612"), submit=True))
+    assert direct.status_code == 201 and direct.json()["state"] == "submitted", direct.text
