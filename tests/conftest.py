@@ -140,6 +140,105 @@ def dev_token():
     return mint
 
 
+@pytest.fixture
+def running_service(container_factory):
+    """`running_service(ServiceClass, config)` → the started container, with `.base` its URL."""
+
+    def start(service_cls, config: dict):
+        container = container_factory(service_cls, config)
+        container.start()
+        container.base = f"http://{config['WEB_SERVER_ADDRESS']}"
+        return container
+
+    return start
+
+
+class ServiceStore:
+    """A service's database in a test: `.store` (engine and platform tables) and `.uow()`, a
+    unit of work as the service's worker would get it (district demo, no relay)."""
+
+    def __init__(self, service: str, url: str):
+        import importlib
+
+        from services.common.db import Store
+
+        self.service = service
+        self.url = url
+        self.store = Store(url, importlib.import_module(f"services.{service}.models").metadata)
+        self.engine = self.store.engine
+
+    def uow(self):
+        from services.common.db import UnitOfWork
+
+        return UnitOfWork(self.store, district="demo", producer=self.service)
+
+    def worker_db(self):
+        """What a worker gets as `self.db`, on this store (for nameko's `worker_factory`)."""
+        return WorkerDatabase(self)
+
+    def dispose(self):
+        self.store.dispose()
+
+
+class WorkerDatabase:
+    """`self.db` as a worker sees it (`unit_of_work()`, `read()`, `store`), without a container."""
+
+    def __init__(self, service_store: ServiceStore):
+        self._service_store = service_store
+        self.store = service_store.store
+
+    def unit_of_work(self):
+        return self._service_store.uow()
+
+    def read(self):
+        import contextlib
+
+        from sqlalchemy.orm import Session
+
+        @contextlib.contextmanager
+        def session():
+            s = Session(self.store.engine)
+            try:
+                yield s
+            finally:
+                s.close()
+
+        return session()
+
+
+@pytest.fixture
+def store_for(database):
+    """`store_for(service)` → a `ServiceStore` on a migrated, empty database of the parametrised
+    kind (SQLite and PostgreSQL), disposed after the test."""
+    made = []
+
+    def make(service: str) -> ServiceStore:
+        made.append(ServiceStore(service, database(service)))
+        return made[-1]
+
+    make.kind = database.kind
+    yield make
+    for s in made:
+        s.dispose()
+
+
+@pytest.fixture
+def memory_store():
+    """`memory_store(service)` → a `ServiceStore` on an in-memory SQLite database holding the
+    service's tables (from its models, not its migrations): the use-case tier's database."""
+    made = []
+
+    def make(service: str) -> ServiceStore:
+        s = ServiceStore(service, "sqlite://")
+        s.store.tables.outbox.metadata.create_all(s.engine)
+        made.append(s)
+        return s
+
+    yield make
+    for s in made:
+        s.dispose()
+
+
 class EventTap:
     """A test subscriber: a queue bound to a service's event exchange, read with a timeout."""
 

@@ -17,6 +17,7 @@ from nameko.timer import timer
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import undefer
 
+from services.common import pg
 from services.common.errors import BadRequest, Conflict, NotFound, Unprocessable
 from services.common.events.contracts import utc_now
 from services.common.http import api
@@ -29,7 +30,6 @@ from .domain.ranking import PoolEntry, pool_from_columns, rank
 from .domain.stock import Unit, units_from_columns
 from .domain.verify import SeedParts, export_round, results_to_json, snapshot_digest
 from .persist import (
-    bulk_insert_streaming,
     dumps,
     lock_units,
     mark_units_offered,
@@ -265,7 +265,7 @@ def _draw_round(uow, round_id, public_values, supplied_secret_hex, on, timings):
     offer_rows = ((f"{prefix}-d{i:07d}", round_id, m.application_id, ranked[i].person_ref, m.unit_id,
                    str(m.preference_index), m.seat, "draw", "open", offered_on, respond_by_text)
                   for i, m in matching if m.application_id not in gone)
-    t["match"] = t["match_setup"] + bulk_insert_streaming(
+    t["match"] = t["match_setup"] + pg.insert_rows_streaming(
         session, models.Offer.__table__, ("id", "round_id", "application_id", "person_ref", "unit_id",
                                           "preference_index", "seat", "source", "status", "offered_on",
                                           "respond_by"), offer_rows)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from marshmallow import (
@@ -16,7 +15,7 @@ from marshmallow import (
 )
 
 from services.common.events.contracts import contract
-from services.common.identity import InvalidResidentId, parse_resident_id
+from services.common.fields import MobilePhone, PublicText, ResidentIdNumber
 
 from .domain.lifecycle import Decision, ReviewLevel, State
 from .domain.policy import HardshipCategory, HonourLevel, HousingKind, Programme
@@ -30,34 +29,16 @@ DECISIONS = [d.value for d in Decision]
 STATES = [s.value for s in State]
 PRIORITY_GROUPS = ["frontline", "model_worker", "hardship"]
 RELATIONS = ["spouse", "child", "parent", "sibling", "other"]
-_PHONE = re.compile(r"^1[3-9]\d{9}$")
 # Free text that ends up in events must not carry raw ID numbers or phones.
-_RAW_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-_RAW_PHONE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
-
-
-def _resident_id(value):
-    try:
-        parse_resident_id(value)
-    except InvalidResidentId as exc:
-        raise ValidationError(f"invalid resident ID: {exc}") from None
-
-
-def _no_personal_data(value):
-    if _RAW_ID.search(value) or _RAW_PHONE.search(value):
-        raise ValidationError("must not contain an ID number or phone number (it would be published)")
-
-
-_ReasonText = fields.String(validate=[validate.Length(min=1, max=500), _no_personal_data])
+_ReasonText = PublicText(min_length=1)
 
 
 # -- requests --------------------------------------------------------------------------------
 
 class ApplicantIn(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=40))
-    id_number = fields.String(required=True, validate=_resident_id,
-                              metadata={"description": "18-digit resident ID (GB 11643 checksum)"})
-    phone = fields.String(load_default=None, validate=validate.Regexp(_PHONE, error="not a mainland mobile number"))
+    id_number = ResidentIdNumber(required=True)
+    phone = MobilePhone(load_default=None)
     email = fields.Email(load_default=None)
     enterprise = fields.String(load_default=None, validate=validate.Length(min=1, max=80))
     hire_date = fields.Date(load_default=None)
@@ -70,7 +51,7 @@ class ApplicantIn(Schema):
 class MemberIn(Schema):
     relation = fields.String(required=True, validate=validate.OneOf(RELATIONS))
     name = fields.String(required=True, validate=validate.Length(min=1, max=40))
-    id_number = fields.String(required=True, validate=_resident_id)
+    id_number = ResidentIdNumber(required=True)
     monthly_income_fen = fields.Integer(strict=True, load_default=0, validate=validate.Range(min=0))
 
 
@@ -138,7 +119,7 @@ class ObjectionIn(Schema):
 
 class ResolveIn(Schema):
     upheld = fields.Boolean(required=True)
-    note = fields.String(load_default="", validate=[validate.Length(max=500), _no_personal_data])
+    note = PublicText(load_default="")
 
 
 class PolicyDocumentIn(Schema):

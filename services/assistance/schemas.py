@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema, fields, validate
 
 from services.common.events.contracts import contract
-from services.common.identity import InvalidResidentId, parse_resident_id
+from services.common.fields import ResidentIdNumber
 
 from .domain.hardship import HardshipCategory
 
@@ -13,16 +13,9 @@ CATEGORIES = [c.value for c in HardshipCategory]
 
 
 class HardshipHouseholdIn(Schema):
-    id_number = fields.String(required=True, metadata={"description": "18-digit resident ID"})
+    id_number = ResidentIdNumber(required=True)
     name = fields.String(required=True, validate=validate.Length(min=1, max=40))
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
-
-    @validates("id_number")
-    def _id_number(self, value, **_):
-        try:
-            parse_resident_id(value)
-        except InvalidResidentId as exc:
-            raise ValidationError(f"invalid resident ID: {exc}") from None
 
 
 @contract("hardship.registered", producer="assistance",

@@ -27,6 +27,7 @@ from sqlalchemy import MetaData, create_engine, event, insert, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError, IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import StaticPool
 
 from .errors import Conflict, DuplicateEvent
 from .events.contracts import build_envelope, encode, utc_now
@@ -45,10 +46,13 @@ def make_engine(url: str, pool_size: int = 10) -> Engine:
         _ping_after_idle(engine)
         return engine
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
+        path = url.split("///", 1)[-1] if "///" in url else ""
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+            engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        else:  # in memory (use-case tests): one connection, or each would see its own empty database
+            engine = create_engine("sqlite://", connect_args={"check_same_thread": False},
+                                   poolclass=StaticPool)
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record):

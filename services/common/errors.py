@@ -1,17 +1,25 @@
 """Platform exceptions and the one table that maps exceptions to HTTP status codes.
 
-Domain modules raise their own exceptions (they import nothing from here); each service
-registers them once with `register_errors`, so the HTTP layer never guesses.
+Domain modules raise their own exceptions (they import nothing from here). Each service lists
+them with their status in its ``errors.py`` (``STATUS = {LifecycleError: 409, ...}``) and its
+``service.py`` registers that table once, explicitly, with `register_errors`, so the HTTP
+layer never guesses and no handler translates one exception into another. A domain exception
+that is about one input carries it as ``field`` (and may carry ``message``); the problem
+response then names it: ``errors: {field: [message]}``.
 """
 
 from __future__ import annotations
+
+# status -> the problem response's title: the one place titles come from.
+TITLES = {400: "Invalid request", 401: "Authentication required", 403: "Not allowed", 404: "Not found",
+          409: "Conflict", 422: "Request cannot be processed", 500: "Internal error",
+          503: "Service unavailable"}
 
 
 class AnjuError(Exception):
     """Base of the platform's exceptions: a message fit to show to the caller."""
 
     status = 400
-    title = "Bad request"
 
     def __init__(self, detail: str, *, errors: dict | None = None):
         super().__init__(detail)
@@ -20,31 +28,31 @@ class AnjuError(Exception):
 
 
 class BadRequest(AnjuError):
-    status, title = 400, "Invalid request"
+    status = 400
 
 
 class Unauthorized(AnjuError):
-    status, title = 401, "Authentication required"
+    status = 401
 
 
 class Forbidden(AnjuError):
-    status, title = 403, "Not allowed"
+    status = 403
 
 
 class NotFound(AnjuError):
-    status, title = 404, "Not found"
+    status = 404
 
 
 class Conflict(AnjuError):
-    status, title = 409, "Conflict"
+    status = 409
 
 
 class Unprocessable(AnjuError):
-    status, title = 422, "Request cannot be processed"
+    status = 422
 
 
 class Unavailable(AnjuError):
-    status, title = 503, "Service unavailable"
+    status = 503
 
 
 class DuplicateEvent(Exception):
@@ -73,6 +81,22 @@ def status_for(exc: BaseException) -> int | None:
     for klass in type(exc).__mro__:
         if klass in _STATUS:
             return _STATUS[klass]
+    return None
+
+
+def title_for(status: int) -> str:
+    return TITLES.get(status, "Error")
+
+
+def field_errors(exc: BaseException) -> dict | None:
+    """The per-field errors a problem response shows: the exception's own ``errors``, or
+    ``{field: [message]}`` for a domain exception that names the input it is about."""
+    errors = getattr(exc, "errors", None)
+    if errors:
+        return errors
+    name = getattr(exc, "field", None)
+    if name:
+        return {name: [str(getattr(exc, "message", None) or exc)]}
     return None
 
 

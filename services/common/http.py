@@ -26,13 +26,10 @@ from werkzeug.wrappers import Response
 
 from . import idempotency
 from .auth import JwtSettings, Principal, authenticate, authorise
-from .errors import BadRequest, registered_errors, status_for
+from .errors import BadRequest, field_errors, registered_errors, status_for, title_for
 
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
-_TITLES = {400: "Invalid request", 401: "Authentication required", 403: "Not allowed",
-           404: "Not found", 409: "Conflict", 422: "Request cannot be processed",
-           500: "Internal error", 503: "Service unavailable"}
 
 
 @dataclass
@@ -54,7 +51,7 @@ def json_response(payload: Any, status: int = 200, headers: dict | None = None) 
 
 def problem(status: int, detail: str, *, instance: str = "", errors: dict | None = None,
             request_id: str = "") -> Response:
-    body = {"type": "about:blank", "title": _TITLES.get(status, "Error"), "status": status,
+    body = {"type": "about:blank", "title": title_for(status), "status": status,
             "detail": detail, "instance": instance}
     if errors:
         body["errors"] = errors
@@ -192,8 +189,7 @@ class Api(HttpRequestHandler):
             log.exception("request %s failed", request_id, exc_info=exc)
             return problem(500, "unexpected error; quote the request id when reporting it",
                            instance=instance, request_id=request_id)
-        errors = getattr(exc, "errors", None) or None
-        return problem(status, str(exc), instance=instance, errors=errors, request_id=request_id)
+        return problem(status, str(exc), instance=instance, errors=field_errors(exc), request_id=request_id)
 
 
 api = Api.decorator

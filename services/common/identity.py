@@ -15,6 +15,10 @@ from datetime import date
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
 _ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
+MOBILE_PHONE = re.compile(r"^1[3-9]\d{9}$")
+# An 18-digit resident ID or a mainland mobile number standing alone somewhere in a text.
+_RAW_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_RAW_PHONE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
 
 
 class InvalidResidentId(ValueError):
@@ -51,6 +55,12 @@ def parse_resident_id(text: str, today: date | None = None) -> ResidentId:
     if check_digit(number[:17]) != number[17]:
         raise InvalidResidentId("checksum digit does not match (GB 11643)")
     return ResidentId(number=number, birth_date=born)
+
+
+def contains_personal_data(text: str) -> bool:
+    """True when ``text`` holds something that looks like a raw ID number or mobile number:
+    free text bound for an event or a public page is refused on it."""
+    return bool(_RAW_ID_NUMBER.search(text) or _RAW_PHONE.search(text))
 
 
 def person_ref(id_number: str, key: bytes) -> str:

@@ -7,7 +7,7 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from services.allocation import (
     models,
@@ -15,6 +15,7 @@ from services.allocation import (
     schemas,  # noqa: F401 - registers the event contracts promote publishes
 )
 from services.allocation.domain.fit import FitPolicy
+from services.common import pg
 from services.common.db import Store, UnitOfWork
 
 NOW = datetime(2026, 11, 24, tzinfo=UTC)
@@ -80,7 +81,7 @@ def test_streamed_offers_and_units_update_keep_awkward_values(store):
     columns = ("id", "round_id", "application_id", "person_ref", "unit_id", "preference_index", "seat", "source",
                "status", "offered_on", "respond_by")
     with uow(store) as u:
-        busy = persist.bulk_insert_streaming(u.session, models.Offer.__table__, columns, iter(rows))
+        busy = pg.insert_rows_streaming(u.session, models.Offer.__table__, columns, iter(rows))
         assert busy >= 0
         assert persist.mark_units_offered(u.session, ["U-" + v for v in AWKWARD]) == len(AWKWARD)
         u.commit()
@@ -99,20 +100,6 @@ def test_units_update_counts_only_vacant_units(store):
         u.commit()
     with uow(store) as u:
         assert persist.mark_units_offered(u.session, ["U1", "U2", "U-none"]) == 1
-
-
-def test_execute_while_runs_the_work_and_raises_its_error_after_the_statement(store):
-    ran = []
-    with uow(store) as u:
-        assert persist.execute_while(u.session, text("SELECT 42"), {}, lambda: ran.append(1)).scalar() == 42
-        assert ran == [1]
-
-        def fails():
-            raise ZeroDivisionError("in the work")
-
-        with pytest.raises(ZeroDivisionError, match="in the work"):
-            persist.execute_while(u.session, text("SELECT 1"), {}, fails)
-        assert u.session.execute(text("SELECT 7")).scalar() == 7  # the connection is still fine
 
 
 def test_promotion_walks_the_stored_waitlist_past_the_first_chunk_with_every_filter(store):

@@ -7,13 +7,10 @@ from services.assistance.service import AssistanceService
 VALID_ID = "11010519491231002X"
 
 
-def test_register_hardship_publishes_masked_event(database, service_config, container_factory,
+def test_register_hardship_publishes_masked_event(database, service_config, running_service,
                                                   event_tap, dev_token):
-    config = service_config("assistance", database("assistance"))
     tap = event_tap("assistance", "hardship.registered")
-    container = container_factory(AssistanceService, config)
-    container.start()
-    base = f"http://{config['WEB_SERVER_ADDRESS']}"
+    base = running_service(AssistanceService, service_config("assistance", database("assistance"))).base
 
     resp = requests.post(f"{base}/hardship-households", headers=dev_token("district_officer"),
                          json={"id_number": VALID_ID, "name": "张小三", "category": "dibao"})

@@ -15,12 +15,9 @@ BODY = {"id_number": VALID_ID, "name": "李四", "category": "sanwu"}
 
 
 @pytest.fixture
-def assistance(database, service_config, container_factory):
+def assistance(database, service_config, running_service):
     url = database("assistance")
-    config = service_config("assistance", url)
-    container = container_factory(AssistanceService, config)
-    container.start()
-    container.base = f"http://{config['WEB_SERVER_ADDRESS']}"
+    container = running_service(AssistanceService, service_config("assistance", url))
     container.db_url = url
     return container
 

@@ -9,6 +9,7 @@ import eventlet
 import pytest
 from kombu import Connection
 from marshmallow import Schema, fields
+from polling import eventually
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
 
 from services.common.db import Database, Store, UnitOfWork
@@ -65,15 +66,6 @@ def _sink_count(url):
         store.dispose()
 
 
-def _wait_for(predicate, timeout=10.0):
-    deadline = eventlet.hubs.get_hub().clock() + timeout
-    while eventlet.hubs.get_hub().clock() < deadline:
-        if predicate():
-            return True
-        eventlet.sleep(0.05)
-    return False
-
-
 def _queue_depth(amqp_uri, name):
     with Connection(amqp_uri) as conn:
         return conn.default_channel.queue_declare(name, passive=True).message_count
@@ -119,11 +111,11 @@ def test_relay_crash_between_publish_and_mark_republishes_and_inbox_absorbs(ping
     with pytest.raises(Crash):
         pinger.relay(after_publish=die).run_once()
     assert pinger.relay().backlog() == 3, "nothing may be marked sent before the mark"
-    assert _wait_for(lambda: _sink_count(sink.url) == 3)
+    assert eventually(lambda: _sink_count(sink.url) == 3)
 
     duplicates_before = INBOX_DUPLICATES.labels("sink", "demo", "on_ping")._value.get()
     assert pinger.relay().drain() == 3  # the restarted relay publishes all three again
-    assert _wait_for(lambda: INBOX_DUPLICATES.labels("sink", "demo", "on_ping")._value.get()
+    assert eventually(lambda: INBOX_DUPLICATES.labels("sink", "demo", "on_ping")._value.get()
                      == duplicates_before + 3)
     assert _sink_count(sink.url) == 3
     assert pinger.relay().backlog() == 0
@@ -136,7 +128,7 @@ def test_same_message_delivered_twice_has_one_effect(sink, rabbit):
         for _ in range(2):
             producer.publish(encode(envelope), exchange="pinger.events", routing_key="ping.sent",
                              content_type="application/json", delivery_mode=2)
-    assert _wait_for(lambda: _sink_count(sink.url) == 1)
+    assert eventually(lambda: _sink_count(sink.url) == 1)
     eventlet.sleep(0.5)
     assert _sink_count(sink.url) == 1
 
@@ -145,7 +137,7 @@ def test_failing_handler_dead_letters_after_bounded_retries(pinger, sink, rabbit
     pinger(-1, 5)
     assert pinger.relay().drain() == 2
     dlq = "evt-pinger-ping.sent--sink.on_ping.dlq"
-    assert _wait_for(lambda: _queue_depth(rabbit["AMQP_URI"], dlq) == 1)
+    assert eventually(lambda: _queue_depth(rabbit["AMQP_URI"], dlq) == 1)
     assert _sink_count(sink.url) == 1  # the good event still had its effect
     with Connection(rabbit["AMQP_URI"]) as conn:
         message = conn.SimpleQueue(dlq).get(timeout=5)
@@ -160,7 +152,7 @@ def test_invalid_event_goes_straight_to_dead_letter_queue(sink, rabbit):
                                 exchange="pinger.events", routing_key="ping.sent",
                                 content_type="application/json", delivery_mode=2)
     dlq = "evt-pinger-ping.sent--sink.on_ping.dlq"
-    assert _wait_for(lambda: _queue_depth(rabbit["AMQP_URI"], dlq) == 1)
+    assert eventually(lambda: _queue_depth(rabbit["AMQP_URI"], dlq) == 1)
     assert _sink_count(sink.url) == 0
 
 

@@ -15,17 +15,10 @@ from services.finance.service import FinanceService
 from services.notify.service import NotifyService
 
 
-def _start(container_factory, cls, config):
-    container = container_factory(cls, config)
-    container.start()
-    container.base = f"http://{config['WEB_SERVER_ADDRESS']}"
-    return container
-
-
-def test_hardship_registered_reaches_applications(database, service_config, container_factory, dev_token):
+def test_hardship_registered_reaches_applications(database, service_config, running_service, dev_token):
     apps_url = database("applications")
-    _start(container_factory, ApplicationsService, service_config("applications", apps_url))
-    assistance = _start(container_factory, AssistanceService,
+    running_service(ApplicationsService, service_config("applications", apps_url))
+    assistance = running_service(AssistanceService,
                         service_config("assistance", database("assistance")))
     resp = requests.post(f"{assistance.base}/hardship-households", headers=dev_token("district_officer"),
                          json={"id_number": "11010519491231002X", "name": "王五", "category": "sanwu"})
@@ -42,11 +35,11 @@ def test_hardship_registered_reaches_applications(database, service_config, cont
         store.dispose()
 
 
-def test_fund_receipt_appears_on_public_board(database, service_config, container_factory, dev_token,
+def test_fund_receipt_appears_on_public_board(database, service_config, running_service, dev_token,
                                               event_tap):
     notices = event_tap("notify", "notice.published")
-    notify = _start(container_factory, NotifyService, service_config("notify", database("notify")))
-    finance = _start(container_factory, FinanceService, service_config("finance", database("finance")))
+    notify = running_service(NotifyService, service_config("notify", database("notify")))
+    finance = running_service(FinanceService, service_config("finance", database("finance")))
     body = {"source": "central_subsidy", "amount_fen": 1200000000, "reference": "CZ-2026-001",
             "received_on": "2026-11-20"}
     assert requests.post(f"{finance.base}/fund-receipts", json=body,
@@ -59,9 +52,9 @@ def test_fund_receipt_appears_on_public_board(database, service_config, containe
     assert requests.get(f"{notify.base}/public/notices?limit=0").status_code == 400
 
 
-def test_units_added_event(database, service_config, container_factory, dev_token, event_tap):
+def test_units_added_event(database, service_config, running_service, dev_token, event_tap):
     tap = event_tap("allocation", "stock.units_added")
-    alloc = _start(container_factory, AllocationService, service_config("allocation", database("allocation")))
+    alloc = running_service(AllocationService, service_config("allocation", database("allocation")))
     officer = dev_token("district_officer")
     project = {"id": "P1", "name": "鼓楼职工公寓", "programme": "staff_apartment",
                "supply_mode": "stock_conversion", "address": "鼓楼区某路1号"}

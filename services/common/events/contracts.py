@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,6 +17,7 @@ from typing import Any
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
 
 from ..errors import ContractViolation
+from ..identity import contains_personal_data
 
 
 @dataclass(frozen=True)
@@ -75,13 +75,9 @@ class EnvelopeSchema(Schema):
 
 # Raw personal data must never reach the bus. String values that look like an 18-digit
 # resident ID or a mainland mobile number are refused at publish time as a last safety net.
-_RAW_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-_RAW_PHONE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
-
-
 def _leaks(value: Any, path: str = "data") -> str | None:
     if isinstance(value, str):
-        if _RAW_ID.search(value) or _RAW_PHONE.search(value):
+        if contains_personal_data(value):
             return path
     elif isinstance(value, dict):
         for key, item in value.items():
