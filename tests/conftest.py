@@ -15,6 +15,8 @@ import pytest  # noqa: E402
 
 PG_ADMIN_URL = os.environ.get("ANJU_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 AMQP_URI = os.environ.get("AMQP_URI", "pyamqp://guest:guest@127.0.0.1:5672/")
+# Two test runs on one machine (two checkouts) keep apart by giving each its own tag.
+DB_TAG = os.environ.get("ANJU_TEST_DB_TAG", "")
 
 
 def _pg_url(dbname: str) -> str:
@@ -40,7 +42,7 @@ def pg_databases():
     def get(service: str) -> str:
         if service in created:
             return created[service]
-        name = f"anju_test_{service}"
+        name = f"anju_test_{DB_TAG}{service}"
         conn = psycopg2.connect(PG_ADMIN_URL)
         conn.autocommit = True
         with conn.cursor() as cur:
