@@ -36,4 +36,5 @@ def MobilePhone(**kwargs) -> fields.String:  # noqa: N802
 
 def PublicText(max_length: int = 500, min_length: int = 0, **kwargs) -> fields.String:  # noqa: N802
     """Free text that ends up in an event or on a public page."""
-    return fields.String(validate=[validate.Length(min=min_length, max=max_length), no_personal_data], **kwargs)
+    length = validate.Length(min=min_length or None, max=max_length)
+    return fields.String(validate=[length, no_personal_data], **kwargs)

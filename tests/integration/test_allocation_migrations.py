@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, inspect, text
 from services.common.migrations import downgrade, upgrade
 
 PG_ADMIN_URL = os.environ.get("ANJU_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+DB_TAG = os.environ.get("ANJU_TEST_DB_TAG", "")
 ROUND = ("INSERT INTO rounds (id, programme, status, quotas, quota_seats, fit_policy, respond_days, secret_hex, "
          "commitment, public_value_source, draw_date, pool_size, unit_count, snapshot, units_snapshot, "
          "snapshot_digest, opened_at) VALUES (:id, 'pr', 'drawn', '[]', '[]', '{}', 7, 'ab', 'c', 's', "
@@ -22,7 +23,7 @@ def url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path}/allocation.db"
         return
-    name = "anju_test_allocation_migrations"
+    name = f"anju_test_{DB_TAG}allocation_migrations"
 
     def admin(sql):
         conn = psycopg2.connect(PG_ADMIN_URL)
