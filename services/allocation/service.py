@@ -12,7 +12,6 @@ groups, each in a module named for its part of the domain:
 from __future__ import annotations
 
 from services.common.db import Database
-from services.common.errors import register_errors
 from services.common.service import PlatformService
 
 from . import models
@@ -24,10 +23,9 @@ from .rounds import RoundsEndpoints
 from .stock import StockEndpoints
 from .tenancies import TenancyEndpoints
 
-register_errors({LotteryError: 422})
-
 
 class AllocationService(StockEndpoints, PoolHandlers, RoundsEndpoints, OffersEndpoints, TenancyEndpoints,
                         QualityEndpoints, PlatformService):
     name = "allocation"
+    error_status = {LotteryError: 422}
     db = Database(models.metadata)

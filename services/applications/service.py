@@ -7,6 +7,7 @@ from services.common.db import Database
 from services.common.service import PlatformService
 
 from . import models
+from .domain.lifecycle import LifecycleError
 from .intake import IntakeMixin
 from .policies import PolicyMixin
 from .rechecks import RecheckMixin
@@ -16,5 +17,6 @@ from .support import Clock
 
 class ApplicationsService(IntakeMixin, ReviewMixin, PolicyMixin, RecheckMixin, PlatformService):
     name = "applications"
+    error_status = {LifecycleError: 409}
     db = Database(models.metadata)
     clock = Clock()

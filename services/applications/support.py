@@ -14,14 +14,14 @@ from nameko.timer import Timer
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from services.common.errors import Conflict, Forbidden, NotFound, Unprocessable, register_errors
+from services.common.errors import Conflict, Forbidden, NotFound, Unprocessable
 from services.common.events.contracts import utc_now
 from services.common.identity import mask_id_number, mask_name, mask_phone
 
 from . import models, repository
 from .domain import lifecycle, points
 from .domain.eligibility import ApplicantFacts, FactsError, Housing, completed_years
-from .domain.lifecycle import Action, LifecycleError, State, Transition
+from .domain.lifecycle import Action, State, Transition
 from .domain.policy import (
     DEFAULT_ELIGIBILITY_POLICY,
     DEFAULT_POINTS_POLICY,
@@ -34,8 +34,6 @@ from .domain.policy import (
     Programme,
     tenths_to_decimal,
 )
-
-register_errors({LifecycleError: 409})
 
 STAFF = ("enterprise_officer", "district_officer", "city_officer", "auditor")
 INTAKE = ("enterprise_officer", "district_officer")

@@ -2,8 +2,9 @@
 
 Domain modules raise their own exceptions (they import nothing from here). Each service lists
 them with their status in its ``errors.py`` (``STATUS = {LifecycleError: 409, ...}``) and its
-``service.py`` registers that table once, explicitly, with `register_errors`, so the HTTP
-layer never guesses and no handler translates one exception into another. A domain exception
+service class declares that table (``error_status = errors.STATUS``), so the HTTP layer never
+guesses, nothing is registered as a side effect of an import, and no handler translates one
+exception into another. A domain exception
 that is about one input carries it as ``field`` (and may carry ``message``); the problem
 response then names it: ``errors: {field: [message]}``.
 """
@@ -63,24 +64,26 @@ class ContractViolation(ValueError):
     """An event does not match its published schema (or would leak personal data)."""
 
 
-# exception class -> HTTP status. Walked along the MRO, so registering a base covers subclasses.
-_STATUS: dict[type, int] = {AnjuError: 400}
+ALLOWED_STATUSES = (400, 401, 403, 404, 409, 422, 503)
 
 
-def register_errors(mapping: dict[type, int]) -> None:
-    for exc_type, status in mapping.items():
-        if status not in (400, 401, 403, 404, 409, 422, 503):
+def check_status_table(table: dict[type, int]) -> dict[type, int]:
+    """A service's ``error_status`` table, checked: every status is one the API documents."""
+    for exc_type, status in table.items():
+        if status not in ALLOWED_STATUSES:
             raise ValueError(f"{exc_type.__name__}: status {status} is not in the error table")
-        _STATUS[exc_type] = status
+    return dict(table)
 
 
-def status_for(exc: BaseException) -> int | None:
-    """The registered status for `exc`, or None when it is an unexpected (500) error."""
+def status_for(exc: BaseException, table: dict[type, int]) -> int | None:
+    """The status for `exc`: its own if it is a platform error, else the first class along its
+    MRO in the service's table (so listing a base covers its subclasses); None when it is an
+    unexpected (500) error."""
     if isinstance(exc, AnjuError):
         return exc.status
     for klass in type(exc).__mro__:
-        if klass in _STATUS:
-            return _STATUS[klass]
+        if klass in table:
+            return table[klass]
     return None
 
 
@@ -98,8 +101,3 @@ def field_errors(exc: BaseException) -> dict | None:
     if name:
         return {name: [str(getattr(exc, "message", None) or exc)]}
     return None
-
-
-def registered_errors() -> tuple[type, ...]:
-    """Every exception class with a status in the table (the 'expected' failures)."""
-    return tuple(_STATUS)

@@ -26,7 +26,7 @@ from werkzeug.wrappers import Response
 
 from . import idempotency
 from .auth import JwtSettings, Principal, authenticate, authorise
-from .errors import BadRequest, field_errors, registered_errors, status_for, title_for
+from .errors import AnjuError, BadRequest, check_status_table, field_errors, status_for, title_for
 
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
@@ -83,8 +83,10 @@ class Api(HttpRequestHandler):
         super().setup()
         config = self.container.config
         self.district = config.get("DISTRICT", "unknown")
-        # 4xx outcomes are the caller's mistake, not ours: nameko logs them as warnings.
-        self.expected_exceptions = (*registered_errors(), ValidationError)
+        # The service's domain exceptions and their statuses (its errors.py). 4xx outcomes are
+        # the caller's mistake, not ours: nameko logs them as warnings.
+        self.error_status = check_status_table(getattr(self.container.service_cls, "error_status", {}))
+        self.expected_exceptions = (AnjuError, *self.error_status, ValidationError)
         self.jwt_settings = JwtSettings.from_config(config) if self.roles is not None else None
         # One schema instance per endpoint: building one per request (nested fields are deep-
         # copied) cost more than the load itself; load() keeps no state on the instance.
@@ -184,7 +186,7 @@ class Api(HttpRequestHandler):
                            request_id=request_id)
         if isinstance(exc, NamekoBadRequest):
             return problem(400, str(exc), instance=instance, request_id=request_id)
-        status = status_for(exc)
+        status = status_for(exc, self.error_status)
         if status is None:
             log.exception("request %s failed", request_id, exc_info=exc)
             return problem(500, "unexpected error; quote the request id when reporting it",

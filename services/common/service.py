@@ -1,8 +1,10 @@
 """What every service class inherits: the platform endpoints and entrypoint metrics.
 
-    class ApplicationsService(PlatformService):
+    class ApplicationsService(IntakeEntrypoints, ..., PlatformService):
         name = "applications"
+        error_status = errors.STATUS
         db = Database(models.metadata)
+        clock = Clock()
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from .metrics import EntrypointMetrics, exposition
 
 class PlatformService:
     name = "platform"
+    # The service's domain exceptions → HTTP status (its errors.STATUS); see common/errors.py.
+    error_status: dict[type, int] = {}
     config = Config()
     metrics = EntrypointMetrics()
 
