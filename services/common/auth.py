@@ -114,16 +114,41 @@ def authenticate(header: str | None, settings: JwtSettings) -> Principal:
         raise Unauthorized("token expired; mint a new one") from None
     except jwt.InvalidTokenError as exc:
         raise Unauthorized(f"invalid token: {exc}") from None
-    role, district = claims.get("role"), claims.get("district")
-    if role not in ROLES or not isinstance(district, str) or not district:
-        raise Unauthorized("token lacks a valid role and district claim")
-    principal = Principal(subject=str(claims["sub"]), role=role, district=district,
-                          enterprise=claims.get("enterprise"))
+    principal = principal_from_claims(claims)
     if len(_VERIFIED) >= _VERIFIED_MAX:
         _VERIFIED.clear()
     leeway = settings.leeway_seconds
     _VERIFIED[(token, settings)] = (principal, claims["nbf"] - leeway, claims["exp"] + leeway)
     return principal
+
+
+_NUMERIC_CLAIMS = ("exp", "nbf", "iat")
+
+
+def principal_from_claims(claims: dict) -> Principal:
+    """Who the token says the caller is, with every claim's type checked: a correctly signed
+    token with an odd claim (``exp`` as text, ``enterprise`` as an object) is refused (401),
+    never a 500 further on. An enterprise officer's token must name its enterprise."""
+    for name in _NUMERIC_CLAIMS:
+        value = claims.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise Unauthorized(f"token claim {name} must be a number")
+    subject, role, district = claims.get("sub"), claims.get("role"), claims.get("district")
+    enterprise = claims.get("enterprise")
+    if not _short_text(subject):
+        raise Unauthorized("token claim sub must be a non-empty string")
+    if role not in ROLES or not _short_text(district):
+        raise Unauthorized("token lacks a valid role and district claim")
+    if enterprise is not None and not _short_text(enterprise):
+        raise Unauthorized("token claim enterprise must be a non-empty string")
+    if role == "enterprise_officer" and enterprise is None:
+        raise Unauthorized("an enterprise officer's token must name the enterprise "
+                           "(mint it with `anju token --role enterprise_officer --enterprise <code>`)")
+    return Principal(subject=subject, role=role, district=district, enterprise=enterprise)
+
+
+def _short_text(value) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= 200 and value.isprintable()
 
 
 # A token that verified once verifies again until its time claims say otherwise (same bytes,

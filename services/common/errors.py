@@ -13,7 +13,8 @@ from __future__ import annotations
 
 # status -> the problem response's title: the one place titles come from.
 TITLES = {400: "Invalid request", 401: "Authentication required", 403: "Not allowed", 404: "Not found",
-          409: "Conflict", 422: "Request cannot be processed", 500: "Internal error",
+          405: "Method not allowed", 409: "Conflict", 413: "Request too large", 415: "Unsupported media type",
+          422: "Request cannot be processed", 429: "Too many requests", 500: "Internal error",
           503: "Service unavailable"}
 
 
@@ -46,6 +47,18 @@ class NotFound(AnjuError):
 
 class Conflict(AnjuError):
     status = 409
+
+
+class PayloadTooLarge(AnjuError):
+    status = 413
+
+
+class UnsupportedMediaType(AnjuError):
+    status = 415
+
+
+class TooManyRequests(AnjuError):
+    status = 429
 
 
 class Unprocessable(AnjuError):

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import uuid
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from eventlet.event import Event
@@ -26,10 +28,23 @@ from werkzeug.wrappers import Response
 
 from . import idempotency
 from .auth import JwtSettings, Principal, authenticate, authorise
-from .errors import AnjuError, BadRequest, check_status_table, field_errors, status_for, title_for
+from .errors import (
+    AnjuError,
+    BadRequest,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    check_status_table,
+    field_errors,
+    status_for,
+)
+from .events.contracts import iso_utc
+from .logs import quiet_expected_errors
+from .web import PROBLEM_JSON, AnjuWebServer, problem_body
 
 log = logging.getLogger(__name__)
-PROBLEM_JSON = "application/problem+json"
+MAX_JSON_BYTES = 1 * 2**20  # a JSON body larger than this is refused (413) before it is parsed
+MAX_JSON_DEPTH = 32  # deeper nesting than any request needs; deeper would recurse in the parser
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
 @dataclass
@@ -44,24 +59,94 @@ class ApiRequest:
     headers: dict = field(default_factory=dict)
 
 
+def json_default(value: Any) -> Any:
+    """How a reply shows what JSON has no type for: an instant as RFC 3339 in UTC with ``Z``
+    (the format events use), a date as ISO 8601, anything else as its text."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise TypeError("a naive datetime in a reply; the platform keeps every instant aware")
+        return iso_utc(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
 def json_response(payload: Any, status: int = 200, headers: dict | None = None) -> Response:
-    return Response(json.dumps(payload, ensure_ascii=False, default=str), status=status,
+    return Response(json.dumps(payload, ensure_ascii=False, default=json_default), status=status,
                     headers=headers, content_type="application/json; charset=utf-8")
 
 
 def problem(status: int, detail: str, *, instance: str = "", errors: dict | None = None,
             request_id: str = "") -> Response:
-    body = {"type": "about:blank", "title": title_for(status), "status": status,
-            "detail": detail, "instance": instance}
-    if errors:
-        body["errors"] = errors
-    if request_id:
-        body["request_id"] = request_id
-    return Response(json.dumps(body, ensure_ascii=False), status=status, content_type=PROBLEM_JSON)
+    return Response(problem_body(status, detail, instance=instance, errors=errors, request_id=request_id),
+                    status=status, content_type=PROBLEM_JSON)
+
+
+def parse_json(raw: bytes) -> Any:
+    """A request body as JSON, or a 400 saying what is wrong with it: not UTF-8, not JSON,
+    nested deeper than MAX_JSON_DEPTH, or text with lone surrogates (which no database or
+    event can hold)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest("request body is not UTF-8", errors={"body": ["not UTF-8"]}) from None
+    if _nesting(text) > MAX_JSON_DEPTH:
+        raise BadRequest(f"request body is nested deeper than {MAX_JSON_DEPTH} levels",
+                         errors={"body": ["too deeply nested"]})
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise BadRequest("request body is not valid JSON", errors={"body": ["invalid JSON"]}) from None
+    if _has_lone_surrogate(data):
+        raise BadRequest("request body holds an invalid Unicode character (a lone surrogate)",
+                         errors={"body": ["invalid Unicode"]})
+    return data
+
+
+def _nesting(text: str) -> int:
+    """The deepest bracket nesting outside strings, counted without parsing (so a hostile body
+    cannot make the parser recurse). Bodies with few brackets, nearly all of them, are
+    answered by counting alone."""
+    if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:
+        return 0
+    depth = deepest = 0
+    for ch in _STRINGS.sub("", text):
+        if ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def _is_json(mimetype: str) -> bool:
+    return mimetype == "application/json" or (mimetype.startswith("application/") and mimetype.endswith("+json"))
 
 
 class Api(HttpRequestHandler):
     """A JSON endpoint. `roles=None` requires `public=True`, so no endpoint is open by accident."""
+
+    server = AnjuWebServer()  # problem+json for routing errors too; a taken port is refused
 
     def __init__(self, method: str, url: str, *, body: type[Schema] | None = None,
                  query: type[Schema] | None = None, roles=None, public: bool = False,
@@ -87,6 +172,7 @@ class Api(HttpRequestHandler):
         # the caller's mistake, not ours: nameko logs them as warnings.
         self.error_status = check_status_table(getattr(self.container.service_cls, "error_status", {}))
         self.expected_exceptions = (AnjuError, *self.error_status, ValidationError)
+        quiet_expected_errors()
         self.jwt_settings = JwtSettings.from_config(config) if self.roles is not None else None
         # One schema instance per endpoint: building one per request (nested fields are deep-
         # copied) cost more than the load itself; load() keeps no state on the instance.
@@ -106,11 +192,17 @@ class Api(HttpRequestHandler):
     def _load_body(self, request):
         if self.body_schema is None:
             return None
+        if request.content_length and request.content_length > MAX_JSON_BYTES:
+            raise PayloadTooLarge(f"request body is larger than {MAX_JSON_BYTES} bytes",
+                                  errors={"body": [f"at most {MAX_JSON_BYTES} bytes"]})
         raw = request.get_data(cache=True)
-        try:
-            data = json.loads(raw or b"null")
-        except ValueError:
-            raise BadRequest("request body is not valid JSON", errors={"body": ["invalid JSON"]}) from None
+        if len(raw) > MAX_JSON_BYTES:
+            raise PayloadTooLarge(f"request body is larger than {MAX_JSON_BYTES} bytes",
+                                  errors={"body": [f"at most {MAX_JSON_BYTES} bytes"]})
+        if raw and not _is_json(request.mimetype):
+            raise UnsupportedMediaType(f"send the body as application/json, not {request.mimetype or 'untyped'}",
+                                       errors={"Content-Type": ["must be application/json"]})
+        data = parse_json(raw) if raw else None
         if data is None:
             raise BadRequest("a JSON body is required", errors={"body": ["missing"]})
         return self._body_loader.load(data)
@@ -124,7 +216,9 @@ class Api(HttpRequestHandler):
 
     def handle_request(self, request):
         request.shallow = False
-        request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex
+        request_id = request.headers.get("X-Request-Id", "")
+        if not _REQUEST_ID.match(request_id):  # a caller's id is echoed only in a safe form
+            request_id = uuid.uuid4().hex
         key = request.headers.get("Idempotency-Key") if self.idempotent else None
         principal = None
         claimed = False
@@ -144,8 +238,8 @@ class Api(HttpRequestHandler):
                 digest = idempotency.request_hash(request.method, request.path, request.get_data())
                 replay = idempotency.claim(store, who, key, f"{request.method} {self.url}", digest)
                 if replay is not None:
-                    response = Response(replay.body, status=replay.status,
-                                        content_type="application/json; charset=utf-8")
+                    response = Response(replay.body, status=replay.status, content_type=PROBLEM_JSON
+                                        if replay.status >= 400 else "application/json; charset=utf-8")
                     response.headers["Idempotent-Replayed"] = "true"
                     return response
                 claimed = True

@@ -9,16 +9,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
-_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
-MOBILE_PHONE = re.compile(r"^1[3-9]\d{9}$")
+_ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")  # fullmatch; ASCII only (\d would take any script's digits)
+MOBILE_PHONE = re.compile(r"1[3-9][0-9]{9}")  # fullmatch
 # An 18-digit resident ID or a mainland mobile number standing alone somewhere in a text.
-_RAW_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-_RAW_PHONE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
+_RAW_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
+_RAW_PHONE = re.compile(r"(?<![0-9A-Za-z])1[3-9][0-9]{9}(?![0-9A-Za-z])")
 
 
 class InvalidResidentId(ValueError):
@@ -42,9 +43,10 @@ def check_digit(first17: str) -> str:
 
 
 def parse_resident_id(text: str, today: date | None = None) -> ResidentId:
-    """Validate shape, birth date and GB 11643 checksum; accept a lower-case x."""
-    number = (text or "").strip().upper()
-    if not _ID_SHAPE.match(number):
+    """Validate shape, birth date and GB 11643 checksum; accept a lower-case x and digits of
+    any script (normalised to ASCII first, see `normalise_identifier`)."""
+    number = normalise_identifier(text)
+    if not _ID_SHAPE.fullmatch(number):
         raise InvalidResidentId("must be 17 digits followed by a digit or X")
     try:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
@@ -57,10 +59,34 @@ def parse_resident_id(text: str, today: date | None = None) -> ResidentId:
     return ResidentId(number=number, birth_date=born)
 
 
+def ascii_digits(text: str) -> str:
+    """``text`` in NFKC form with every decimal digit, of any script, as its ASCII digit:
+    "１３８" and "١٣٨" both become "138", so no way of writing a number hides it."""
+    text = unicodedata.normalize("NFKC", text or "")
+    if text.isascii():
+        return text
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
+
+
+def normalise_identifier(text: str) -> str:
+    """An identifier as typed → its one stored form: ASCII digits (see `ascii_digits`), no
+    surrounding space, upper case (a lower-case x check digit is the same number). Checksums,
+    person_refs and storage all use this form, so two spellings are never two people."""
+    return ascii_digits(text).strip().upper()
+
+
+_DIGIT_SEPARATORS = re.compile(r"(?<=\d)[\s\-.·]+(?=\d)")
+
+
 def contains_personal_data(text: str) -> bool:
-    """True when ``text`` holds something that looks like a raw ID number or mobile number:
-    free text bound for an event or a public page is refused on it."""
-    return bool(_RAW_ID_NUMBER.search(text) or _RAW_PHONE.search(text))
+    """True when ``text`` holds something that looks like a raw ID number or mobile number,
+    in any digits and with or without spaces, dashes or dots between them: free text bound
+    for an event or a public page is refused on it."""
+    text = ascii_digits(text)
+    if _RAW_ID_NUMBER.search(text) or _RAW_PHONE.search(text):
+        return True
+    joined = _DIGIT_SEPARATORS.sub("", text)
+    return joined != text and bool(_RAW_ID_NUMBER.search(joined) or _RAW_PHONE.search(joined))
 
 
 def person_ref(id_number: str, key: bytes) -> str:
@@ -69,7 +95,7 @@ def person_ref(id_number: str, key: bytes) -> str:
     Keyed so that nobody holding only the bus traffic can test guesses of ID numbers."""
     if not key:
         raise ValueError("PERSON_REF_KEY is not configured")
-    digest = hmac.new(key, id_number.strip().upper().encode(), hashlib.sha256).hexdigest()
+    digest = hmac.new(key, normalise_identifier(id_number).encode(), hashlib.sha256).hexdigest()
     return "p_" + digest[:32]
 
 

@@ -1,5 +1,7 @@
 """The HTTP admin layer on a real service: problem+json, auth, idempotency, platform endpoints."""
 
+import json
+
 import eventlet
 import pytest
 import requests
@@ -76,7 +78,9 @@ def test_auth_failures(assistance, dev_token):
     url = f"{assistance.base}/hardship-households"
     assert requests.post(url, json=BODY).status_code == 401
     assert requests.post(url, json=BODY, headers={"Authorization": "Bearer x.y.z"}).status_code == 401
-    assert requests.post(url, json=BODY, headers=dev_token("enterprise_officer")).status_code == 403
+    assert requests.post(url, json=BODY, headers=dev_token("enterprise_officer", enterprise="E1")).status_code == 403
+    no_enterprise = requests.post(url, json=BODY, headers=dev_token("enterprise_officer"))
+    assert no_enterprise.status_code == 401 and "--enterprise" in no_enterprise.json()["detail"]
     other = requests.post(url, json=BODY, headers=dev_token("district_officer", district="gulou"))
     assert other.status_code == 403 and "gulou" in other.json()["detail"]
     assert requests.post(url, json=BODY, headers=dev_token("auditor")).status_code == 403
@@ -113,3 +117,89 @@ def test_platform_endpoints(assistance):
     post = spec["paths"]["/hardship-households"]["post"]
     assert post["security"] == [{"bearer": []}] and "400" in post["responses"]
     assert spec["components"]["schemas"]["HardshipHouseholdIn"]["required"] == ["category", "id_number", "name"]
+
+
+def test_unknown_paths_and_wrong_methods_are_problem_json(assistance):
+    missing = requests.get(f"{assistance.base}/no-such-thing")
+    assert missing.status_code == 404 and missing.headers["Content-Type"].startswith("application/problem+json")
+    assert "/openapi.json" in missing.json()["detail"]
+    wrong = requests.delete(f"{assistance.base}/hardship-households")
+    assert wrong.status_code == 405 and wrong.headers["Content-Type"].startswith("application/problem+json")
+    assert "POST" in wrong.headers["Allow"] and "POST" in wrong.json()["detail"]
+
+
+@pytest.mark.parametrize("data, content_type, status, field", [
+    (b"[" * 1000 + b"]" * 1000, "application/json", 400, "body"),
+    (b'{"id_number": "x", "name": "\\ud800", "category": "sanwu"}', "application/json", 400, "body"),
+    (b"\xff\xfe{}", "application/json", 400, "body"),
+    (b'{"id_number": "11010519491231002X", "name": "a", "category": "sanwu"}', "text/plain", 415, "Content-Type"),
+    (b'{"a": "' + b"x" * (2**20) + b'"}', "application/json", 413, "body"),
+])
+def test_hostile_bodies_are_refused_with_a_4xx_and_change_nothing(assistance, dev_token, data, content_type,
+                                                                   status, field):
+    resp = requests.post(f"{assistance.base}/hardship-households", data=data,
+                         headers={**dev_token("district_officer"), "Content-Type": content_type})
+    assert resp.status_code == status, resp.text
+    assert resp.headers["Content-Type"].startswith("application/problem+json")
+    assert list(resp.json()["errors"]) == [field]
+    assert _households(assistance.db_url) == 0
+
+
+def test_a_request_id_is_echoed_only_in_a_safe_form(assistance):
+    url = f"{assistance.base}/health"
+    assert requests.get(url, headers={"X-Request-Id": "abc-123.x:y"}).headers["X-Request-Id"] == "abc-123.x:y"
+    for hostile in ("a" * 65, "<script>", "ok\tno"):
+        echoed = requests.get(url, headers={"X-Request-Id": hostile}).headers["X-Request-Id"]
+        assert echoed != hostile and len(echoed) == 32
+
+
+def test_an_idempotent_replay_of_an_error_is_problem_json_too(database, service_config, running_service,
+                                                              dev_token):
+    from services.finance.service import FinanceService
+
+    finance = running_service(FinanceService, service_config("finance", database("finance")))
+    url = f"{finance.base}/fund-receipts"
+    body = {"source": "donation", "amount_fen": 100, "reference": "V-1", "received_on": "2026-11-30"}
+    officer = dev_token("finance_officer")
+    assert requests.post(url, json=body, headers={**officer, "Idempotency-Key": "k-1"}).status_code == 201
+    first = requests.post(url, json=body, headers={**officer, "Idempotency-Key": "k-2"})  # reference taken
+    replay = requests.post(url, json=body, headers={**officer, "Idempotency-Key": "k-2"})
+    assert first.status_code == replay.status_code == 409
+    assert replay.headers["Idempotent-Replayed"] == "true"
+    assert replay.headers["Content-Type"].startswith("application/problem+json")
+    assert replay.json() == first.json()
+
+
+def test_a_service_refuses_to_start_on_a_port_that_is_taken(assistance, service_config, database):
+    from nameko.containers import ServiceContainer
+
+    from services.assistance.service import AssistanceService
+    from services.common.web import PortInUse
+
+    config = service_config("assistance", assistance.db_url,
+                            WEB_SERVER_ADDRESS=assistance.base.removeprefix("http://"))
+    second = ServiceContainer(AssistanceService, config)
+    with pytest.raises(PortInUse, match="already in use"):
+        second.start()
+    second.kill()
+    assert requests.get(f"{assistance.base}/health").status_code == 200  # the first one still serves
+
+
+def test_a_4xx_is_logged_in_one_line_without_a_traceback(database, service_config, running_service, dev_token,
+                                                        caplog):
+    import logging
+
+    from services.common.logs import JsonFormatter
+    from services.finance.service import FinanceService
+
+    finance = running_service(FinanceService, service_config("finance", database("finance")))
+    caplog.set_level(logging.WARNING, logger="nameko.containers")
+    body = {"source": "donation", "amount_fen": 100, "reference": "V-9", "received_on": "2026-11-30"}
+    officer = dev_token("finance_officer")
+    assert requests.post(f"{finance.base}/fund-receipts", json=body, headers=officer).status_code == 201
+    assert requests.post(f"{finance.base}/fund-receipts", json=body, headers=officer).status_code == 409
+    expected = [r for r in caplog.records if str(r.msg).startswith("(expected) error")]
+    assert len(expected) == 1, [r.msg for r in caplog.records]  # the 409, raised inside the worker
+    line = json.loads(JsonFormatter().format(expected[0]))
+    assert "exc" not in line and line["level"] == "WARNING" and "V-9" in line["msg"]
+    assert line["ts"].endswith("Z") and "T" in line["ts"]

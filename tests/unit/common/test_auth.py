@@ -114,3 +114,26 @@ def test_a_remembered_token_still_expires_and_others_are_not_let_in(monkeypatch)
     monkeypatch.setattr(auth.jwt, "decode", expired)  # what PyJWT says at that moment
     with pytest.raises(Unauthorized, match="expired"):
         authenticate(f"Bearer {token}", HS)
+
+
+def _signed(**change):
+    now = int(time.time())
+    claims = {"sub": "u", "role": "district_officer", "district": "x", "iss": "anju", "aud": "anju",
+              "exp": now + 60, "nbf": now, **change}
+    return _bearer(jwt.encode(claims, "s" * 40, algorithm="HS256"))
+
+
+@pytest.mark.parametrize("change", [
+    {"exp": str(int(time.time()) + 60)}, {"nbf": str(int(time.time()))}, {"iat": "yesterday"},
+    {"exp": True}, {"enterprise": {"code": "E1"}}, {"enterprise": ""}, {"district": ["x"]},
+    {"sub": 7}, {"sub": "bad\nname"}, {"district": "d" * 201},
+])
+def test_a_correctly_signed_token_with_odd_claim_types_is_401(change):
+    with pytest.raises(Unauthorized):
+        authenticate(_signed(**change), HS)
+
+
+def test_an_enterprise_officer_token_must_name_its_enterprise():
+    with pytest.raises(Unauthorized, match="--enterprise"):
+        authenticate(_signed(role="enterprise_officer"), HS)
+    assert authenticate(_signed(role="enterprise_officer", enterprise="E1"), HS).enterprise == "E1"

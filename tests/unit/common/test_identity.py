@@ -61,3 +61,29 @@ def test_masks():
     assert mask_name("欧阳小三") == "欧**三"
     assert mask_id_number("350102199001011234") == "350102********1234"
     assert mask_phone("13812341234") == "138****1234"
+
+
+def test_digits_of_any_script_are_one_person():
+    from services.common.identity import normalise_identifier, person_ref
+
+    fullwidth = "１１０１０５１９４９１２３１００２ｘ"
+    arabic_indic = "".join("٠١٢٣٤٥٦٧٨٩"[int(c)] if c.isdigit() else c for c in "11010519491231002x")
+    assert normalise_identifier(fullwidth) == normalise_identifier(arabic_indic) == "11010519491231002X"
+    assert parse_resident_id(arabic_indic).number == "11010519491231002X"
+    assert len({person_ref(v, b"k") for v in ("11010519491231002X", fullwidth, arabic_indic)}) == 1
+
+
+def test_what_is_still_not_ascii_after_normalising_is_refused():
+    with pytest.raises(InvalidResidentId):
+        parse_resident_id("11010519491231002Ⅹ"[:-1] + "Ж")
+
+
+@pytest.mark.parametrize("text, leaks", [
+    ("13812341234", True), ("１３８１２３４１２３４", True), ("138 1234 1234", True), ("138-1234-1234", True),
+    ("身份证 11010519491231002X", True), ("١٣٨١٢٣٤١٢٣٤", True),
+    ("2026-12-01 10:00 共150户", False), ("第 3 批 120 户", False), ("room 1203, floor 12", False),
+])
+def test_personal_data_is_found_however_it_is_written(text, leaks):
+    from services.common.identity import contains_personal_data
+
+    assert contains_personal_data(text) is leaks
