@@ -24,7 +24,9 @@ def _endpoints(service_cls):
 def _problem_ref(status: int) -> dict:
     return {"description": {400: "Invalid input (fields named in `errors`)", 401: "No valid token",
                             403: "Role or district not allowed", 404: "Not found",
-                            409: "Conflict with the current state", 422: "Refused by a rule"}
+                            409: "Conflict with the current state", 413: "Body too large",
+                            415: "Body is not application/json", 422: "Refused by a rule",
+                            503: "Not ready (database or broker unreachable)"}
             .get(status, "Error"),
             "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
 
@@ -57,6 +59,12 @@ def openapi_spec(service_cls, *, version: str = "0.1.0") -> dict:
             ok["content"] = {"application/json": {"schema": ep.response_schema}}
         operation["responses"][str(ep.status)] = ok
         statuses = [400] if (ep.body_schema or ep.query_schema) else []
+        if _CONVERTER.search(ep.url):
+            statuses.append(404)
+        if ep.body_schema is not None:
+            statuses += [413, 415]
+        if ep.url == "/ready":
+            statuses.append(503)
         if ep.roles is not None:
             operation["security"] = [{"bearer": []}]
             operation["x-roles"] = sorted(ep.roles)
@@ -66,7 +74,7 @@ def openapi_spec(service_cls, *, version: str = "0.1.0") -> dict:
                 {"in": "header", "name": "Idempotency-Key", "required": False,
                  "schema": {"type": "string", "maxLength": 200}})
             statuses += [409, 422]
-        for status in statuses:
+        for status in sorted(set(statuses)):
             operation["responses"][str(status)] = _problem_ref(status)
         for verb in ep.method.split(","):
             paths.setdefault(path, {})[verb.lower()] = dict(operation)
