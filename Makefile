@@ -4,12 +4,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test unit integration lint spec bench services clean help
+.PHONY: run test unit integration lint spec bench fuzz services clean help
 
 help:
 	@echo "make run    start all five services for district 'demo' (Ctrl-C stops them)"
 	@echo "make test   install and run the whole test suite (RabbitMQ + SQLite + PostgreSQL)"
-	@echo "make unit | integration | lint | spec | bench | clean"
+	@echo "make unit | integration | lint | spec | bench | fuzz | clean"
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11"; exit 1; }
@@ -37,6 +37,9 @@ integration: $(STAMP) services
 
 lint: $(STAMP)
 	$(BIN)/ruff check services tests bench
+
+fuzz: $(STAMP) services
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} $(BIN)/python -m pytest -q tests/integration/test_fuzz_openapi.py
 
 spec: $(STAMP)
 	$(BIN)/anju spec

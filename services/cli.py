@@ -35,6 +35,14 @@ SERVICE_CLASSES = {
 }
 
 
+def load_service_class(service: str):
+    """The nameko service class of one of the five services, by name."""
+    import importlib
+
+    module, name = SERVICE_CLASSES[service].split(":")
+    return getattr(importlib.import_module(module), name)
+
+
 def _say(msg: str) -> None:
     print(msg, flush=True)
 

@@ -241,6 +241,44 @@ def memory_store():
         s.dispose()
 
 
+@pytest.fixture(scope="module")
+def whole_suite(tmp_path_factory, vhost_pipeline, pytestconfig):
+    """All five services on SQLite and the real broker (a vhost of their own), started once for
+    the module: the matrix is a few thousand requests."""
+    import socket
+    from urllib.parse import urlparse
+
+    from nameko.containers import ServiceContainer
+
+    from services.cli import SERVICE_CLASSES, load_service_class
+    from services.common.config import load_config
+    from services.common.migrations import upgrade
+
+    tmp = tmp_path_factory.mktemp("matrix")
+    uri = urlparse(pytestconfig.getoption("RABBIT_AMQP_URI"))
+    containers, bases = [], {}
+    with vhost_pipeline.get() as vhost:
+        for service in SERVICE_CLASSES:
+            url = f"sqlite:///{tmp}/{service}.db"
+            upgrade(service, url)
+            config = load_config(service)
+            config.pop("LOGGING", None)
+            with socket.socket() as sock:
+                sock.bind(("127.0.0.1", 0))
+                port = sock.getsockname()[1]
+            config.update(AMQP_URI=f"{uri.scheme}://{uri.netloc}/{vhost}", DATABASE_URL=url, DISTRICT="demo",
+                          WEB_SERVER_ADDRESS=f"127.0.0.1:{port}", OUTBOX_POLL_SECONDS=0.2)
+            container = ServiceContainer(load_service_class(service), config)
+            container.start()
+            containers.append(container)
+            bases[service] = f"http://127.0.0.1:{port}"
+        try:
+            yield bases
+        finally:
+            for container in containers:
+                container.stop()
+
+
 class EventTap:
     """A test subscriber: a queue bound to a service's event exchange, read with a timeout."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
@@ -80,4 +81,16 @@ def openapi_spec(service_cls, *, version: str = "0.1.0") -> dict:
             paths.setdefault(path, {})[verb.lower()] = dict(operation)
     for path, operations in sorted(paths.items()):
         spec.path(path=path, operations=operations)
-    return spec.to_dict()
+    return _numbers(spec.to_dict())
+
+
+def _numbers(node):
+    """Decimal bounds (a Range on a Decimal field) as JSON numbers: apispec keeps them as
+    Decimal, which would be written as strings and make the document invalid."""
+    if isinstance(node, dict):
+        return {k: _numbers(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_numbers(v) for v in node]
+    if isinstance(node, Decimal):
+        return int(node) if node == node.to_integral_value() else float(node)
+    return node

@@ -22,20 +22,14 @@ import re
 import time
 
 import jwt
-import pytest
 import requests
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
 
+from services.cli import SERVICE_CLASSES as SERVICES
+from services.cli import load_service_class
 from services.common.auth import CROSS_DISTRICT_ROLES, READ_ONLY_ROLES, ROLES
 from services.common.http import Api
 
-SERVICES = {
-    "applications": "services.applications.service:ApplicationsService",
-    "allocation": "services.allocation.service:AllocationService",
-    "finance": "services.finance.service:FinanceService",
-    "assistance": "services.assistance.service:AssistanceService",
-    "notify": "services.notify.service:NotifyService",
-}
 PUBLIC = {  # (service, method, path) that anyone may call, each a decision
     ("*", "GET", "/health"), ("*", "GET", "/ready"), ("*", "GET", "/metrics"), ("*", "GET", "/openapi.json"),
     ("applications", "GET", "/public/notices"),
@@ -46,13 +40,8 @@ SECRET = "dev-only-jwt-secret-change-me-0123456789"
 _PARAM = re.compile(r"<(?:[a-z]+:)?([a-zA-Z_][a-zA-Z0-9_]*)>")
 
 
-def _load(path: str):
-    module, name = path.split(":")
-    return getattr(__import__(module, fromlist=[name]), name)
-
-
 def endpoints(service: str):
-    cls = _load(SERVICES[service])
+    cls = load_service_class(service)
     for name in sorted(dir(cls)):
         for ep in getattr(getattr(cls, name, None), ENTRYPOINT_EXTENSIONS_ATTR, ()):
             if isinstance(ep, Api):
@@ -97,43 +86,6 @@ ODD_TOKENS = {
 }
 
 
-@pytest.fixture(scope="module")
-def suite(tmp_path_factory, vhost_pipeline, pytestconfig):
-    """All five services on SQLite and the real broker (a vhost of their own), started once for
-    the module: the matrix is a few thousand requests."""
-    import socket
-    from urllib.parse import urlparse
-
-    from nameko.containers import ServiceContainer
-
-    from services.common.config import load_config
-    from services.common.migrations import upgrade
-
-    tmp = tmp_path_factory.mktemp("matrix")
-    uri = urlparse(pytestconfig.getoption("RABBIT_AMQP_URI"))
-    containers, bases = [], {}
-    with vhost_pipeline.get() as vhost:
-        for service, path in SERVICES.items():
-            url = f"sqlite:///{tmp}/{service}.db"
-            upgrade(service, url)
-            config = load_config(service)
-            config.pop("LOGGING", None)
-            with socket.socket() as sock:
-                sock.bind(("127.0.0.1", 0))
-                port = sock.getsockname()[1]
-            config.update(AMQP_URI=f"{uri.scheme}://{uri.netloc}/{vhost}", DATABASE_URL=url, DISTRICT="demo",
-                          WEB_SERVER_ADDRESS=f"127.0.0.1:{port}", OUTBOX_POLL_SECONDS=0.2)
-            container = ServiceContainer(_load(path), config)
-            container.start()
-            containers.append(container)
-            bases[service] = f"http://127.0.0.1:{port}"
-        try:
-            yield bases
-        finally:
-            for container in containers:
-                container.stop()
-
-
 def _call(base, method, url, header):
     headers = {"Content-Type": "application/json"}
     if header is not None:
@@ -157,7 +109,7 @@ def test_every_endpoint_has_a_declared_rule_and_public_ones_are_listed():
     assert seen_public == PUBLIC  # no stale entry either
 
 
-def test_the_role_and_district_matrix(suite):
+def test_the_role_and_district_matrix(whole_suite):
     cells = failures = 0
     problems = []
     for service in SERVICES:
@@ -167,7 +119,7 @@ def test_the_role_and_district_matrix(suite):
             for role in ROLES:
                 for district in ("demo", "other"):
                     header = f"Bearer {_token(role=role, district=district)}"
-                    status = _call(suite[service], method, ep.url, header).status_code
+                    status = _call(whole_suite[service], method, ep.url, header).status_code
                     cells += 1
                     allowed = (role in ep.roles and role not in READ_ONLY_ROLES
                                and (district == "demo" or role in CROSS_DISTRICT_ROLES))
@@ -180,14 +132,14 @@ def test_the_role_and_district_matrix(suite):
     print(f"role x district matrix: {cells} cells")
 
 
-def test_odd_tokens_are_refused_everywhere(suite):
+def test_odd_tokens_are_refused_everywhere(whole_suite):
     problems, cells = [], 0
     for service in SERVICES:
         for name, method, ep in endpoints(service):
             if ep.public:
                 continue
             for label, header in ODD_TOKENS.items():
-                status = _call(suite[service], method, ep.url, header).status_code
+                status = _call(whole_suite[service], method, ep.url, header).status_code
                 cells += 1
                 if status != 401:
                     problems.append(f"{service}.{name} {method} {ep.url} with {label}: {status}")
