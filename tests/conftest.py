@@ -241,10 +241,15 @@ def memory_store():
         s.dispose()
 
 
+class Suite(dict):
+    """service name → base URL, with `.amqp_uri` (the suite's own vhost) and `.containers`."""
+
+
 @pytest.fixture(scope="module")
 def whole_suite(tmp_path_factory, vhost_pipeline, pytestconfig):
     """All five services on SQLite and the real broker (a vhost of their own), started once for
-    the module: the matrix is a few thousand requests."""
+    the module (the matrix and the fuzzing make thousands of requests). Notices close at once
+    (NOTICE_DAYS=0), so an approved application reaches allocation within a second."""
     import socket
     from urllib.parse import urlparse
 
@@ -254,10 +259,12 @@ def whole_suite(tmp_path_factory, vhost_pipeline, pytestconfig):
     from services.common.config import load_config
     from services.common.migrations import upgrade
 
-    tmp = tmp_path_factory.mktemp("matrix")
+    tmp = tmp_path_factory.mktemp("suite")
     uri = urlparse(pytestconfig.getoption("RABBIT_AMQP_URI"))
-    containers, bases = [], {}
+    containers, bases = [], Suite()
     with vhost_pipeline.get() as vhost:
+        bases.amqp_uri = f"{uri.scheme}://{uri.netloc}/{vhost}"
+        bases.containers = containers
         for service in SERVICE_CLASSES:
             url = f"sqlite:///{tmp}/{service}.db"
             upgrade(service, url)
@@ -266,8 +273,9 @@ def whole_suite(tmp_path_factory, vhost_pipeline, pytestconfig):
             with socket.socket() as sock:
                 sock.bind(("127.0.0.1", 0))
                 port = sock.getsockname()[1]
-            config.update(AMQP_URI=f"{uri.scheme}://{uri.netloc}/{vhost}", DATABASE_URL=url, DISTRICT="demo",
-                          WEB_SERVER_ADDRESS=f"127.0.0.1:{port}", OUTBOX_POLL_SECONDS=0.2)
+            config.update(AMQP_URI=bases.amqp_uri, DATABASE_URL=url, DISTRICT="demo",
+                          WEB_SERVER_ADDRESS=f"127.0.0.1:{port}", OUTBOX_POLL_SECONDS=0.2,
+                          NOTICE_DAYS=0, NOTICE_CLOSE_INTERVAL_SECONDS=0.2)
             container = ServiceContainer(load_service_class(service), config)
             container.start()
             containers.append(container)
