@@ -63,7 +63,7 @@ def _rss_mib() -> float:
 def setup(n: int) -> dict:
     from allocation_draw import GROUP_SETS, generate
 
-    from services.allocation import models, rounds
+    from services.allocation import models, rounds, schemas  # noqa: F401 - schemas: the contracts of the events
     from services.allocation.domain.fit import FitPolicy
     from services.allocation.repository import dumps
     from services.common.clock import Calendar
@@ -122,7 +122,7 @@ def _admin(sql: str) -> None:
 def draw(round_id: str, method: str, commit: bool, db: str = DB) -> dict:
     import functools
 
-    from services.allocation import models, rounds
+    from services.allocation import models, rounds, schemas  # noqa: F401 - schemas: the contracts of the events
     from services.common import pg
     from services.common.clock import Calendar
     from services.common.db import Store, UnitOfWork
@@ -165,7 +165,7 @@ def _stages(watch) -> dict:
 
 
 def announce() -> dict:
-    from services.allocation import models, rounds
+    from services.allocation import models, rounds, schemas  # noqa: F401 - schemas: the contracts of the events
     from services.common.db import Store, UnitOfWork
     from services.common.events.contracts import utc_now
 
