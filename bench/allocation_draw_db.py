@@ -29,7 +29,8 @@ Per size, in fresh child processes (so peak RSS is the draw's own):
 
 All applicants are put in one programme (a round names one programme) whose fit policy
 allows the four categories of the generated stock; preferences, sizes and quotas are the
-in-memory benchmark's. Set ANJU_BENCH_PG_ADMIN_URL to use another server.
+in-memory benchmark's. Set ANJU_BENCH_PG_ADMIN_URL to use another server, ANJU_BENCH_DB to
+use another database name (default anju_bench_allocation; `<name>_values` is its scratch copy).
 """
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ for p in (ROOT, os.path.join(ROOT, "bench")):
 warnings.filterwarnings("ignore")
 
 PG_ADMIN = os.environ.get("ANJU_BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-DB = "anju_bench_allocation"
+DB = os.environ.get("ANJU_BENCH_DB", "anju_bench_allocation")
 URL = PG_ADMIN.rsplit("/", 1)[0] + "/" + DB
 SIZES = (20_000, 50_000, 100_000, 200_000)
 QUOTAS = {"model_worker": 3, "frontline": 10, "hardship": 5}
@@ -62,11 +63,10 @@ def _rss_mib() -> float:
 def setup(n: int) -> dict:
     from allocation_draw import GROUP_SETS, generate
 
-    from services.allocation import models
+    from services.allocation import models, rounds, schemas  # noqa: F401 - schemas: the contracts of the events
     from services.allocation.domain.fit import FitPolicy
-    from services.allocation.persist import dumps
-    from services.allocation.policy import today
-    from services.allocation.rounds import open_round
+    from services.allocation.repository import dumps
+    from services.common.clock import Calendar
     from services.common.db import Store, UnitOfWork
     from services.common.events.contracts import utc_now
     from services.common.migrations import upgrade
@@ -98,10 +98,11 @@ def setup(n: int) -> dict:
     fit = FitPolicy(2, 120, {"public_rental": frozenset({"public_rental", "relocation", "staff_apartment",
                                                          "talent_apartment"})})
     t0 = time.perf_counter()
+    today = Calendar().date_of(now)
     with UnitOfWork(store, district="bench", producer="allocation") as uow:
-        round_ = open_round(uow, {"programme": "public_rental", "project_ids": projects, "quotas": QUOTAS,
-                                  "public_value_source": "福彩3D bench draw", "draw_date": today(),
-                                  "respond_days": 14}, fit, today())
+        round_ = rounds.open_round(uow, now, today, {"programme": "public_rental", "project_ids": projects,
+                                                     "quotas": QUOTAS, "public_value_source": "福彩3D bench draw",
+                                                     "draw_date": today, "respond_days": 14}, fit)
         uow.commit()
     opened = time.perf_counter() - t0
     store.dispose()
@@ -121,20 +122,24 @@ def _admin(sql: str) -> None:
 def draw(round_id: str, method: str, commit: bool, db: str = DB) -> dict:
     import functools
 
-    from services.allocation import models
-    from services.allocation.policy import today
-    from services.allocation.rounds import draw_round
+    from services.allocation import models, rounds, schemas  # noqa: F401 - schemas: the contracts of the events
     from services.common import pg
+    from services.common.clock import Calendar
     from services.common.db import Store, UnitOfWork
+    from services.common.events.contracts import utc_now
+    from services.common.stopwatch import Stopwatch
 
     if method == "values":  # the comparison: what the draw would cost without COPY
         pg.insert_rows_streaming = functools.partial(pg.insert_rows_streaming, use_copy=False)
     store = Store(PG_ADMIN.rsplit("/", 1)[0] + "/" + db, models.metadata)
     store.ping()  # connect outside the timed section
-    timings: dict = {}
+    now = utc_now()
     rss0 = _rss_mib()
     with UnitOfWork(store, district="bench", producer="allocation") as uow:
-        out = draw_round(uow, round_id, ["07 14 21 28 33 35", "witness:4417"], None, today(), timings)
+        watch = Stopwatch()
+        out = rounds.draw_round(uow, now, Calendar().date_of(now), round_id, ["07 14 21 28 33 35", "witness:4417"],
+                                None, watch=watch)
+        timings = _stages(watch)
         t0 = time.perf_counter()
         if commit:
             uow.commit()
@@ -146,10 +151,23 @@ def draw(round_id: str, method: str, commit: bool, db: str = DB) -> dict:
             "rss_before_mib": rss0, "digest": out["results_digest"][:12]}
 
 
+def _stages(watch) -> dict:
+    """The draw's laps (see rounds.draw_round) and the stages the table shows: match is the
+    matching's own time (most of it inside the offers' COPY); persist is the rest of the draw
+    after ranking: what the database adds."""
+    t = dict(watch.laps)
+    t["match"] = t["match_setup"] + t["offer_rows"]
+    t["offers_copy"] = t["match_and_offers_copy"] - t["offer_rows"]  # the COPY beyond the matching
+    t["units_update_and_results_json"] = t["units_update"] + t["results_json"]
+    t["load"] = t["claim"] + t["read_row"] + t["parse_units"] + t["parse"] + t["lock_units"]
+    t["persist"] = watch.total() - t["load"] - t["rank"] - t["match"]
+    return t
+
+
 def announce() -> dict:
-    from services.allocation import models
-    from services.allocation.rounds import announce_pending
+    from services.allocation import models, rounds, schemas  # noqa: F401 - schemas: the contracts of the events
     from services.common.db import Store, UnitOfWork
+    from services.common.events.contracts import utc_now
 
     store = Store(URL, models.metadata)
     store.ping()
@@ -157,7 +175,7 @@ def announce() -> dict:
     total = batches = 0
     while True:
         with UnitOfWork(store, district="bench", producer="allocation") as uow:
-            k = announce_pending(uow)
+            k = rounds.announce_pending(uow, utc_now())
             if not k:
                 break
             uow.commit()

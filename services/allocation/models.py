@@ -129,7 +129,7 @@ class Round(Base):
     # The four large columns (snapshot, units_snapshot, results, waitlist: ~21 MB for a
     # 200,000-applicant round) load only when read, so
     # GET /rounds/<id> and the timers that read a round's settings do not carry them.
-    snapshot: Mapped[str] = mapped_column(Text, deferred=True)       # frozen pool: JSON rows, see rounds.py
+    snapshot: Mapped[str] = mapped_column(Text, deferred=True)       # frozen pool: columnar JSON, see snapshots.py
     units_snapshot: Mapped[str] = mapped_column(Text, deferred=True)  # frozen units on offer
     snapshot_digest: Mapped[str] = mapped_column(String(64))
     public_values: Mapped[str | None] = mapped_column(Text, nullable=True)

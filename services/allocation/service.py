@@ -1,31 +1,40 @@
-"""The allocation nameko service (房源与分配): one service class composed of its endpoint
-groups, each in a module named for its part of the domain:
+"""The allocation nameko service (房源与分配), composed of its entrypoint classes.
 
-- stock.py      projects, units (JSON and CSV import), maintenance status
-- pool.py       the pool read model fed by applications' events; GET /pool
+- entrypoints/  one class per capability (StockEntrypoints ... FeedbackEntrypoints): parse,
+                read the clock, call a use case, reply; uploads.py: the CSV upload endpoint
+- stock.py      use cases: projects, units (JSON and CSV import), maintenance status
+- pool.py       the pool read model fed by applications' events
 - rounds.py     open / draw / export rounds; announcing drawn offers in batches
-- offers.py     accept / decline / expire (waitlist promotion), move-in
+- offers.py     accept / decline / expire, move-in
+- waitlist.py   轮候: a freed unit to the next fitting waitlisted applicant
 - tenancies.py  move-out, scheduled ends, violations (+ finance's rent.overdue), occupancy
-- quality.py    complaints, satisfaction, service report
+- feedback.py   complaints, satisfaction, service report
+- repository.py rows ↔ domain values, race-guarded status changes, the draw's bulk statements
+- snapshots.py  a round's frozen pool and units (columnar JSON)
+- payloads.py   the offer events' data;  views.py  replies as the API shows them
+- settings.py   policies from config.yaml;  roles.py  who may do what;  errors.py  STATUS
+                (the service's error_status)
+- schemas.py, models.py, domain/ (the rules in plain Python)
 """
 
 from __future__ import annotations
 
+from services.common.clock import Clock
 from services.common.db import Database
 from services.common.service import PlatformService
 
-from . import models
-from .domain.lottery import LotteryError
-from .offers import OffersEndpoints
-from .pool import PoolHandlers
-from .quality import QualityEndpoints
-from .rounds import RoundsEndpoints
-from .stock import StockEndpoints
-from .tenancies import TenancyEndpoints
+from . import errors, models
+from .entrypoints.feedback import FeedbackEntrypoints
+from .entrypoints.offers import OffersEntrypoints
+from .entrypoints.pool import PoolEntrypoints
+from .entrypoints.rounds import RoundsEntrypoints
+from .entrypoints.stock import StockEntrypoints
+from .entrypoints.tenancies import TenanciesEntrypoints
 
 
-class AllocationService(StockEndpoints, PoolHandlers, RoundsEndpoints, OffersEndpoints, TenancyEndpoints,
-                        QualityEndpoints, PlatformService):
+class AllocationService(StockEntrypoints, PoolEntrypoints, RoundsEntrypoints, OffersEntrypoints,
+                        TenanciesEntrypoints, FeedbackEntrypoints, PlatformService):
     name = "allocation"
-    error_status = {LotteryError: 422}
+    error_status = errors.STATUS
     db = Database(models.metadata)
+    clock = Clock()

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import eventlet
 from kombu import Connection, Exchange, Producer
 from polling import eventually  # noqa: F401 - re-exported to the tests
 
-from services.allocation.service import AllocationService
+from services.common.clock import Calendar
 
 
-def start(container_factory, config):
-    container = container_factory(AllocationService, config)
-    container.start()
-    container.base = f"http://{config['WEB_SERVER_ADDRESS']}"
-    return container
+def today() -> date:
+    """The district's calendar date now, as a running service's clock reads it."""
+    return Calendar().date_of(datetime.now(UTC))
 
 
 def envelope(producer: str, event_type: str, data: dict, district: str = "demo") -> dict:

@@ -8,10 +8,10 @@ import json
 
 import pytest
 import requests
-from allocation_helpers import Events, approved, eventually, publish, start
+from allocation_helpers import Events, approved, eventually, publish, today
 
 from services.allocation.domain.lottery import final_seed
-from services.allocation.policy import today
+from services.allocation.service import AllocationService
 from services.cli import main as anju
 
 PUBLIC = ["福彩3D 2026-12-01: 3 8 1", "witness 王*: 7741"]
@@ -45,9 +45,9 @@ def _pool(rabbit, base, officer):
 
 
 @pytest.fixture
-def drawn(database, service_config, container_factory, dev_token, event_tap, rabbit):
+def drawn(database, service_config, running_service, dev_token, event_tap, rabbit):
     events = Events(event_tap("allocation"))
-    alloc = start(container_factory, service_config("allocation", database("allocation")))
+    alloc = running_service(AllocationService, service_config("allocation", database("allocation")))
     officer = dev_token("district_officer")
     _stock(alloc.base, officer)
     pool = _pool(rabbit, alloc.base, officer)

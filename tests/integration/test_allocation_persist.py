@@ -6,17 +6,16 @@ with every filter it had as a table."""
 import json
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from services.allocation import (
     models,
-    persist,
+    repository,
     schemas,  # noqa: F401 - registers the event contracts promote publishes
+    waitlist,
 )
 from services.allocation.domain.fit import FitPolicy
 from services.common import pg
-from services.common.db import Store, UnitOfWork
 
 NOW = datetime(2026, 11, 24, tzinfo=UTC)
 ON = date(2026, 11, 24)
@@ -26,23 +25,12 @@ AWKWARD = ["tab\there", "new\nline", "back\\slash", "cr\rhere", "\\N", 'quo"te',
            "张三", "plain"]
 
 
-@pytest.fixture
-def store(database):
-    s = Store(database("allocation"), models.metadata)
-    yield s
-    s.dispose()
-
-
-def uow(store):
-    return UnitOfWork(store, district="demo", producer="allocation")
-
-
 def add_round(session, round_id: str, waitlist: list[str] | None = None) -> models.Round:
     r = models.Round(id=round_id, programme="public_rental", status="drawn", quotas="[]", quota_seats="[]",
                      fit_policy=json.dumps(FIT.to_json()), respond_days=7, secret_hex="00" * 32,
                      commitment="0" * 64, public_value_source="test", draw_date=ON, pool_size=0, unit_count=0,
                      snapshot="{}", units_snapshot="{}", snapshot_digest="0" * 64, opened_at=NOW,
-                     waitlist=None if waitlist is None else persist.dumps(waitlist))
+                     waitlist=None if waitlist is None else repository.dumps(waitlist))
     session.add(r)
     return r
 
@@ -69,8 +57,9 @@ def add_projects(session, *ids):
     session.flush()
 
 
-def test_streamed_offers_and_units_update_keep_awkward_values(store):
-    with uow(store) as u:
+def test_streamed_offers_and_units_update_keep_awkward_values(store_for):
+    store = store_for("allocation")
+    with store.uow() as u:
         add_projects(u.session, "P1")
         for v in AWKWARD:
             add_unit(u.session, "U-" + v)
@@ -80,10 +69,10 @@ def test_streamed_offers_and_units_update_keep_awkward_values(store):
              (ON + timedelta(days=7)).isoformat()) for k, v in enumerate(AWKWARD)]
     columns = ("id", "round_id", "application_id", "person_ref", "unit_id", "preference_index", "seat", "source",
                "status", "offered_on", "respond_by")
-    with uow(store) as u:
+    with store.uow() as u:
         busy = pg.insert_rows_streaming(u.session, models.Offer.__table__, columns, iter(rows))
         assert busy >= 0
-        assert persist.mark_units_offered(u.session, ["U-" + v for v in AWKWARD]) == len(AWKWARD)
+        assert repository.mark_units_offered(u.session, ["U-" + v for v in AWKWARD]) == len(AWKWARD)
         u.commit()
     with store.engine.connect() as conn:
         got = conn.execute(select(*(models.Offer.__table__.c[c] for c in columns)).order_by(models.Offer.id)).all()
@@ -92,25 +81,27 @@ def test_streamed_offers_and_units_update_keep_awkward_values(store):
         assert set(conn.execute(select(models.Unit.status)).scalars()) == {"offered"}
 
 
-def test_units_update_counts_only_vacant_units(store):
-    with uow(store) as u:
+def test_units_update_counts_only_vacant_units(store_for):
+    store = store_for("allocation")
+    with store.uow() as u:
         add_projects(u.session, "P1")
         add_unit(u.session, "U1")
         add_unit(u.session, "U2", status="maintenance")
         u.commit()
-    with uow(store) as u:
-        assert persist.mark_units_offered(u.session, ["U1", "U2", "U-none"]) == 1
+    with store.uow() as u:
+        assert repository.mark_units_offered(u.session, ["U1", "U2", "U-none"]) == 1
 
 
-def test_promotion_walks_the_stored_waitlist_past_the_first_chunk_with_every_filter(store):
+def test_promotion_walks_the_stored_waitlist_past_the_first_chunk_with_every_filter(store_for):
     """Rank order of the waitlist, 1,200 long: the first 600 are too large for the freed
     unit; then one each that is no longer active, holds a live offer of another round, was
     already offered a unit in this round, is suspended, did not ask for the project; then
     the first who qualifies (past the first chunk of 500), then more who would."""
-    first_chunk = persist.WAITLIST_CHUNK
+    store = store_for("allocation")
+    first_chunk = waitlist.WAITLIST_CHUNK
     assert first_chunk < 605
     ids = [f"W{i:04d}" for i in range(1200)]
-    with uow(store) as u:
+    with store.uow() as u:
         s = u.session
         add_projects(s, "P1", "P9")
         for uid in ("U-free", "U-other", "U-declined"):
@@ -129,17 +120,18 @@ def test_promotion_walks_the_stored_waitlist_past_the_first_chunk_with_every_fil
                                preference_index=0, seat="general", source="draw", status=status, offered_on=ON,
                                respond_by=ON + timedelta(days=7), announced_at=NOW))
         u.commit()
-    with uow(store) as u:
-        offer = persist.promote(u, u.session.get(models.Round, round_.id), "U-free", ON)
+    with store.uow() as u:
+        offer = waitlist.promote(u, NOW, ON, u.session.get(models.Round, round_.id), "U-free")
         assert (offer.application_id, offer.source, offer.unit_id) == ("W0605", "waitlist", "U-free")
         u.commit()
-    with uow(store) as u:  # the stored order itself
-        assert persist.waitlist_of(u.session, "R1") == ids
-        assert persist.waitlist_of(u.session, "R0") == []
+    with store.uow() as u:  # the stored order itself
+        assert waitlist.waitlist_of(u.session, "R1") == ids
+        assert waitlist.waitlist_of(u.session, "R0") == []
 
 
-def test_promotion_uses_the_waitlist_given_by_the_draw(store):
-    with uow(store) as u:
+def test_promotion_uses_the_waitlist_given_by_the_draw(store_for):
+    store = store_for("allocation")
+    with store.uow() as u:
         s = u.session
         add_projects(s, "P1")
         add_unit(s, "U1")
@@ -147,17 +139,18 @@ def test_promotion_uses_the_waitlist_given_by_the_draw(store):
         add_entry(s, "A1")
         add_entry(s, "A2")
         s.flush()
-        offer = persist.promote(u, round_, "U1", ON, waitlist=("A2", "A1"))
+        offer = waitlist.promote(u, NOW, ON, round_, "U1", waitlist=("A2", "A1"))
         assert offer.application_id == "A2"
 
 
-def test_reading_a_round_leaves_its_large_columns_in_the_database_until_asked(store):
+def test_reading_a_round_leaves_its_large_columns_in_the_database_until_asked(store_for):
     from sqlalchemy import inspect
 
-    with uow(store) as u:
+    store = store_for("allocation")
+    with store.uow() as u:
         add_round(u.session, "R-big", waitlist=["A-1"])
         u.commit()
-    with uow(store) as u:
+    with store.uow() as u:
         r = u.session.get(models.Round, "R-big")
         loaded = inspect(r).dict
         assert r.fit_policy and not {"snapshot", "units_snapshot", "results", "waitlist"} & loaded.keys()

@@ -5,17 +5,17 @@ revocation (the tenancy ends after the notice period), and the decline suspensio
 from datetime import date, timedelta
 
 import requests
-from allocation_helpers import Events, approved, eventually, publish, start
+from allocation_helpers import Events, approved, eventually, publish, today
 
-from services.allocation.policy import today
+from services.allocation.service import AllocationService
 
 
-def test_pool_lifecycle(database, service_config, container_factory, dev_token, event_tap, rabbit):
+def test_pool_lifecycle(database, service_config, running_service, dev_token, event_tap, rabbit):
     events = Events(event_tap("allocation"))
     config = service_config("allocation", database("allocation"),
                             POLICY={"DECLINES": {"max_declines": 1, "suspension_days": 30},
                                     "REVOCATION_NOTICE_DAYS": 60})
-    alloc = start(container_factory, config)
+    alloc = running_service(AllocationService, config)
     base, officer, amqp = alloc.base, dev_token("district_officer"), rabbit["AMQP_URI"]
     requests.post(f"{base}/projects", headers=officer, json={
         "id": "Q1", "name": "人才公寓", "programme": "talent_apartment", "supply_mode": "new_build",
@@ -92,11 +92,11 @@ def test_pool_lifecycle(database, service_config, container_factory, dev_token, 
 
 
 def test_applicant_gone_before_the_draw_frees_their_unit_for_the_waitlist(
-        database, service_config, container_factory, dev_token, event_tap, rabbit):
+        database, service_config, running_service, dev_token, event_tap, rabbit):
     """The frozen snapshot still ranks C1 (so the published computation is reproducible), but
     C1 withdrew after the round opened: their unit goes straight to the next who fits."""
     events = Events(event_tap("allocation"))
-    alloc = start(container_factory, service_config("allocation", database("allocation")))
+    alloc = running_service(AllocationService, service_config("allocation", database("allocation")))
     base, officer, amqp = alloc.base, dev_token("district_officer"), rabbit["AMQP_URI"]
     requests.post(f"{base}/projects", headers=officer, json={
         "id": "W1", "name": "公租房", "programme": "public_rental", "supply_mode": "new_build", "address": "x"})

@@ -9,15 +9,13 @@ from datetime import UTC, date, datetime
 import eventlet
 import pytest
 import requests
-from allocation_helpers import start
+from allocation_helpers import today
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
-from services.allocation import models
-from services.allocation.offers import accept_offer
-from services.allocation.policy import today
-from services.allocation.rounds import draw_round, open_round
-from services.common.db import Store, UnitOfWork
+from services.allocation import models, offers, rounds, settings
+from services.allocation.service import AllocationService
+from services.common.config import load_config
 from services.common.errors import Conflict
 
 pg_only = pytest.mark.parametrize("database", ["postgresql"], indirect=True)
@@ -25,19 +23,8 @@ NOW = datetime(2026, 11, 24, tzinfo=UTC)
 PUBLIC = ["福彩3D 2026-11-24: 5 0 2"]
 
 
-@pytest.fixture
-def store(database):
-    s = Store(database("allocation"), models.metadata)
-    yield s
-    s.dispose()
-
-
-def uow(store):
-    return UnitOfWork(store, district="demo", producer="allocation")
-
-
 def seed_round(store, n_units=3, n_apps=5) -> str:
-    with uow(store) as u:
+    with store.uow() as u:
         u.session.add(models.Project(id="P1", name="p", programme="public_rental", supply_mode="new_build",
                                      address="a", created_at=NOW))
         u.session.flush()
@@ -53,12 +40,10 @@ def seed_round(store, n_units=3, n_apps=5) -> str:
                 preferences='["P1"]', priority_groups="[]", needs_accessible=False, status="active",
                 declines=0, approved_at=NOW, updated_at=NOW))
         u.session.flush()
-        from services.allocation.policy import fit_policy
-        from services.common.config import load_config
-
-        r = open_round(u, {"programme": "public_rental", "project_ids": ["P1"], "quotas": {},
-                           "public_value_source": "福彩3D of today", "draw_date": today(), "respond_days": 7},
-                       fit_policy(load_config("allocation")), today())
+        r = rounds.open_round(u, NOW, today(), {"programme": "public_rental", "project_ids": ["P1"], "quotas": {},
+                                                "public_value_source": "福彩3D of today", "draw_date": today(),
+                                                "respond_days": 7},
+                              settings.fit_policy(load_config("allocation")))
         u.commit()
         return r.id
 
@@ -79,13 +64,14 @@ def _race(*fns):
 
 
 @pg_only
-def test_two_draws_racing_exactly_one_wins(store):
+def test_two_draws_racing_exactly_one_wins(store_for):
+    store = store_for("allocation")
     round_id = seed_round(store)
 
     def draw(hold):
         def run():
-            with uow(store) as u:
-                out = draw_round(u, round_id, PUBLIC, None, today())
+            with store.uow() as u:
+                out = rounds.draw_round(u, NOW, today(), round_id, PUBLIC, None)
                 eventlet.sleep(hold)  # keep the row lock while the other draw arrives
                 u.commit()
                 return out
@@ -105,14 +91,10 @@ def test_two_draws_racing_exactly_one_wins(store):
 
 
 @pg_only
-def test_draw_burst_over_http_one_winner(database, service_config, container_factory, dev_token):
-    url = database("allocation")
-    s = Store(url, models.metadata)
-    try:
-        round_id = seed_round(s)
-    finally:
-        s.dispose()
-    alloc = start(container_factory, service_config("allocation", url))
+def test_draw_burst_over_http_one_winner(store_for, service_config, running_service, dev_token):
+    store = store_for("allocation")
+    round_id = seed_round(store)
+    alloc = running_service(AllocationService, service_config("allocation", store.url))
     officer = dev_token("district_officer")
     pool = eventlet.GreenPool()
     statuses = list(pool.imap(lambda _: requests.post(f"{alloc.base}/rounds/{round_id}/draw", headers=officer,
@@ -121,18 +103,19 @@ def test_draw_burst_over_http_one_winner(database, service_config, container_fac
 
 
 @pg_only
-def test_two_accepts_racing_exactly_one_wins(store):
+def test_two_accepts_racing_exactly_one_wins(store_for):
+    store = store_for("allocation")
     round_id = seed_round(store)
-    with uow(store) as u:
-        draw_round(u, round_id, PUBLIC, None, today())
+    with store.uow() as u:
+        rounds.draw_round(u, NOW, today(), round_id, PUBLIC, None)
         u.commit()
     with store.engine.connect() as conn:
         offer_id = conn.execute(models.Offer.__table__.select().limit(1)).first().id
 
     def accept(hold):
         def run():
-            with uow(store) as u:
-                accept_offer(u, offer_id, today())
+            with store.uow() as u:
+                offers.accept_offer(u, today(), offer_id)
                 eventlet.sleep(hold)
                 u.commit()
                 return "accepted"
@@ -158,7 +141,8 @@ def _offer_row(**kw):
 
 
 @pg_only
-def test_database_refuses_two_live_offers_or_two_active_tenancies_per_unit(store):
+def test_database_refuses_two_live_offers_or_two_active_tenancies_per_unit(store_for):
+    store = store_for("allocation")
     round_id = seed_round(store)
     offers = models.Offer.__table__
     with store.engine.begin() as conn:

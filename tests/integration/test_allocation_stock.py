@@ -4,15 +4,17 @@ complaints / satisfaction in the staff report."""
 
 import pytest
 import requests
-from allocation_helpers import Events, start
+from allocation_helpers import Events
+
+from services.allocation.service import AllocationService
 
 HEADER = "project_id,building,number,floor,rooms,area_m2,beds,rent_fen,category,accessible\n"
 
 
 @pytest.fixture
-def alloc(database, service_config, container_factory, dev_token, event_tap):
+def alloc(database, service_config, running_service, dev_token, event_tap):
     events = Events(event_tap("allocation", "stock.#"))
-    container = start(container_factory, service_config("allocation", database("allocation")))
+    container = running_service(AllocationService, service_config("allocation", database("allocation")))
     officer = dev_token("district_officer")
     project = {"id": "P7", "name": "闲置厂房改造公寓", "programme": "staff_apartment",
                "supply_mode": "stock_conversion", "address": "台江区某路7号"}

@@ -34,7 +34,13 @@ _DEC = re.compile(r"[+-]?\d+(?:\.\d+)?")
 
 
 class CsvFormatError(ValueError):
-    """The file as a whole is unusable; nothing was imported."""
+    """The file as a whole is unusable; nothing was imported. ``message`` says why."""
+
+    field = "file"
+
+    def __init__(self, message: str):
+        super().__init__(f"malformed CSV, nothing imported: {message}")
+        self.message = message
 
 
 class RowError(NamedTuple):

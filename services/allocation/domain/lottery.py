@@ -37,12 +37,27 @@ SECRET_BYTES = 32
 MIN_SECRET_BYTES = 16  # below this the commitment could be brute-forced before the draw
 
 
+# The combination rule as ``round.drawn`` states it and a drawn round shows it.
+COMBINATION_RULE = ("final_seed = SHA-256(secret || 0x00 || UTF-8(JSON(public_values) with "
+                    "separators (',', ':'), ensure_ascii=False)); tie-break key = "
+                    "HMAC-SHA256(final_seed, application_id), smaller first among equal points")
+
+
 class LotteryError(ValueError):
     """Invalid lottery input (short secret, missing public values...)."""
 
 
+class PublicValuesError(LotteryError):
+    """The public values cannot be combined: none given, or one is not a non-empty string."""
+
+    field = "public_values"
+
+
 class RevealMismatch(LotteryError):
     """The revealed secret does not hash to the published commitment."""
+
+    field = "secret_hex"
+    message = "does not match the commitment"
 
 
 def canonical_json(obj) -> bytes:
@@ -77,7 +92,7 @@ def verify_reveal(secret: bytes, published_commitment: str) -> None:
     actual = commitment(secret)
     if not hmac.compare_digest(actual, str(published_commitment).strip().lower()):
         raise RevealMismatch(
-            f"revealed secret hashes to {actual}, published commitment is {published_commitment}"
+            f"refused: revealed secret hashes to {actual}, published commitment is {published_commitment}"
         )
 
 
@@ -86,10 +101,10 @@ def final_seed(secret: bytes, public_values: Sequence[str]) -> bytes:
     _check_secret(secret)
     values = list(public_values)
     if not values:
-        raise LotteryError("at least one public value is required")
+        raise PublicValuesError("at least one public value is required")
     for v in values:
         if not isinstance(v, str) or not v:
-            raise LotteryError(f"public values must be non-empty strings, got {v!r}")
+            raise PublicValuesError(f"public values must be non-empty strings, got {v!r}")
     return hashlib.sha256(bytes(secret) + b"\x00" + canonical_json(values)).digest()
 
 

@@ -25,7 +25,10 @@ class OfferStatus(StrEnum):
 
 
 class OfferError(ValueError):
-    """An offer was answered in a state or on a date that does not allow it."""
+    """An offer was answered in a state or on a date that does not allow it; reported against
+    the answer's date, ``on``."""
+
+    field = "on"
 
 
 @dataclass(frozen=True, slots=True)

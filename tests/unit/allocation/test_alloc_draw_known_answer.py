@@ -19,8 +19,9 @@ from services.allocation.domain.matching import allocate, iter_matches, quota_se
 from services.allocation.domain.ranking import PoolEntry, rank
 from services.allocation.domain.stock import Unit
 from services.allocation.domain.verify import results_digest, results_to_json
-from services.allocation.persist import unit_from_row
-from services.allocation.rounds import _Drained, _entries_json, _units_json, frozen_entries, frozen_units
+from services.allocation.repository import unit_from_row
+from services.allocation.rounds import _Drained
+from services.allocation.snapshots import entries_json, frozen_entries, frozen_units, units_json
 
 POLICY = FitPolicy(2, 120, {"public_rental": frozenset({"public_rental", "relocation"}),
                             "staff_apartment": frozenset({"staff_apartment"}),
@@ -96,7 +97,7 @@ def test_service_draw_path_known_digest(n):
                         rent_fen=u.rent_fen, category=u.category, accessible=u.accessible, status="vacant")
             for u in units]
     assert [unit_from_row(r) for r in rows] == units
-    round_ = models.Round(snapshot=_entries_json(entries), units_snapshot=_units_json(rows))
+    round_ = models.Round(snapshot=entries_json(entries), units_snapshot=units_json(rows))
     frozen = frozen_entries(round_)
     assert frozen == entries
     ranked = rank(frozen, SEED)

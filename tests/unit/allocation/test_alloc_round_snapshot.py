@@ -2,7 +2,7 @@
 
 from services.allocation import models
 from services.allocation.domain.ranking import PoolEntry
-from services.allocation.rounds import _entries_json, _units_json, frozen_entries, frozen_unit_ids, frozen_units
+from services.allocation.snapshots import entries_json, frozen_entries, frozen_unit_ids, frozen_units, units_json
 
 
 def test_snapshot_round_trip():
@@ -13,7 +13,7 @@ def test_snapshot_round_trip():
     unit = models.Unit(id="P1/A/101", project_id="P1", building="A", number="101", floor=1, rooms=2,
                        area_tenths=655, beds=0, rent_fen=90000, category="public_rental", accessible=True,
                        status="vacant")
-    round_ = models.Round(snapshot=_entries_json(entries), units_snapshot=_units_json([unit]))
+    round_ = models.Round(snapshot=entries_json(entries), units_snapshot=units_json([unit]))
     assert frozen_entries(round_) == entries
     (u,) = frozen_units(round_)
     assert (u.unit_id, u.area_tenths, u.accessible, u.status.value) == ("P1/A/101", 655, True, "vacant")

@@ -1,24 +1,10 @@
-"""Policies from configuration (config.yaml `POLICY:`) and the district's calendar."""
+"""Policies read from the service's configuration (config.yaml ``POLICY:``)."""
 
 from __future__ import annotations
-
-from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
 
 from .domain.fit import FitPolicy
 from .domain.offers import DeclinePolicy
 from .domain.violations import ViolationPolicy
-
-LOCAL = ZoneInfo("Asia/Shanghai")
-
-
-def today() -> date:
-    """The district's calendar date (dates in offers and tenancies are local)."""
-    return datetime.now(LOCAL).date()
-
-
-def local_midnight_utc(day: date) -> datetime:
-    return datetime.combine(day, time(0), LOCAL).astimezone(UTC)
 
 
 def _section(config: dict, name: str) -> dict:

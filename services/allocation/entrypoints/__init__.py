@@ -1,0 +1,12 @@
+"""Allocation's entrypoints, one class per capability (composed into AllocationService):
+HTTP endpoints (@api), timers and event handlers (@inbox_handler). Each method parses its
+input, reads the clock, calls a use case through its module and replies.
+
+- stock.py      StockEntrypoints      projects, units (JSON and CSV), maintenance status
+- pool.py       PoolEntrypoints       applications' events into the pool; GET /pool
+- rounds.py     RoundsEntrypoints     open / draw / export rounds; announcing drawn offers
+- offers.py     OffersEntrypoints     accept / decline / expire, move-in
+- tenancies.py  TenanciesEntrypoints  move-out, scheduled ends, violations, rent.overdue, occupancy
+- feedback.py   FeedbackEntrypoints   complaints, satisfaction, the service report
+- uploads.py    the @raw_api endpoint extension: a file (CSV) as the request body
+"""

@@ -1,0 +1,66 @@
+"""Feedback (投诉与满意度): tenants' complaints and their resolution, satisfaction scores, and
+the staff's service report per project."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.common.errors import Conflict, NotFound
+
+from . import models
+
+
+def file_complaint(uow, now: datetime, complaint: dict) -> models.Complaint:
+    _project(uow.session, complaint["project_id"])
+    c = models.Complaint(id=str(uuid.uuid4()), status="open", opened_at=now, **complaint)
+    uow.session.add(c)
+    return c
+
+
+def resolve_complaint(uow, now: datetime, complaint_id: str, resolution: str) -> models.Complaint:
+    c = uow.session.get(models.Complaint, complaint_id)
+    if c is None:
+        raise NotFound(f"complaint {complaint_id} does not exist")
+    if c.status != "open":
+        raise Conflict(f"complaint {c.id} is already {c.status}")
+    c.status, c.resolved_at, c.resolution = "resolved", now, resolution
+    return c
+
+
+def add_satisfaction(uow, now: datetime, score: dict) -> None:
+    _project(uow.session, score["project_id"])
+    uow.session.add(models.SatisfactionScore(created_at=now, **score))
+
+
+def service_report(session: Session) -> list[dict]:
+    """Per project: complaints by category and status, mean resolution hours, mean satisfaction."""
+    report: dict = defaultdict(lambda: {"complaints": defaultdict(lambda: {"open": 0, "resolved": 0}),
+                                        "_hours": [], "_scores": []})
+    for c in session.scalars(select(models.Complaint)):
+        r = report[c.project_id]
+        r["complaints"][c.category][c.status] += 1
+        if c.resolved_at is not None:
+            r["_hours"].append((c.resolved_at - c.opened_at).total_seconds() / 3600)
+    for project_id, score in session.execute(select(models.SatisfactionScore.project_id,
+                                                    models.SatisfactionScore.score)):
+        report[project_id]["_scores"].append(score)
+    out = []
+    for project_id in sorted(report):
+        r = report[project_id]
+        hours, scores = r["_hours"], r["_scores"]
+        out.append({"project_id": project_id,
+                    "complaints": {k: dict(v) for k, v in sorted(r["complaints"].items())},
+                    "mean_resolution_hours": round(sum(hours) / len(hours), 2) if hours else None,
+                    "satisfaction_responses": len(scores),
+                    "mean_satisfaction": round(sum(scores) / len(scores), 2) if scores else None})
+    return out
+
+
+def _project(session: Session, project_id: str) -> None:
+    if session.get(models.Project, project_id) is None:
+        raise NotFound(f"project {project_id} does not exist", errors={"project_id": ["unknown project"]})
