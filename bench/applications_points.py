@@ -22,7 +22,7 @@ warnings.filterwarnings("ignore", category=DeprecationWarning)
 import psycopg2  # noqa: E402
 from sqlalchemy import func, select, text  # noqa: E402
 
-from services.applications import models, points  # noqa: E402
+from services.applications import models, points, schemas  # noqa: E402, F401 - schemas: the event contracts
 from services.applications.domain.policy import DEFAULT_POINTS_POLICY, PointsPolicy  # noqa: E402
 from services.common.db import Store, UnitOfWork  # noqa: E402
 from services.common.events.contracts import utc_now  # noqa: E402

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy.exc import IntegrityError
 
 from services.common.errors import Conflict, NotFound, Unprocessable
 from services.common.events.contracts import iso_utc
-from services.common.identity import mask_name, parse_resident_id, person_ref
+from services.common.identity import ResidentId, mask_name, parse_resident_id, person_ref
 from services.common.roles import ENTERPRISE_OFFICER
 
 from . import models, payloads, repository, views
@@ -23,40 +24,60 @@ from .roles import check_intake_scope
 EDITABLE_STATES = (State.DRAFT.value, State.RETURNED.value)
 
 
-def create_application(uow, now, body: dict, principal, ref_key: bytes, notice_days: int) -> dict:
-    """Save a draft or, with "submit": true, an application already submitted with its event;
-    a failed pre-check raises before anything is written. Returns the view of what was written."""
+class NewApplication(NamedTuple):
+    """A create request, checked and turned into column values before a unit of work opens."""
+
+    programme: str
+    submit: bool
+    resident: ResidentId
+    person_ref: str
+    active_key: str
+    columns: dict  # the application's facts
+    contact: dict  # the applicant's name and contact data
+    members: list[dict]  # household member rows
+    preferences: list[str]  # best first
+
+
+def new_application(body: dict, principal, ref_key: bytes) -> NewApplication:
+    """The create request's checks that need no database (enterprise scope, hire date after
+    birth, no person listed twice), and its values as the tables hold them."""
     resident = parse_resident_id(body["applicant"]["id_number"])
     columns, contact, members, preferences = _details(body, principal, resident.number, resident.birth_date,
                                                       ref_key)
     ref = person_ref(resident.number, ref_key)
-    key = repository.active_key(ref, body["programme"])
-    draft = DomainApplication.new(Programme(body["programme"]))
+    return NewApplication(body["programme"], body["submit"], resident, ref,
+                          repository.active_key(ref, body["programme"]), columns, contact, members, preferences)
+
+
+def create_application(uow, now, new: NewApplication, principal, notice_days: int) -> dict:
+    """Save a draft or (new.submit) an application already submitted, with its event; a failed
+    pre-check raises before anything is written. Returns the view of what was written."""
     s = uow.session
+    draft = DomainApplication.new(Programme(new.programme))
     applicant = repository.upsert_applicant(s, dict(
-        id=str(uuid.uuid4()), district=uow.district, person_ref=ref, id_number=resident.number,
-        birth_date=resident.birth_date, updated_at=now, **contact))
+        id=str(uuid.uuid4()), district=uow.district, person_ref=new.person_ref, id_number=new.resident.number,
+        birth_date=new.resident.birth_date, updated_at=now, **new.contact))
     row = repository.record(
-        id=str(uuid.uuid4()), version=1, applicant_id=applicant.id, person_ref=ref, district=uow.district,
-        programme=body["programme"], state=draft.state.value, active_key=key, needs_city_review=False,
-        notice_period_days=0, open_objections=0, objections_filed=0, policy_version=None,
+        id=str(uuid.uuid4()), version=1, applicant_id=applicant.id, person_ref=new.person_ref,
+        district=uow.district, programme=new.programme, state=draft.state.value, active_key=new.active_key,
+        needs_city_review=False, notice_period_days=0, open_objections=0, objections_filed=0, policy_version=None,
         first_submitted_at=None, notice_started_at=None, notice_ends_at=None, approved_at=None,
-        created_by=principal.ref, created_at=now, updated_at=now, **columns)
-    if body["submit"]:  # written once, already submitted
+        created_by=principal.ref, created_at=now, updated_at=now, **new.columns)
+    if new.submit:  # written once, already submitted
         policy = repository.current_policy(s, "eligibility", notice_days)
         vars(row).update(_pre_check(draft, row, applicant, policy, now))
     try:
-        repository.insert_application(s, vars(row), members, preferences)
+        repository.insert_application(s, vars(row), new.members, new.preferences)
     except IntegrityError:
         # The unique active_key is the dedup: a second active application for this person and
         # programme fails its INSERT (also when two creates race), and nothing is written.
         uow.rollback()
-        raise _second_active(s, key, body["programme"]) from None
-    if body["submit"]:
+        raise _second_active(s, new.active_key, new.programme) from None
+    if new.submit:
         uow.publish("application.submitted", payloads.submitted(row, policy, False, now))
     vars(row).setdefault("eligibility", None)  # a draft's is SQL NULL (not written above)
-    return views.render_application(row, applicant, members=[repository.record(**m) for m in members],
-                                    preferences=preferences, reviews=[], points_tenths=None, full=True)
+    return views.render_application(row, applicant, members=[repository.record(**m) for m in new.members],
+                                    preferences=new.preferences, reviews=[], points_tenths=None, full=True)
 
 
 def _second_active(session, key: str, programme: str) -> Conflict:

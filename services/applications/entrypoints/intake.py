@@ -12,10 +12,10 @@ class IntakeEntrypoints:
          summary="Save a draft application (staff enter it on the worker's behalf); with "
                  "\"submit\": true it is submitted at once (pre-check failed → 422, nothing saved)")
     def create_application(self, req):
+        new = intake.new_application(req.body, req.principal, settings.person_ref_key(self.config))
         now = self.clock.now()
         with self.db.unit_of_work() as uow:
-            reply = intake.create_application(uow, now, req.body, req.principal, settings.person_ref_key(self.config),
-                                              settings.notice_days(self.config))
+            reply = intake.create_application(uow, now, new, req.principal, settings.notice_days(self.config))
             uow.commit()
         return reply
 

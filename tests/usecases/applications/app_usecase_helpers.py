@@ -54,8 +54,13 @@ def run(store, use_case, *args, **kwargs):
 
 
 def create(store, at=T0, **over) -> dict:
-    view, _ = run(store, intake.create_application, at, body(**over), EO, KEY, NOTICE_DAYS)
+    view, _ = run(store, intake.create_application, at, new(**over), EO, NOTICE_DAYS)
     return view
+
+
+def new(**over) -> intake.NewApplication:
+    """A create request checked by `intake.new_application`, as the entrypoint hands it on."""
+    return intake.new_application(body(**over), EO, KEY)
 
 
 def submitted(store, at=T0, **over) -> str:

@@ -14,6 +14,7 @@ from app_usecase_helpers import (
     body,
     count,
     create,
+    new,
     outbox,
     resident_id,
     row,
@@ -47,7 +48,7 @@ def test_a_draft_then_its_submission(store):
 
 
 def test_a_direct_submission_is_written_once_with_its_event(store):
-    view, events = run(store, intake.create_application, T0, body(submit=True), EO, KEY, NOTICE_DAYS)
+    view, events = run(store, intake.create_application, T0, new(submit=True), EO, NOTICE_DAYS)
     assert view["state"] == "submitted" and view["version"] == 1
     assert [e[0] for e in events] == ["application.submitted"]
     assert events[0][1]["submitted_at"] == "2026-03-02T02:00:00+00:00" and events[0][1]["resubmission"] is False
@@ -58,7 +59,7 @@ def test_a_direct_submission_is_written_once_with_its_event(store):
 def test_a_failing_pre_check_writes_nothing(store):
     rich = dict(monthly_household_income_fen=9_000_000)
     with pytest.raises(Unprocessable) as refused:
-        run(store, intake.create_application, T0, body(submit=True, **rich), EO, KEY, NOTICE_DAYS)
+        run(store, intake.create_application, T0, new(submit=True, **rich), EO, NOTICE_DAYS)
     assert refused.value.detail == "eligibility pre-check failed: income_per_capita"
     rules = refused.value.errors["eligibility"]["rules"]
     assert len(rules) == 5 and [r["rule"] for r in rules if not r["passed"]] == ["income_per_capita"]
@@ -125,10 +126,21 @@ def test_edit_replaces_the_facts_and_keeps_the_identity(store):
 
 
 def test_enterprise_officers_act_only_for_their_enterprise(store):
-    with pytest.raises(Forbidden) as refused:
-        create(store, applicant={"name": "张小三", "id_number": resident_id(), "enterprise": "E-textile"})
+    with pytest.raises(Forbidden) as refused:  # checked before a unit of work opens
+        new(applicant={"name": "张小三", "id_number": resident_id(), "enterprise": "E-textile"})
     assert refused.value.errors == {"applicant.enterprise": ["not your enterprise"]}
-    assert count(store, models.Applicant) == 0
+
+
+def test_a_create_request_is_checked_before_a_unit_of_work_opens():
+    with pytest.raises(Unprocessable) as hired_as_a_child:
+        new(applicant={"name": "张小三", "id_number": resident_id(), "hire_date": "1980-01-01"})
+    assert hired_as_a_child.value.errors == {"applicant.hire_date": ["before birth date"]}
+    twice = {"relation": "spouse", "name": "李四", "id_number": resident_id("19870101", "224")}
+    with pytest.raises(Unprocessable) as listed_twice:
+        new(members=[twice, twice])
+    assert listed_twice.value.errors == {"members": ["duplicate person"]}
+    checked = new(programme="public_rental")
+    assert checked.active_key == f"{checked.person_ref}:public_rental" and checked.columns["household_size"] == 3
 
 
 def test_withdraw_ends_the_application_and_frees_the_person(store):
