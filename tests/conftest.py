@@ -6,7 +6,6 @@ import eventlet
 
 eventlet.monkey_patch()  # noqa: E402 - must precede every other import, as `nameko run` does
 
-import json  # noqa: E402
 import os  # noqa: E402
 import socket  # noqa: E402
 import uuid  # noqa: E402
@@ -287,43 +286,10 @@ def whole_suite(tmp_path_factory, vhost_pipeline, pytestconfig):
                 container.stop()
 
 
-class EventTap:
-    """A test subscriber: a queue bound to a service's event exchange, read with a timeout."""
-
-    def __init__(self, amqp_uri: str, producer: str, routing_key: str = "#"):
-        from kombu import Connection, Exchange, Queue
-
-        self.conn = Connection(amqp_uri)
-        exchange = Exchange(f"{producer}.events", type="topic", durable=True)
-        self.queue = Queue(f"tap-{producer}-{uuid.uuid4().hex[:8]}", exchange=exchange,
-                           routing_key=routing_key, durable=False, auto_delete=True)
-        self.queue = self.queue.bind(self.conn.default_channel)
-        self.queue.declare()
-
-    def get(self, timeout: float = 10.0) -> dict:
-        import time
-
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            message = self.queue.get(no_ack=True)
-            if message is not None:
-                return json.loads(message.body)
-            eventlet.sleep(0.02)
-        raise AssertionError(f"no event arrived within {timeout}s")
-
-    def drain(self, settle: float = 0.5) -> list[dict]:
-        eventlet.sleep(settle)
-        out = []
-        while (message := self.queue.get(no_ack=True)) is not None:
-            out.append(json.loads(message.body))
-        return out
-
-    def close(self):
-        self.conn.release()
-
-
 @pytest.fixture
 def event_tap(rabbit):
+    from bus import EventTap
+
     taps = []
 
     def make(producer: str, routing_key: str = "#") -> EventTap:

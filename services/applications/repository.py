@@ -1,15 +1,21 @@
-"""Application records (申请记录) through SQLAlchemy Core, for the intake's busy paths.
+"""Rows (申请记录): reading and writing applications' tables, rows ↔ domain values, the version
+guards, and the stored policies (read and parsed once per distinct document).
 
-Every worker's application passes through create and submit, so these two skip the ORM's
-identity map and flush planning: one statement per table, the applicant written by an upsert,
-the version check done by the UPDATE itself, and the reply built from the values just written
-instead of read back. Statements are built once at import with bound parameters (building
-one per call cost more CPU than running it). The ORM models stay the schema; the quieter
-handlers keep using them.
+The busy paths. Every worker's application passes through create and submit, so these two go
+through SQLAlchemy Core, without the ORM's identity map and flush planning: one statement per
+table, the applicant written by an upsert, the version check done by the UPDATE itself, and the
+reply built from the values just written instead of read back. Statements are built once at
+import with bound parameters (building one per call cost more CPU than running it). The ORM
+models stay the schema; the quieter use cases keep using them (`get_application` and below).
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import json
+from datetime import datetime
+from decimal import Decimal
 from functools import cache
 from types import SimpleNamespace
 
@@ -17,7 +23,20 @@ from sqlalchemy import bindparam, column, delete, func, insert, literal, null, s
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.exc import StaleDataError
 
+from services.common.errors import Conflict, NotFound, Unprocessable
+
 from . import models
+from .domain import lifecycle
+from .domain.eligibility import ApplicantFacts, Housing
+from .domain.lifecycle import Action, State, Transition
+from .domain.policy import (
+    DEFAULT_ELIGIBILITY_POLICY,
+    DEFAULT_POINTS_POLICY,
+    EligibilityPolicy,
+    HousingKind,
+    PointsPolicy,
+    Programme,
+)
 
 APPLICATIONS = models.Application.__table__
 APPLICANTS = models.Applicant.__table__
@@ -53,7 +72,7 @@ _SAVE = (update(APPLICATIONS)
 
 
 def record(**values) -> SimpleNamespace:
-    """A plain record with attribute access, as the views and `support.to_domain` read rows."""
+    """A plain record with attribute access, as the views and `to_domain` read rows."""
     return SimpleNamespace(**values)
 
 
@@ -175,3 +194,200 @@ def view_parts(session, application) -> dict:
     return {"members": members, "preferences": preferences,
             "reviews": reviews_of(session, application.id) if application.first_submitted_at else [],
             "points_tenths": points_total(session, application.id) if application.notice_started_at else None}
+
+
+# -- the ORM rows (the quieter use cases) ---------------------------------------------------------
+
+def get_application(session, application_id: str, *, lock: bool = False) -> models.Application:
+    stmt = select(models.Application).where(models.Application.id == application_id)
+    if lock and session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    row = session.scalars(stmt).first()
+    if row is None:
+        raise NotFound(f"application {application_id} not found")
+    return row
+
+
+def active_application(session, key: str) -> str | None:
+    """The id of the application holding `active_key` (this person's active one in a programme)."""
+    return session.scalar(select(models.Application.id).where(models.Application.active_key == key))
+
+
+def active_key(person_ref: str, programme: str) -> str:
+    return f"{person_ref}:{programme}"
+
+
+def applicant_by_ref(session, person_ref: str) -> models.Applicant | None:
+    return session.scalars(select(models.Applicant).where(models.Applicant.person_ref == person_ref)).first()
+
+
+def hardship_of(session, person_ref: str) -> str | None:
+    status = session.get(models.HardshipStatus, person_ref)
+    return status.category if status else None
+
+
+def preferences_of(session, application_id: str) -> list[str]:
+    return list(session.scalars(select(models.Preference.choice)
+                                .where(models.Preference.application_id == application_id)
+                                .order_by(models.Preference.rank)))
+
+
+def page(session, stmt, page_no: int, page_size: int):
+    """(total, rows) of one page of `stmt`."""
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = session.execute(stmt.limit(page_size).offset((page_no - 1) * page_size)).all()
+    return total, rows
+
+
+# -- optimistic locking ---------------------------------------------------------------------------
+
+def check_version(row, expected: int | None) -> None:
+    """The version the caller last saw (None: not given) must still be the row's."""
+    if expected is not None and expected != row.version:
+        raise Conflict(f"application {row.id} is at version {row.version}, not {expected}; reload it",
+                       errors={"version": [f"current is {row.version}"]})
+
+
+@contextlib.contextmanager
+def optimistic(application_id: str):
+    """Around a unit of work: the row changed between our read and our write (SQLAlchemy's
+    version check, or `save_changes`' WHERE version = …) → 409 naming the application."""
+    try:
+        yield
+    except StaleDataError:
+        raise Conflict(f"application {application_id} was changed by someone else meanwhile; "
+                       "reload it and retry", errors={"version": ["stale"]}) from None
+
+
+# -- rows <-> domain ------------------------------------------------------------------------------
+
+def to_domain(row) -> lifecycle.Application:
+    """The lifecycle value of an application row (ORM or Core record)."""
+    state = State(row.state)
+    # The domain consults only the time of the last transition; the audit trail lives in reviews.
+    last = Transition(Action.SUBMIT, state, state, row.updated_at)
+    return lifecycle.Application(
+        programme=Programme(row.programme), state=state, policy_version=row.policy_version,
+        needs_city_review=row.needs_city_review, notice_period_days=row.notice_period_days,
+        first_submitted_at=row.first_submitted_at, notice_started_at=row.notice_started_at,
+        notice_ends_at=row.notice_ends_at, open_objections=row.open_objections,
+        objections_filed=row.objections_filed, history=(last,))
+
+
+def transition_time(row, now: datetime) -> datetime:
+    """When the application's next transition happens: now, or its last change if the clock
+    reads earlier than that (the domain refuses a history that goes back in time)."""
+    return max(now, row.updated_at)
+
+
+_LIFECYCLE_COLUMNS = ("policy_version", "needs_city_review", "notice_period_days", "first_submitted_at",
+                      "notice_started_at", "notice_ends_at", "open_objections", "objections_filed")
+
+
+def domain_changes(app: lifecycle.Application) -> dict:
+    """The application columns that mirror the domain's lifecycle value."""
+    changes = {name: getattr(app, name) for name in _LIFECYCLE_COLUMNS}
+    changes.update(state=app.state.value, updated_at=app.history[-1].at)
+    if app.is_terminal:
+        changes["active_key"] = None
+    return changes
+
+
+def apply_domain(row: models.Application, app: lifecycle.Application) -> None:
+    for name, value in domain_changes(app).items():
+        setattr(row, name, value)
+
+
+def housing_of(row) -> Housing | None:
+    if row.housing_kind is None:
+        return None
+    return Housing(HousingKind(row.housing_kind), Decimal(row.housing_area_hundredths or 0).scaleb(-2))
+
+
+_BEFORE_SUBMIT = ("enterprise", "hire_date", "union_member", "monthly_household_income_fen", "housing_kind")
+_FIELD_NAMES = {"hire_date": "applicant.hire_date", "union_member": "applicant.union_member",
+                "enterprise": "applicant.enterprise", "housing_kind": "housing"}
+
+
+def facts_of(row, applicant, **override) -> ApplicantFacts:
+    """Eligibility facts; `override` replaces declared values (the annual re-check's updates).
+    An application missing a fact the rules need is a 422 listing every missing field (by its
+    name in the request)."""
+    missing = [name for name in _BEFORE_SUBMIT if getattr(row, name) is None]
+    if applicant.phone is None:
+        missing.append("applicant.phone")
+    if missing:
+        names = [_FIELD_NAMES.get(m, m) for m in missing]
+        raise Unprocessable(f"complete these before submitting: {', '.join(names)}",
+                            errors={n: ["required before submit"] for n in names})
+    values = dict(birth_date=applicant.birth_date, hire_date=row.hire_date, union_member=row.union_member,
+                  household_size=row.household_size,
+                  monthly_household_income_fen=row.monthly_household_income_fen,
+                  housing=housing_of(row), programme=Programme(row.programme))
+    values.update({k: v for k, v in override.items() if v is not None})
+    return ApplicantFacts(**values)
+
+
+# -- policies: versioned documents, each parsed once ----------------------------------------------
+
+def latest_policy_row(session, kind: str) -> models.Policy | None:
+    return session.scalars(select(models.Policy).where(models.Policy.kind == kind)
+                           .order_by(models.Policy.version.desc()).limit(1)).first()
+
+
+def policy_rows(session, kind: str) -> list[models.Policy]:
+    """Every stored version of a policy kind, oldest first (the built-in version 1 is not stored)."""
+    return session.scalars(select(models.Policy).where(models.Policy.kind == kind)
+                           .order_by(models.Policy.version)).all()
+
+
+def default_document(kind: str, notice_days: int) -> dict:
+    if kind == "eligibility":
+        doc = DEFAULT_ELIGIBILITY_POLICY.to_dict()
+        doc["notice_period_days"] = notice_days
+        return doc
+    return DEFAULT_POINTS_POLICY.to_dict()
+
+
+def parse_policy(kind: str, document: dict, notice_days: int):
+    """A stored document → policy; an eligibility document without notice_period_days takes
+    the district's NOTICE_DAYS setting."""
+    if kind == "eligibility":
+        return EligibilityPolicy.from_dict({"notice_period_days": notice_days, **document})
+    return PointsPolicy.from_dict(document)
+
+
+def current_policy(session, kind: str, notice_days: int):
+    """The newest stored version of a policy kind, or the built-in default."""
+    row = latest_policy_row(session, kind)
+    return parsed_policy(kind, row.document if row else None, notice_days)
+
+
+def current_points_policy(session) -> PointsPolicy:
+    """The points policy in force (a points document does not depend on NOTICE_DAYS)."""
+    return current_policy(session, "points", 0)
+
+
+def parsed_policy(kind: str, document: dict | None, notice_days: int):
+    """A stored document (None: the built-in default) as a policy, parsed once per process for
+    each distinct document: keyed by its content (which holds its version), so a version
+    written, rolled back and written anew differently is never mistaken for the first."""
+    if document is None:
+        document = default_document(kind, notice_days)
+    return _parse_once(kind, json.dumps(document, sort_keys=True, ensure_ascii=False), notice_days)
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_once(kind: str, document_json: str, notice_days: int):
+    return parse_policy(kind, json.loads(document_json), notice_days)
+
+
+def points_policy(session, version: int) -> PointsPolicy:
+    """The points policy of a given version (the one a stored breakdown was computed under)."""
+    row = session.scalars(select(models.Policy).where(models.Policy.kind == "points",
+                                                      models.Policy.version == version)).first()
+    if row is None:
+        if version == DEFAULT_POINTS_POLICY.version:
+            return DEFAULT_POINTS_POLICY
+        raise NotFound(f"points policy version {version} not found")
+    return PointsPolicy.from_dict(row.document)

@@ -1,22 +1,43 @@
-"""The applications nameko service (申请与资格审核): one service class composed of the handlers of
-intake, review/notice, policies/points and re-check/survey/RPC (each in its own module)."""
+"""The applications nameko service (申请与资格审核): one service class composed of its
+entrypoint classes (entrypoints/), each calling the use cases of the module named like it:
+
+- intake.py        drafts, edits, submission with the eligibility pre-check, withdrawal
+- review.py        three-level review and the review queue
+- notice.py        public notice, objections, closing due notices, approval
+- points.py        points stored with their inputs; recomputed after a points-policy change
+                   or a hardship change (entrypoints/hardship.py: assistance's events)
+- policy_admin.py  the versioned eligibility and points policy documents
+- rechecks.py      annual re-check and revocation
+- survey.py        the needs survey
+- queries.py       what other services ask over RPC
+
+Beside them: repository.py (rows, row ↔ domain, version guards, stored policies), views.py
+(replies, masking), payloads.py (events several use cases publish), settings.py (config),
+roles.py (who may do what), errors.py (domain exceptions → status), schemas.py, models.py and
+domain/ (the rules in plain Python).
+"""
 
 from __future__ import annotations
 
+from services.common.clock import Clock
 from services.common.db import Database
 from services.common.service import PlatformService
 
-from . import models
-from .domain.lifecycle import LifecycleError
-from .intake import IntakeMixin
-from .policies import PolicyMixin
-from .rechecks import RecheckMixin
-from .review import ReviewMixin
-from .support import Clock
+from . import errors, models
+from .entrypoints.hardship import HardshipEntrypoints
+from .entrypoints.intake import IntakeEntrypoints
+from .entrypoints.notice import NoticeEntrypoints
+from .entrypoints.policy_admin import PolicyAdminEntrypoints
+from .entrypoints.queries import QueryEntrypoints
+from .entrypoints.rechecks import RecheckEntrypoints
+from .entrypoints.review import ReviewEntrypoints
+from .entrypoints.survey import SurveyEntrypoints
 
 
-class ApplicationsService(IntakeMixin, ReviewMixin, PolicyMixin, RecheckMixin, PlatformService):
+class ApplicationsService(IntakeEntrypoints, ReviewEntrypoints, NoticeEntrypoints, PolicyAdminEntrypoints,
+                          HardshipEntrypoints, RecheckEntrypoints, SurveyEntrypoints, QueryEntrypoints,
+                          PlatformService):
     name = "applications"
-    error_status = {LifecycleError: 409}
+    error_status = errors.STATUS
     db = Database(models.metadata)
     clock = Clock()

@@ -8,7 +8,7 @@ from sqlalchemy import create_engine, func, select
 
 from services.applications import models
 from services.applications.service import ApplicationsService
-from services.applications.support import Clock
+from services.common.clock import Clock
 from services.common.identity import check_digit
 
 ENTERPRISE = "E-steel"
@@ -40,9 +40,9 @@ def draft_body(id_number=None, programme="shared_ownership", **over):
 class Api:
     """The running service over HTTP, with tokens for each role."""
 
-    def __init__(self, container, config, dev_token):
+    def __init__(self, container, dev_token):
         self.container = container
-        self.base = f"http://{config['WEB_SERVER_ADDRESS']}"
+        self.base = container.base
         self.http = requests.Session()
         self.eo = dev_token("enterprise_officer", enterprise=ENTERPRISE, subject="eo1")
         self.do = dev_token("district_officer", subject="do1")
@@ -50,6 +50,7 @@ class Api:
         self.dev_token = dev_token
 
     def clock(self) -> Clock:
+        """The service's clock provider: `advance(days=...)` moves every worker's time."""
         return next(d for d in self.container.dependencies if isinstance(d, Clock))
 
     def call(self, method, path, headers=None, **kw):
@@ -88,11 +89,9 @@ class Api:
         return app_id
 
 
-def start(container_factory, service_config, dev_token, db_url, **overrides) -> Api:
-    config = service_config("applications", db_url, **overrides)
-    container = container_factory(ApplicationsService, config)
-    container.start()
-    return Api(container, config, dev_token)
+def start(running_service, service_config, dev_token, db_url, **overrides) -> Api:
+    """The applications service running on `db_url` (the shared `running_service` fixture)."""
+    return Api(running_service(ApplicationsService, service_config("applications", db_url, **overrides)), dev_token)
 
 
 def snapshot(db_url: str) -> dict:

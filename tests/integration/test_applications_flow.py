@@ -16,10 +16,10 @@ FLOW = ["application.submitted", "application.reviewed", "application.reviewed",
         "application.approved"]
 
 
-def test_three_levels_notice_objection_dismissed_then_approved(database, service_config, container_factory,
+def test_three_levels_notice_objection_dismissed_then_approved(database, service_config, running_service,
                                                                 dev_token, event_tap):
     tap = event_tap("applications")
-    api = start(container_factory, service_config, dev_token, database("applications"),
+    api = start(running_service, service_config, dev_token, database("applications"),
                 NOTICE_DAYS=1, NOTICE_CLOSE_INTERVAL_SECONDS=0.2)
     created = api.create()
     assert created.status_code == 201, created.text
@@ -80,9 +80,9 @@ def test_three_levels_notice_objection_dismissed_then_approved(database, service
         "service_years", "household_size", "hardship", "honour", "frontline", "waiting"}
 
 
-def test_timer_closes_a_due_notice(database, service_config, container_factory, dev_token, event_tap):
+def test_timer_closes_a_due_notice(database, service_config, running_service, dev_token, event_tap):
     tap = event_tap("applications", "application.approved")
-    api = start(container_factory, service_config, dev_token, database("applications"),
+    api = start(running_service, service_config, dev_token, database("applications"),
                 NOTICE_DAYS=0, NOTICE_CLOSE_INTERVAL_SECONDS=0.2)
     app_id = api.to_notice(draft_body(programme="public_rental"))  # two levels only
     event = tap.get(timeout=10)
@@ -90,10 +90,10 @@ def test_timer_closes_a_due_notice(database, service_config, container_factory, 
     assert api.get(app_id)["state"] == "approved"
 
 
-def test_return_for_correction_edit_and_resubmit(database, service_config, container_factory, dev_token,
+def test_return_for_correction_edit_and_resubmit(database, service_config, running_service, dev_token,
                                                  event_tap):
     tap = event_tap("applications")
-    api = start(container_factory, service_config, dev_token, database("applications"), NOTICE_DAYS=0)
+    api = start(running_service, service_config, dev_token, database("applications"), NOTICE_DAYS=0)
     app_id = api.create(draft_body(programme="public_rental")).json()["application_id"]
     assert api.submit(app_id).status_code == 200
     assert api.review(app_id, "enterprise").status_code == 200
@@ -121,7 +121,7 @@ def test_return_for_correction_edit_and_resubmit(database, service_config, conta
     assert events[2]["data"]["decision"] == "return" and events[2]["data"]["reasons"] == ["收入证明缺失"]
 
 
-def test_direct_submission_is_one_write_or_none(database, service_config, container_factory, dev_token,
+def test_direct_submission_is_one_write_or_none(database, service_config, running_service, dev_token,
                                                 event_tap):
     """POST /applications with "submit": true: saved already submitted, with its event, in one
     transaction; refused by the pre-check or by dedup: 422/409 and nothing saved, no event."""
@@ -129,7 +129,7 @@ def test_direct_submission_is_one_write_or_none(database, service_config, contai
 
     tap = event_tap("applications", "application.submitted")
     url = database("applications")
-    api = start(container_factory, service_config, dev_token, url)
+    api = start(running_service, service_config, dev_token, url)
     before = snapshot(url)
     poor = api.create(draft_body(id_number=resident_id(seq="401"), monthly_household_income_fen=9_000_000,
                                  submit=True))
@@ -156,9 +156,9 @@ def test_direct_submission_is_one_write_or_none(database, service_config, contai
     assert tap.drain(settle=1.0) == []  # the refused ones published nothing
 
 
-def test_create_and_submit_reply_with_what_is_stored(database, service_config, container_factory, dev_token):
+def test_create_and_submit_reply_with_what_is_stored(database, service_config, running_service, dev_token):
     """The replies are built from the values written (no read back): they must equal a fresh GET."""
-    api = start(container_factory, service_config, dev_token, database("applications"))
+    api = start(running_service, service_config, dev_token, database("applications"))
     created = api.create(draft_body(id_number=resident_id(seq="403")))
     assert created.status_code == 201, created.text
     draft = created.json()

@@ -31,10 +31,10 @@ def _publish_assistance(amqp_uri, event_type, data):
                                 routing_key=event_type, content_type="application/json", delivery_mode=2)
 
 
-def test_hardship_registered_and_closed_change_points(database, service_config, container_factory, dev_token,
+def test_hardship_registered_and_closed_change_points(database, service_config, running_service, dev_token,
                                                       event_tap, rabbit):
     tap = event_tap("applications", "application.points_changed")
-    api = start(container_factory, service_config, dev_token, database("applications"), NOTICE_DAYS=0)
+    api = start(running_service, service_config, dev_token, database("applications"), NOTICE_DAYS=0)
     app_id = _approved(api)
     view = api.get(app_id)
     before = int(view["points"].replace(".", ""))
@@ -53,10 +53,10 @@ def test_hardship_registered_and_closed_change_points(database, service_config, 
     assert eventually(lambda: api.get(app_id)["points"] == view["points"])
 
 
-def test_points_policy_change_recomputes_and_is_audited(database, service_config, container_factory, dev_token,
+def test_points_policy_change_recomputes_and_is_audited(database, service_config, running_service, dev_token,
                                                         event_tap):
     tap = event_tap("applications", "application.points_changed")
-    api = start(container_factory, service_config, dev_token, database("applications"), NOTICE_DAYS=0)
+    api = start(running_service, service_config, dev_token, database("applications"), NOTICE_DAYS=0)
     app_id = _approved(api)
     current = api.call("GET", "/policies/points", api.co).json()
     assert current["version"] == 1
@@ -77,9 +77,9 @@ def test_points_policy_change_recomputes_and_is_audited(database, service_config
     assert points["breakdown"]["policy_version"] == 2 and points["points_tenths"] == data["changes"][0]["points_tenths"]
 
 
-def test_recheck_confirmed_revokes_eligibility(database, service_config, container_factory, dev_token, event_tap):
+def test_recheck_confirmed_revokes_eligibility(database, service_config, running_service, dev_token, event_tap):
     tap = event_tap("applications", "eligibility.revoked")
-    api = start(container_factory, service_config, dev_token, database("applications"), NOTICE_DAYS=0)
+    api = start(running_service, service_config, dev_token, database("applications"), NOTICE_DAYS=0)
     keep = _approved(api, id_number=resident_id(seq="401"))
     fail = _approved(api, id_number=resident_id(seq="402"))
     draft = api.create(draft_body(id_number=resident_id(seq="403"))).json()["application_id"]
@@ -104,8 +104,8 @@ def test_recheck_confirmed_revokes_eligibility(database, service_config, contain
     assert {i["application_id"]: i["outcome"] for i in items} == {keep: "keep", fail: "revoked"}
 
 
-def test_get_contact_over_rpc_and_survey(database, service_config, container_factory, dev_token, rabbit):
-    api = start(container_factory, service_config, dev_token, database("applications"), NOTICE_DAYS=0)
+def test_get_contact_over_rpc_and_survey(database, service_config, running_service, dev_token, rabbit):
+    api = start(running_service, service_config, dev_token, database("applications"), NOTICE_DAYS=0)
     app_id = _approved(api)
     ref = api.get(app_id)["person_ref"]
     with ServiceRpcProxy("applications", {"AMQP_URI": rabbit["AMQP_URI"]}, timeout=10) as proxy:
@@ -122,11 +122,11 @@ def test_get_contact_over_rpc_and_survey(database, service_config, container_fac
     assert other_enterprise.json()["masked"] is True and other_enterprise.json()["applicant"]["name"] == "张*三"
 
 
-def test_submit_uses_the_newest_stored_eligibility_policy(database, service_config, container_factory, dev_token):
+def test_submit_uses_the_newest_stored_eligibility_policy(database, service_config, running_service, dev_token):
     """A city officer lowers the income ceiling: the next submission (draft + submit, and
     direct) is checked against the stored version 2, and a resubmission after raising it
     again against version 3 (each version's document is read, never an older parse)."""
-    api = start(container_factory, service_config, dev_token, database("applications"))
+    api = start(running_service, service_config, dev_token, database("applications"))
     current = api.call("GET", "/policies/eligibility", api.co).json()["document"]
     strict = dict(current, income_per_capita_ceiling_fen=100_000)
     assert api.call("PUT", "/policies/eligibility", api.co, json=strict).status_code == 200

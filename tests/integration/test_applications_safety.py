@@ -15,9 +15,9 @@ IMPOSSIBLE_BIRTH = "11010519850230123" + check_digit("11010519850230123")  # 30 
 
 
 @pytest.fixture
-def setup(database, service_config, container_factory, dev_token):
+def setup(database, service_config, running_service, dev_token):
     url = database("applications")
-    api = start(container_factory, service_config, dev_token, url, NOTICE_DAYS=1)
+    api = start(running_service, service_config, dev_token, url, NOTICE_DAYS=1)
     draft_id = api.create(draft_body(id_number=resident_id(seq="101"))).json()["application_id"]
     submitted_id = api.create(draft_body(id_number=resident_id(seq="102"))).json()["application_id"]
     assert api.submit(submitted_id).status_code == 200
@@ -104,9 +104,9 @@ def test_failing_eligibility_precheck_is_422_with_every_rule_and_no_state_change
     assert missing.status_code == 422 and "housing" in missing.json()["errors"]
 
 
-def test_one_active_application_per_person_and_programme(database, service_config, container_factory, dev_token):
+def test_one_active_application_per_person_and_programme(database, service_config, running_service, dev_token):
     url = database("applications")
-    api = start(container_factory, service_config, dev_token, url)
+    api = start(running_service, service_config, dev_token, url)
     first = api.create().json()["application_id"]
     before = snapshot(url)
     again = api.create()
@@ -124,9 +124,9 @@ def test_one_active_application_per_person_and_programme(database, service_confi
     assert api.create().status_code == 201
 
 
-def test_two_reviewers_at_once_exactly_one_wins(database, service_config, container_factory, dev_token):
+def test_two_reviewers_at_once_exactly_one_wins(database, service_config, running_service, dev_token):
     url = database("applications")
-    api = start(container_factory, service_config, dev_token, url)
+    api = start(running_service, service_config, dev_token, url)
     for seq in ("301", "302", "303", "304", "305"):
         app_id = api.create(draft_body(id_number=resident_id(seq=seq))).json()["application_id"]
         assert api.submit(app_id).status_code == 200

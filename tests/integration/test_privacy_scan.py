@@ -36,7 +36,7 @@ def spellings(value: str) -> set[str]:
 
 @pytest.fixture
 def taps(whole_suite, event_tap):
-    from conftest import EventTap
+    from bus import EventTap
 
     made = [EventTap(whole_suite.amqp_uri, producer) for producer in
             ("applications", "allocation", "finance", "assistance", "notify")]

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from allocation_usecase_helpers import CALENDAR, DECLINES, NOW, ON, row
 
-from services.allocation import models, offers, pool
+from services.allocation import errors, models, offers, pool
 from services.allocation.domain.offers import DeclinePolicy, OfferError
 from services.common.errors import BadRequest, Conflict, field_errors, status_for
 
@@ -30,7 +30,7 @@ def test_an_acceptance_after_respond_by_is_refused_naming_the_date(stocked, draw
     a1 = drawn[0]["A1"]
     with stocked.uow() as uow, pytest.raises(OfferError) as late:
         offers.accept_offer(uow, date(2026, 12, 9), a1.id)
-    assert status_for(late.value) == 422
+    assert status_for(late.value, errors.STATUS) == 422
     assert field_errors(late.value) == {"on": ["offer expired on 2026-12-08; cannot accept on 2026-12-09"]}
     assert row(stocked, models.Offer, a1.id).status == "open"
 

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from allocation_usecase_helpers import NOW, ON, PUBLIC, open_round, row
 
-from services.allocation import models, rounds, waitlist
+from services.allocation import errors, models, rounds, waitlist
 from services.allocation.domain.lottery import PublicValuesError, RevealMismatch, final_seed
 from services.common.errors import Conflict, Unprocessable, field_errors, status_for
 
@@ -67,7 +67,7 @@ def test_a_secret_that_is_not_the_committed_one_is_refused_naming_it(stocked):
     round_ = open_round(stocked)
     with stocked.uow() as uow, pytest.raises(RevealMismatch) as wrong:
         rounds.draw_round(uow, NOW, ON, round_.id, PUBLIC, "00" * 32)
-    assert status_for(wrong.value) == 422
+    assert status_for(wrong.value, errors.STATUS) == 422
     assert str(wrong.value).startswith("refused: revealed secret hashes to ")
     assert field_errors(wrong.value) == {"secret_hex": ["does not match the commitment"]}
     assert row(stocked, models.Round, round_.id).status == "opened"  # nothing was kept
@@ -77,7 +77,7 @@ def test_malformed_public_values_are_the_callers_mistake(stocked):
     round_ = open_round(stocked)
     with stocked.uow() as uow, pytest.raises(PublicValuesError) as none:
         rounds.draw_round(uow, NOW, ON, round_.id, [], None)
-    assert status_for(none.value) == 400
+    assert status_for(none.value, errors.STATUS) == 400
     assert field_errors(none.value) == {"public_values": ["at least one public value is required"]}
     with stocked.uow() as uow, pytest.raises(PublicValuesError):
         rounds.draw_round(uow, NOW, ON, round_.id, ["3 8 1", ""], None)

@@ -57,7 +57,7 @@ def test_csv_import_keeps_the_good_rows_and_a_malformed_file_names_the_file(proj
     with project.uow() as uow, pytest.raises(CsvFormatError) as malformed:
         stock.import_units_csv(uow, NOW, "P1", b"project,building\nP1,B\n")
     assert str(malformed.value).startswith("malformed CSV, nothing imported: line 1: wrong header")
-    assert status_for(malformed.value) == 400 == errors.STATUS[CsvFormatError]
+    assert status_for(malformed.value, errors.STATUS) == 400 == errors.STATUS[CsvFormatError]
     assert list(field_errors(malformed.value)) == ["file"]
     assert field_errors(malformed.value)["file"][0].startswith("line 1: wrong header")
 
@@ -72,7 +72,7 @@ def test_a_vacant_unit_goes_into_maintenance_and_back(project):
     assert (unit.status, unit.vacant_since) == ("maintenance", None)
     with project.uow() as uow, pytest.raises(StatusTransitionError) as twice:
         stock.set_unit_status(uow, NOW, "P1-A-301", "maintenance")
-    assert status_for(twice.value) == 409 and field_errors(twice.value) is None
+    assert status_for(twice.value, errors.STATUS) == 409 and field_errors(twice.value) is None
     assert "cannot go from maintenance to maintenance" in str(twice.value)
     with project.uow() as uow:
         stock.set_unit_status(uow, later, "P1-A-301", "vacant")

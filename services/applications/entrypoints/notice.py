@@ -1,0 +1,53 @@
+"""NoticeEntrypoints: the public notice board, objections, and closing the notices that are
+due (by timer, or by a district officer now)."""
+
+from __future__ import annotations
+
+import logging
+
+from services.common.http import api
+from services.common.timers import config_timer
+
+from .. import notice, repository, roles, schemas
+
+log = logging.getLogger(__name__)
+
+
+class NoticeEntrypoints:
+    @api("GET", "/public/notices", query=schemas.PageQuery, public=True,
+         summary="The public notice board (公示): masked names, enterprise, programme, points, notice end")
+    def public_notices(self, req):
+        with self.db.read() as session:
+            return notice.public_notices(session, req.query["page"], req.query["page_size"])
+
+    @api("POST", "/applications/<application_id>/objections", body=schemas.ObjectionIn, public=True, status=201,
+         summary="File an objection (异议) during the notice period; anyone may")
+    def file_objection(self, req):
+        application_id = req.path["application_id"]
+        now = self.clock.now()
+        with repository.optimistic(application_id), self.db.unit_of_work() as uow:
+            objection, row = notice.file_objection(uow, now, application_id, req.body["reason"])
+            uow.commit()
+        return {"objection_id": objection.id, "application_id": row.id, "state": row.state}
+
+    @api("POST", "/objections/<objection_id>/resolve", body=schemas.ResolveIn, roles=roles.RESOLVE_OBJECTION,
+         summary="Resolve an objection: upheld rejects the application, dismissed lets the notice continue")
+    def resolve_objection(self, req):
+        now = self.clock.now()
+        with self.db.unit_of_work() as uow:
+            objection, row = notice.resolve_objection(uow, now, req.path["objection_id"], req.body["upheld"],
+                                                      req.body["note"], req.principal)
+            uow.commit()
+        return {"objection_id": objection.id, "application_id": row.id, "state": row.state}
+
+    @config_timer("NOTICE_CLOSE_INTERVAL_SECONDS", 60.0)
+    def close_notices_timer(self):
+        closed = notice.close_due_notices(self.db, self.clock.now())
+        if closed:
+            log.info("closed %d notice(s)", len(closed))
+
+    @api("POST", "/admin/notices/close", roles=roles.CLOSE_NOTICES, idempotent=False,
+         summary="Close every notice that is due now (what the timer does) and list the approved applications")
+    def close_notices_now(self, req):
+        closed = notice.close_due_notices(self.db, self.clock.now())
+        return {"closed": closed, "count": len(closed)}

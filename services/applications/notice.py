@@ -1,0 +1,143 @@
+"""Public notice (公示), objections (异议) and approval: what entering the notice or approval sets
+off (points stored, the events), the board, filing and resolving objections, and closing the
+notices that are due."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime
+
+from sqlalchemy import select
+
+from services.common.errors import Conflict, NotFound, Unprocessable
+from services.common.events.contracts import iso_utc
+
+from . import models, payloads, points, repository, views
+from .domain.lifecycle import State
+
+log = logging.getLogger(__name__)
+CLOSE_BATCH = 500
+
+
+def after_transition(uow, row: models.Application, before: str, at: datetime) -> None:
+    """The effects of entering a state (after a review, an objection's resolution or a notice's
+    closing): the notice starting stores the points and announces them; approval stores them
+    again, as of the approval, and publishes application.approved."""
+    if row.state == State.IN_NOTICE.value and before not in (State.IN_NOTICE.value, State.OBJECTED.value):
+        breakdown = points.store_points(uow.session, row, repository.current_points_policy(uow.session),
+                                        at.date(), at)
+        applicant = uow.session.get(models.Applicant, row.applicant_id)
+        uow.publish("application.notice_started", {
+            "application_id": row.id, "person_ref": row.person_ref, "name_masked": applicant.name_masked,
+            "enterprise": row.enterprise, "programme": row.programme, "points": str(breakdown.total),
+            "notice_started_at": iso_utc(row.notice_started_at), "notice_ends_at": iso_utc(row.notice_ends_at)})
+    elif row.state == State.APPROVED.value and before != State.APPROVED.value:
+        _approve(uow, row, at)
+
+
+def _approve(uow, row: models.Application, at: datetime) -> None:
+    s = uow.session
+    breakdown = points.store_points(s, row, repository.current_points_policy(s), at.date(), at)
+    row.approved_at = at
+    hardship = s.get(models.ApplicationPoints, row.id).hardship_category
+    uow.publish("application.approved", {
+        "application_id": row.id, "person_ref": row.person_ref, "district": row.district,
+        "programme": row.programme, "household_size": row.household_size,
+        "points": str(breakdown.total), "points_tenths": breakdown.total_tenths,
+        "breakdown": breakdown.to_dict(), "preferences": repository.preferences_of(s, row.id),
+        "priority_groups": points.priority_groups(row.frontline, row.honour, hardship),
+        "needs_accessible": row.needs_accessible, "enterprise": row.enterprise, "approved_at": iso_utc(at)})
+
+
+def public_notices(session, page_no: int, page_size: int) -> dict:
+    """The board: applications in notice (or objected), masked, the soonest to end first."""
+    a, p = models.Application, models.ApplicationPoints
+    stmt = (select(a.id, a.enterprise, a.programme, a.notice_ends_at, a.state, models.Applicant.name_masked,
+                   p.total_tenths)
+            .join(models.Applicant, models.Applicant.id == a.applicant_id)
+            .outerjoin(p, p.application_id == a.id)
+            .where(a.state.in_([State.IN_NOTICE.value, State.OBJECTED.value]))
+            .order_by(a.notice_ends_at, a.id))
+    total, rows = repository.page(session, stmt, page_no, page_size)
+    return {"total": total, "page": page_no, "page_size": page_size, "notices": [views.notice_item(r) for r in rows]}
+
+
+def file_objection(uow, now: datetime, application_id: str, reason: str):
+    """Anyone may object while the notice runs: (objection, application)."""
+    row = repository.get_application(uow.session, application_id)
+    at = repository.transition_time(row, now)
+    repository.apply_domain(row, repository.to_domain(row).file_objection(at))
+    objection = models.Objection(id=str(uuid.uuid4()), application_id=row.id, reason=reason, filed_at=at)
+    uow.session.add(objection)
+    uow.publish("application.objection_filed", {"application_id": row.id, "objection_id": objection.id,
+                                                "filed_at": iso_utc(at)})
+    return objection, row
+
+
+def resolve_objection(uow, now: datetime, objection_id: str, upheld: bool, note: str, principal):
+    """Upheld rejects the application (a note must say why); dismissed lets the notice go on,
+    or approves at once if the period ran out meanwhile: (objection, application)."""
+    if upheld and not note.strip():
+        raise Unprocessable("an upheld objection needs a note saying why", errors={"note": ["required"]})
+    s = uow.session
+    objection = s.get(models.Objection, objection_id)
+    if objection is None:
+        raise NotFound(f"objection {objection_id} not found")
+    if objection.resolved_at is not None:
+        raise Conflict(f"objection {objection_id} was already resolved", errors={"objection_id": ["resolved"]})
+    # The path names the objection, not the application: the version check on the application is
+    # guarded here (the flush runs it) so that a concurrent change is a 409 naming the application.
+    with repository.optimistic(objection.application_id):
+        row = repository.get_application(s, objection.application_id)
+        at = repository.transition_time(row, now)
+        before = row.state
+        reasons = [note] if note.strip() else []
+        repository.apply_domain(row, repository.to_domain(row).resolve_objection(upheld, at, reasons))
+        objection.resolved_at, objection.upheld = at, upheld
+        objection.note, objection.resolved_by = note, principal.ref
+        uow.publish("application.objection_resolved", {
+            "application_id": row.id, "objection_id": objection.id, "upheld": upheld,
+            "state": row.state, "resolved_at": iso_utc(at)})
+        if row.state == State.REJECTED.value:
+            uow.publish("application.rejected", payloads.rejected(row, "objection", reasons, at))
+        after_transition(uow, row, before, at)
+        s.flush()
+    return objection, row
+
+
+def due_notices(session, now: datetime, limit: int = CLOSE_BATCH) -> list[str]:
+    """Applications whose notice period is over at `now`, the longest over first."""
+    a = models.Application
+    return list(session.scalars(select(a.id).where(a.state == State.IN_NOTICE.value, a.notice_ends_at <= now)
+                                .order_by(a.notice_ends_at).limit(limit)))
+
+
+def close_notice(uow, now: datetime, application_id: str) -> bool:
+    """公示期满: approve the application if it is still in notice (False if it no longer is)."""
+    row = repository.get_application(uow.session, application_id)
+    if row.state != State.IN_NOTICE.value:
+        return False
+    at = repository.transition_time(row, now)
+    repository.apply_domain(row, repository.to_domain(row).close_notice(at))
+    after_transition(uow, row, State.IN_NOTICE.value, at)
+    return True
+
+
+def close_due_notices(db, now: datetime) -> list[str]:
+    """Approve every application whose notice period is over at `now` with no open objection.
+    Takes the worker's database, not one unit of work: each notice closes in its own, so one
+    that changed meanwhile (an objection) leaves the rest closed; the next run looks again."""
+    with db.read() as session:
+        due = due_notices(session, now)
+    closed = []
+    for application_id in due:
+        try:
+            with repository.optimistic(application_id), db.unit_of_work() as uow:
+                if not close_notice(uow, now, application_id):
+                    continue
+                uow.commit()
+            closed.append(application_id)
+        except Conflict:
+            log.info("notice of %s not closed: changed meanwhile", application_id)
+    return closed

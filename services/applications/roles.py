@@ -1,0 +1,33 @@
+"""Who may do what in applications: each capability → the groups of services.common.roles that
+may use it, and the scope rules that come with a role (an enterprise officer acts only for their
+own enterprise; each review level has its one reviewing role)."""
+
+from __future__ import annotations
+
+from services.common import roles as common
+from services.common.errors import Forbidden
+from services.common.roles import CITY_OFFICER, DISTRICT_OFFICER, ENTERPRISE_OFFICER
+
+from .domain.lifecycle import ReviewLevel
+
+READ = common.STAFF  # applications, points, the review queue, policies, re-checks, the survey
+INTAKE = common.INTAKE  # create, edit, submit, withdraw
+REVIEW = (ENTERPRISE_OFFICER, DISTRICT_OFFICER, CITY_OFFICER)  # each at its own level: REVIEWER
+RESOLVE_OBJECTION = (DISTRICT_OFFICER,)
+CLOSE_NOTICES = (DISTRICT_OFFICER,)
+SET_POLICY = (CITY_OFFICER,)
+RUN_RECHECK = common.OFFICERS
+CONFIRM_RECHECK = (DISTRICT_OFFICER,)
+
+#: The one role that reviews at each level.
+REVIEWER = {ReviewLevel.ENTERPRISE: ENTERPRISE_OFFICER, ReviewLevel.DISTRICT: DISTRICT_OFFICER,
+            ReviewLevel.CITY: CITY_OFFICER}
+#: Roles that see every application's personal data (an enterprise officer: their enterprise's).
+FULL_VIEW = frozenset(common.OFFICERS)
+
+
+def check_intake_scope(principal, enterprise: str | None) -> None:
+    """Enterprise officers act only for their own enterprise."""
+    if principal.role == ENTERPRISE_OFFICER and enterprise is not None and enterprise != principal.enterprise:
+        raise Forbidden(f"enterprise officers act only for their own enterprise ({principal.enterprise}), "
+                        f"not {enterprise}", errors={"applicant.enterprise": ["not your enterprise"]})

@@ -1,0 +1,101 @@
+"""Replies as the API shows them: an application (its personal data masked unless the caller
+may see it), its points, the review queue and the public notice board."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from services.common.identity import mask_id_number, mask_name, mask_phone
+from services.common.roles import ENTERPRISE_OFFICER
+
+from . import repository, roles
+from .domain.lifecycle import State
+from .domain.policy import tenths_to_decimal
+
+
+def sees_personal_data(principal, row) -> bool:
+    if principal is None:
+        return False
+    if principal.role in roles.FULL_VIEW:
+        return True
+    return principal.role == ENTERPRISE_OFFICER and row.enterprise == principal.enterprise
+
+
+def application_view(session, row, full: bool) -> dict:
+    """An application as the API shows it, read from the database (row: ORM or Core record)."""
+    applicant = repository.applicant_of(session, row.applicant_id)
+    return render_application(row, applicant, full=full, **repository.view_parts(session, row))
+
+
+def render_application(row, applicant, *, members, preferences, reviews, points_tenths, full: bool) -> dict:
+    """The view from values in hand; `full` shows personal data, otherwise it is masked."""
+
+    def person(name, id_number):
+        return {"name": name if full else mask_name(name),
+                "id_number": id_number if full else mask_id_number(id_number)}
+
+    return {
+        "application_id": row.id, "version": row.version, "state": row.state, "district": row.district,
+        "programme": row.programme, "person_ref": row.person_ref, "masked": not full,
+        "applicant": {**person(applicant.name, applicant.id_number),
+                      "phone": (applicant.phone if full else mask_phone(applicant.phone or "")) or None,
+                      "email": applicant.email if full else None,
+                      "birth_date": applicant.birth_date.isoformat() if full else None,
+                      "enterprise": row.enterprise, "hire_date": row.hire_date.isoformat() if row.hire_date else None,
+                      "union_member": row.union_member, "honour": row.honour, "frontline": row.frontline,
+                      "needs_accessible": row.needs_accessible},
+        "members": [{"relation": m.relation, **person(m.name, m.id_number),
+                     "monthly_income_fen": m.monthly_income_fen} for m in members],
+        "household_size": row.household_size,
+        "monthly_household_income_fen": row.monthly_household_income_fen,
+        "housing": None if row.housing_kind is None else {
+            "kind": row.housing_kind, "area_m2": str(Decimal(row.housing_area_hundredths or 0).scaleb(-2))},
+        "preferences": list(preferences),
+        "reviews": [{"level": r.level, "decision": r.decision, "reviewer": r.reviewer,
+                     "at": r.at.isoformat(), "reasons": r.reasons} for r in reviews],
+        "eligibility": row.eligibility,
+        "needs_city_review": row.needs_city_review,
+        "notice_started_at": row.notice_started_at.isoformat() if row.notice_started_at else None,
+        "notice_ends_at": row.notice_ends_at.isoformat() if row.notice_ends_at else None,
+        "open_objections": row.open_objections,
+        "points": points_text(points_tenths) if points_tenths is not None else None,
+        "approved_at": row.approved_at.isoformat() if row.approved_at else None,
+        "allowed_actions": sorted(a.value for a in repository.to_domain(row).allowed_actions()),
+    }
+
+
+def stored_application(session, application_id: str) -> dict:
+    """The application as stored now, personal data shown (for its own staff, after a change)."""
+    return application_view(session, repository.get_application(session, application_id), full=True)
+
+
+def plain(view: dict) -> dict:
+    """A view for RPC callers: top-level dates and times as ISO strings."""
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in view.items()}
+
+
+def status(row) -> dict:
+    """The reply to a transition: where the application is now."""
+    return {"application_id": row.id, "state": row.state, "version": row.version}
+
+
+def points_text(tenths: int) -> str:
+    return str(tenths_to_decimal(tenths))
+
+
+def points_view(application_id: str, *, preview: bool, as_of, breakdown) -> dict:
+    return {"application_id": application_id, "preview": preview, "as_of": as_of.isoformat(),
+            "points": str(breakdown.total), "points_tenths": breakdown.total_tenths,
+            "breakdown": breakdown.to_dict()}
+
+
+def queue_item(r) -> dict:
+    return {"application_id": r.id, "version": r.version, "programme": r.programme, "enterprise": r.enterprise,
+            "state": r.state, "name_masked": r.name_masked, "first_submitted_at": r.first_submitted_at,
+            "waiting_since": r.updated_at}
+
+
+def notice_item(r) -> dict:
+    return {"application_id": r.id, "name_masked": r.name_masked, "enterprise": r.enterprise,
+            "programme": r.programme, "points": points_text(r.total_tenths) if r.total_tenths is not None else None,
+            "notice_ends_at": r.notice_ends_at, "objection_pending": r.state == State.OBJECTED.value}
