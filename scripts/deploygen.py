@@ -65,7 +65,7 @@ SECRETS = {  # env var -> (secret, key); the secrets are made out of git (deploy
     "JWT_PUBLIC_KEY": ("anju-jwt", "public.pem"),
     "PERSON_REF_KEY": ("anju-person-ref", "key"),
 }
-CODE_RE = re.compile(r"^[a-z]([a-z0-9-]{0,18}[a-z0-9])?$")
+CODE_RE = re.compile(r"^[a-z][a-z0-9-]{0,18}[a-z0-9]$")
 RESERVED_CODES = {"city", "base", "components", "migrate", "default", "system", "kube"}
 ENV_RE = re.compile(r"\$\{([A-Z][A-Z0-9_]*):([^}]*)\}")
 
