@@ -22,7 +22,6 @@ KUBERNETES_VERSION = "1.32.0"
 BUILTIN_GROUPS = {"", "apps", "batch", "policy", "autoscaling", "networking.k8s.io", "rbac.authorization.k8s.io"}
 
 sys.path.insert(0, str(ROOT / "scripts"))
-import deploygen  # noqa: E402
 
 
 class KubectlMissing(RuntimeError):
@@ -46,7 +45,7 @@ def kustomize(path: Path) -> list[dict]:
     return [d for d in yaml.safe_load_all(proc.stdout) if d]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _render_cached(path: str) -> tuple:
     return tuple(kustomize(Path(path)))
 
@@ -79,7 +78,7 @@ def is_builtin(doc: dict) -> bool:
 # -- built-in kinds ---------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _k8s_validator(kind: str, api_version: str):
     """A validator for one built-in kind, built once (kubernetes_validate.validate reads and
     compiles the schema files on every call)."""
@@ -124,7 +123,7 @@ _METADATA = {
 }
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def crd_schemas() -> dict[tuple[str, str], jsonschema.Draft202012Validator]:
     out = {}
     for path in sorted(SCHEMAS.glob("*.yaml")):

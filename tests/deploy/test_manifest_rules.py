@@ -59,7 +59,10 @@ def test_generated_files_are_up_to_date():
     assert not stale, f"generated deploy files differ from scripts/deploygen.py: {stale}; run `make deploy-gen`"
 
 
-@pytest.mark.parametrize("district", sorted(p.parent.parent.name for p in GULOU.parent.glob("*/settings/namespace.yaml")))
+DISTRICTS = sorted(p.parent.parent.name for p in GULOU.parent.glob("*/settings/namespace.yaml"))
+
+
+@pytest.mark.parametrize("district", DISTRICTS)
 def test_district_overlays_are_pure_generator_output(district):
     """What `anju district new` writes renders without edits; the committed overlays are exactly
     that (so a fix to the generator reaches every district)."""
@@ -227,7 +230,7 @@ def test_the_five_deployments_have_one_shape():
         c = pod_spec(d)["containers"][0]
         c.pop("resources")  # sized per service
         text = json.dumps(d, sort_keys=True)
-        text = re.sub(r"anju-%s-[a-z0-9]{10}" % service, "anju-SVC-HASH", text)  # the ConfigMap's hash
+        text = re.sub(rf"anju-{service}-[a-z0-9]{{10}}", "anju-SVC-HASH", text)  # the ConfigMap's hash
         text = re.sub(r'"name": "anju-district-[a-z0-9]{10}"', '"name": "anju-district"', text)
         text = text.replace(str(deploygen.ports()[service]), "PORT")
         text = text.replace(deploygen.SERVICE_CLASSES[service][1], "CLASS")
