@@ -5,6 +5,7 @@ deploy/schemas/*.yaml for the operators' custom resources."""
 from __future__ import annotations
 
 import functools
+import importlib
 import shutil
 import subprocess
 import sys
@@ -22,6 +23,7 @@ KUBERNETES_VERSION = "1.32.0"
 BUILTIN_GROUPS = {"", "apps", "batch", "policy", "autoscaling", "networking.k8s.io", "rbac.authorization.k8s.io"}
 
 sys.path.insert(0, str(ROOT / "scripts"))
+deploygen = importlib.import_module("deploygen")  # scripts/deploygen.py: what the manifests are made from
 
 
 class KubectlMissing(RuntimeError):
