@@ -4,12 +4,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test unit integration lint spec bench fuzz services clean help
+.PHONY: run test unit integration lint spec bench fuzz services clean help deploy-gen deploy-check
 
 help:
 	@echo "make run    start all five services for district 'demo' (Ctrl-C stops them)"
 	@echo "make test   install and run the whole test suite (RabbitMQ + SQLite + PostgreSQL)"
 	@echo "make unit | integration | lint | spec | bench | fuzz | clean"
+	@echo "make deploy-check   render and validate every overlay offline (needs kubectl; part of make test)"
+	@echo "make deploy-gen     rewrite the generated manifests and Dockerfiles (scripts/deploygen.py)"
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11"; exit 1; }
@@ -50,6 +52,14 @@ bench: $(STAMP) services
 	$(BIN)/python bench/applications_points.py
 	$(BIN)/python bench/allocation_draw.py
 	$(BIN)/python bench/allocation_draw_db.py
+
+deploy-gen: $(STAMP)
+	$(BIN)/python scripts/deploygen.py
+
+deploy-check: $(STAMP)
+	@command -v kubectl >/dev/null || { echo "kubectl (with kustomize v5) is needed to render deploy/: see deploy/README.md"; exit 1; }
+	$(BIN)/python scripts/deploygen.py --check
+	$(BIN)/python -m pytest -q tests/deploy
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

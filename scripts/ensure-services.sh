@@ -35,4 +35,7 @@ if ! answers 127.0.0.1 5432; then
     echo "PostgreSQL is not running on 127.0.0.1:5432 and is not installed: apt install postgresql" >&2; exit 1
   fi
 fi
+if ! command -v kubectl >/dev/null; then
+  echo "note: kubectl is not on PATH; the deploy tests (tests/deploy) will fail until it is installed (deploy/README.md, Prerequisites)." >&2
+fi
 echo "RabbitMQ (5672, management 15672) and PostgreSQL (5432) are up."

@@ -6,6 +6,7 @@
     anju spec                           write docs/openapi/*.json and docs/asyncapi.yaml
     anju verify-round FILE              recompute a drawn round: MATCH or the first difference
     anju check-broker [--start]         make sure RabbitMQ answers at AMQP_URI
+    anju district new CODE --name 名称   write deploy/overlays/CODE/ for a new district
 """
 
 from __future__ import annotations
@@ -200,6 +201,33 @@ def cmd_verify_round(args) -> None:
     sys.exit(0 if report.ok else 1)
 
 
+def _deploygen():
+    """scripts/deploygen.py, the manifests' generator (not part of the service images)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("deploygen", ROOT / "scripts" / "deploygen.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("deploygen", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+def cmd_district_new(args) -> None:
+    """Write a district's overlay (namespace, vhost, DISTRICT, database names, ingress hosts,
+    shovel to the city) and its shovel user in the city overlay."""
+    deploygen = _deploygen()
+    try:
+        written = deploygen.new_district(args.code, args.name, deploy_dir=args.deploy_dir, database=args.database)
+    except deploygen.DistrictError as exc:
+        sys.exit(f"anju district new: {exc}")
+    for path in written:
+        _say(f"wrote {path}")
+    overlay = Path(args.deploy_dir or ROOT / "deploy") / "overlays" / args.code
+    _say(f"\nDistrict {args.name} ({args.code}): namespace anju-{args.code}, vhost {args.code}.\n"
+         f"Check it renders:  kubectl kustomize {overlay}\n"
+         f"Before applying, create its secrets (deploy/README.md, 'Adding a district').")
+
+
 def main(argv: list[str] | None = None) -> None:
     warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
     parser = argparse.ArgumentParser(prog="anju", description="Anju (安居) worker-housing services")
@@ -233,6 +261,16 @@ def main(argv: list[str] | None = None) -> None:
     broker = sub.add_parser("check-broker", help="make sure RabbitMQ answers at AMQP_URI")
     broker.add_argument("--start", action="store_true", help="start a local rabbitmq-server if needed")
     broker.set_defaults(func=cmd_check_broker)
+
+    district = sub.add_parser("district", help="deployment overlays per district")
+    district_sub = district.add_subparsers(dest="district_command", required=True)
+    district_new = district_sub.add_parser("new", help="write deploy/overlays/<code>/ for a new district")
+    district_new.add_argument("code", help="the district code: lowercase ASCII letters, digits, hyphens (e.g. gulou)")
+    district_new.add_argument("--name", required=True, help="the district's name, e.g. 鼓楼区")
+    district_new.add_argument("--database", choices=("cnpg", "external"), default="cnpg",
+                              help="CloudNativePG in the namespace (default) or an external database by URL")
+    district_new.add_argument("--deploy-dir", default=None, help="the deploy/ directory (default: this repository's)")
+    district_new.set_defaults(func=cmd_district_new)
 
     args = parser.parse_args(argv)
     try:
