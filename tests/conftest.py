@@ -11,15 +11,9 @@ import socket  # noqa: E402
 import uuid  # noqa: E402
 
 import pytest  # noqa: E402
+from databases import create_database, pg_name  # noqa: E402
 
-PG_ADMIN_URL = os.environ.get("ANJU_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 AMQP_URI = os.environ.get("AMQP_URI", "pyamqp://guest:guest@127.0.0.1:5672/")
-# Two test runs on one machine (two checkouts) keep apart by giving each its own tag.
-DB_TAG = os.environ.get("ANJU_TEST_DB_TAG", "")
-
-
-def _pg_url(dbname: str) -> str:
-    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + dbname
 
 
 def _require_port(host: str, port: int, what: str, how: str) -> None:
@@ -34,21 +28,13 @@ def pg_databases():
     """One PostgreSQL database per service for the session, migrated once; tests truncate."""
     _require_port("127.0.0.1", 5432, "PostgreSQL",
                   "Start it with `make services` (or pg_ctlcluster ... main start).")
-    import psycopg2
 
     created = {}
 
     def get(service: str) -> str:
         if service in created:
             return created[service]
-        name = f"anju_test_{DB_TAG}{service}"
-        conn = psycopg2.connect(PG_ADMIN_URL)
-        conn.autocommit = True
-        with conn.cursor() as cur:
-            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            cur.execute(f'CREATE DATABASE "{name}"')
-        conn.close()
-        url = _pg_url(name)
+        url = create_database(pg_name(service))
         if service != "scratch_platform_only":
             from services.common.migrations import upgrade
 

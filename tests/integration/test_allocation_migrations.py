@@ -2,16 +2,13 @@
 back on downgrade, on SQLite and PostgreSQL; on PostgreSQL it sets the units fillfactor."""
 
 import json
-import os
 
-import psycopg2
 import pytest
+from databases import create_database, drop_database, pg_name
 from sqlalchemy import create_engine, inspect, text
 
 from services.common.migrations import downgrade, upgrade
 
-PG_ADMIN_URL = os.environ.get("ANJU_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-DB_TAG = os.environ.get("ANJU_TEST_DB_TAG", "")
 ROUND = ("INSERT INTO rounds (id, programme, status, quotas, quota_seats, fit_policy, respond_days, secret_hex, "
          "commitment, public_value_source, draw_date, pool_size, unit_count, snapshot, units_snapshot, "
          "snapshot_digest, opened_at) VALUES (:id, 'pr', 'drawn', '[]', '[]', '{}', 7, 'ab', 'c', 's', "
@@ -23,19 +20,9 @@ def url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path}/allocation.db"
         return
-    name = f"anju_test_{DB_TAG}allocation_migrations"
-
-    def admin(sql):
-        conn = psycopg2.connect(PG_ADMIN_URL)
-        conn.autocommit = True
-        with conn.cursor() as cur:
-            cur.execute(sql)
-        conn.close()
-
-    admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin(f'CREATE DATABASE "{name}"')
-    yield PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    name = pg_name("allocation_migrations")
+    yield create_database(name)
+    drop_database(name)
 
 
 def engine_for(url):

@@ -25,10 +25,9 @@ import uuid
 from urllib.parse import quote
 
 import eventlet
-import psycopg2
 import pytest
 import requests
-from conftest import DB_TAG, PG_ADMIN_URL, _pg_url
+from databases import create_database, drop_database, pg_name
 from deploy.manifests import DEPLOY, by_kind, render
 from kombu import Connection, Exchange, Queue
 from polling import eventually
@@ -149,15 +148,9 @@ def district_databases(tmp_path):
             urls[code] = {}
             for service in SERVICES:
                 if service == "applications":
-                    name = f"anju_test_{DB_TAG}twodistricts_{code}_{service}"
-                    conn = psycopg2.connect(PG_ADMIN_URL)
-                    conn.autocommit = True
-                    with conn.cursor() as cur:
-                        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                        cur.execute(f'CREATE DATABASE "{name}"')
-                    conn.close()
+                    name = pg_name(f"twodistricts_{code}_{service}")
+                    url = create_database(name)
                     made_pg.append(name)
-                    url = _pg_url(name)
                 else:
                     (tmp_path / code).mkdir(exist_ok=True)
                     url = f"sqlite:///{tmp_path / code / service}.db"
@@ -165,12 +158,7 @@ def district_databases(tmp_path):
                 urls[code][service] = url
         yield urls
     finally:
-        conn = psycopg2.connect(PG_ADMIN_URL)
-        conn.autocommit = True
-        with conn.cursor() as cur:
-            for name in made_pg:
-                cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.close()
+        drop_database(*made_pg)
 
 
 class CitySubscriber:
