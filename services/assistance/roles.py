@@ -1,5 +1,5 @@
 """Who may do what in assistance (困难帮扶)."""
 
-from services.common.roles import OFFICERS
+from services.common.roles import DISTRICT_OPS
 
-REGISTER_HARDSHIP = OFFICERS
+REGISTER_HARDSHIP = DISTRICT_OPS

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from services.common.events.contracts import contract
-from services.common.fields import ResidentIdNumber
+from services.common.fields import PersonName, ResidentIdNumber
 
 from .domain.hardship import HardshipCategory
 
@@ -14,7 +14,7 @@ CATEGORIES = [c.value for c in HardshipCategory]
 
 class HardshipHouseholdIn(Schema):
     id_number = ResidentIdNumber(required=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    name = PersonName(required=True)
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
 
 

@@ -60,6 +60,10 @@ class UnsupportedMediaType(AnjuError):
 class TooManyRequests(AnjuError):
     status = 429
 
+    def __init__(self, detail: str, *, retry_after: int | None = None, errors: dict | None = None):
+        super().__init__(detail, errors=errors)
+        self.retry_after = retry_after
+
 
 class Unprocessable(AnjuError):
     status = 422
@@ -77,7 +81,7 @@ class ContractViolation(ValueError):
     """An event does not match its published schema (or would leak personal data)."""
 
 
-ALLOWED_STATUSES = (400, 401, 403, 404, 409, 422, 503)
+ALLOWED_STATUSES = (400, 401, 403, 404, 409, 413, 415, 422, 429, 503)
 
 
 def check_status_table(table: dict[type, int]) -> dict[type, int]:

@@ -7,12 +7,14 @@ so a rule fixed here is fixed everywhere:
 - `ResidentIdNumber`, `MobilePhone` — normalised to ASCII digits first, then checked whole.
 - `Int` — an integer with bounds, always: the database column's type sets the outer limit
   (`INT32`, `INT64`), so an oversized number is a 400 naming the field, never a 500.
+- `Day` — a date within the programme's outer bounds (1950–2100 unless narrowed).
 - `Bool` — only JSON ``true``/``false`` (marshmallow's Boolean would take "yes" or 1).
 """
 
 from __future__ import annotations
 
 import unicodedata
+from datetime import date
 
 from marshmallow import ValidationError, fields, validate
 
@@ -102,6 +104,13 @@ def Int(minimum: int, maximum: int, **kwargs) -> fields.Integer:  # noqa: N802
         raise ValueError("Int needs both bounds")
     return fields.Integer(strict=True, validate=[validate.Range(min=minimum, max=maximum),
                                                  *_as_list(kwargs.pop("validate", None))], **kwargs)
+
+
+def Day(earliest: date = date(1950, 1, 1), latest: date = date(2100, 12, 31), **kwargs) -> fields.Date:  # noqa: N802
+    """A calendar date (ISO 8601) within ``earliest``..``latest``: the outer bounds of any date
+    the programme deals in. Rules such as "not after today" belong to the use case."""
+    return fields.Date(validate=[validate.Range(min=earliest, max=latest), *_as_list(kwargs.pop("validate", None))],
+                       **kwargs)
 
 
 class Bool(fields.Boolean):

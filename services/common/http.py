@@ -39,6 +39,7 @@ from .errors import (
 )
 from .events.contracts import iso_utc
 from .logs import quiet_expected_errors
+from .ratelimit import Limiter, RateLimit, client_of
 from .web import PROBLEM_JSON, AnjuWebServer, problem_body
 
 log = logging.getLogger(__name__)
@@ -151,7 +152,7 @@ class Api(HttpRequestHandler):
     def __init__(self, method: str, url: str, *, body: type[Schema] | None = None,
                  query: type[Schema] | None = None, roles=None, public: bool = False,
                  status: int = 200, summary: str = "", response: type[Schema] | None = None,
-                 idempotent: bool | None = None, **kwargs):
+                 idempotent: bool | None = None, limit: RateLimit | None = None, **kwargs):
         if roles is None and not public:
             raise ValueError(f"{method} {url}: give roles=... or public=True")
         self.body_schema = body
@@ -162,6 +163,7 @@ class Api(HttpRequestHandler):
         self.summary = summary
         self.response_schema = response
         self.idempotent = method != "GET" if idempotent is None else idempotent
+        self.limit = limit
         super().__init__(method, url, **kwargs)
 
     def setup(self):
@@ -177,6 +179,8 @@ class Api(HttpRequestHandler):
         # One schema instance per endpoint: building one per request (nested fields are deep-
         # copied) cost more than the load itself; load() keeps no state on the instance.
         self._body_loader = self.body_schema() if self.body_schema is not None else None
+        self._limiter = Limiter(self.limit) if self.limit is not None else None
+        self._trust_forwarded_for = bool(config.get("TRUST_FORWARDED_FOR", False))
         self._query_loader = self.query_schema() if self.query_schema is not None else None
 
     def _store(self):
@@ -229,6 +233,8 @@ class Api(HttpRequestHandler):
                           method=request.method)
             body = self._load_body(request)
             query = self._load_query(request)
+            if self._limiter is not None:  # only well-formed, authorised requests count
+                self._limiter.hit(client_of(request, principal, self._trust_forwarded_for))
             call = ApiRequest(body=body, query=query, path=dict(request.path_values),
                               principal=principal, request_id=request_id,
                               headers=dict(request.headers))
@@ -285,7 +291,10 @@ class Api(HttpRequestHandler):
             log.exception("request %s failed", request_id, exc_info=exc)
             return problem(500, "unexpected error; quote the request id when reporting it",
                            instance=instance, request_id=request_id)
-        return problem(status, str(exc), instance=instance, errors=field_errors(exc), request_id=request_id)
+        response = problem(status, str(exc), instance=instance, errors=field_errors(exc), request_id=request_id)
+        if getattr(exc, "retry_after", None):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
 
 api = Api.decorator

@@ -27,6 +27,7 @@ def _problem_ref(status: int) -> dict:
                             403: "Role or district not allowed", 404: "Not found",
                             409: "Conflict with the current state", 413: "Body too large",
                             415: "Body is not application/json", 422: "Refused by a rule",
+                            429: "Too many requests (see Retry-After)",
                             503: "Not ready (database or broker unreachable)"}
             .get(status, "Error"),
             "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
@@ -66,6 +67,9 @@ def openapi_spec(service_cls, *, version: str = "0.1.0") -> dict:
             statuses += [413, 415]
         if ep.url == "/ready":
             statuses.append(503)
+        if ep.limit is not None:
+            statuses.append(429)
+            operation["x-rate-limit"] = {"count": ep.limit.count, "per_seconds": ep.limit.per_seconds}
         if ep.roles is not None:
             operation["security"] = [{"bearer": []}]
             operation["x-roles"] = sorted(ep.roles)

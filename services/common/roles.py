@@ -19,3 +19,15 @@ OFFICERS = (DISTRICT_OFFICER, CITY_OFFICER)
 READERS = (*OFFICERS, AUDITOR)
 STAFF = (ENTERPRISE_OFFICER, DISTRICT_OFFICER, CITY_OFFICER, AUDITOR)
 INTAKE = (ENTERPRISE_OFFICER, DISTRICT_OFFICER)
+
+# The city level (市级统筹) sets policy, reviews at the city level, coordinates funds across
+# districts and reads everything; a district's day-to-day operations — stock, rounds, offers,
+# tenancies, violations, complaints, re-checks, hardship cases, rent — belong to the district
+# (区级执行). So day-to-day capabilities are granted to DISTRICT_OPS, and a city officer may
+# write only where CITY_OFFICER_MAY_WRITE says (tests/unit/test_city_rule.py holds every
+# endpoint to it).
+DISTRICT_OPS = (DISTRICT_OFFICER,)
+CITY_OFFICER_MAY_WRITE = frozenset({
+    ("applications", "PUT", "/policies/<kind>"),  # eligibility and points policy
+    ("applications", "POST", "/applications/<application_id>/reviews"),  # the city-level review
+})

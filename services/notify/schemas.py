@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
 from services.common.events.contracts import contract
+from services.common.fields import Int, Text
 
 
 class FundReceivedIn(Schema):
@@ -16,8 +17,8 @@ class FundReceivedIn(Schema):
 
 
 class NoticeListQuery(Schema):
-    kind = fields.String(load_default=None)
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    kind = Text(max_length=40, load_default=None)
+    limit = Int(1, 500, load_default=50)
 
 
 @contract("notice.published", producer="notify",

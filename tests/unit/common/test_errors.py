@@ -52,3 +52,25 @@ def test_a_domain_exception_names_its_field_and_explicit_errors_win():
 def test_titles_come_from_one_table():
     assert title_for(409) == TITLES[409] == "Conflict"
     assert title_for(599) == "Error"
+
+
+def test_a_rate_limit_counts_a_sliding_window_per_client_and_says_when_to_retry():
+    from services.common.errors import TooManyRequests
+    from services.common.ratelimit import Limiter, RateLimit
+
+    now = [1000.0]
+    limiter = Limiter(RateLimit(2, 3600), clock=lambda: now[0])
+    limiter.hit("a")
+    limiter.hit("a")
+    limiter.hit("b")  # another client has its own window
+    now[0] += 600
+    with pytest.raises(TooManyRequests, match="at most 2 per hour") as refused:
+        limiter.hit("a")
+    assert refused.value.retry_after == 3000 and status_for(refused.value, {}) == 429
+    now[0] += 3000  # the first two requests leave the window
+    limiter.hit("a")
+    limiter.hit("a")
+    with pytest.raises(TooManyRequests):
+        limiter.hit("a")
+    with pytest.raises(ValueError):
+        RateLimit(0, 10)
