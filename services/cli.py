@@ -83,8 +83,8 @@ def cmd_check_broker(args) -> None:
     _say("RabbitMQ answers.")
 
 
-def _sqlite_url(service: str) -> str:
-    return f"sqlite:///{ROOT / 'var' / (service + '.db')}"
+def _sqlite_url(service: str, data: Path | None = None) -> str:
+    return f"sqlite:///{(data or ROOT / 'var') / (service + '.db')}"
 
 
 def cmd_migrate(args) -> None:
@@ -105,9 +105,10 @@ def cmd_token(args) -> None:
     print(token)
 
 
-def _healthy(port: int) -> bool:
+def _healthy(host: str, port: int) -> bool:
+    host = "127.0.0.1" if host in ("0.0.0.0", "") else host
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1) as resp:
+        with urllib.request.urlopen(f"http://{host}:{port}/health", timeout=1) as resp:
             return resp.status == 200
     except OSError:
         return False
@@ -116,19 +117,25 @@ def _healthy(port: int) -> bool:
 def cmd_run(args) -> None:
     amqp_uri = os.environ.get("AMQP_URI", "pyamqp://guest:guest@127.0.0.1:5672/")
     ensure_broker(amqp_uri)
-    (ROOT / "var").mkdir(exist_ok=True)
+    data = Path(args.data_dir) if args.data_dir else ROOT / "var"
+    data.mkdir(parents=True, exist_ok=True)
     from services.common.migrations import upgrade
 
     services = args.services or list(SERVICES)
+    ports = {service: DEFAULT_PORTS[service] + args.port_offset for service in services}
     for service in services:
-        upgrade(service, _sqlite_url(service))
-    _say(f"migrated {len(services)} SQLite databases under ./var/")
+        upgrade(service, _sqlite_url(service, data))
+    _say(f"migrated {len(services)} SQLite databases under {data}/")
+    for service in services:
+        if not _port_free(args.host, ports[service]):
+            sys.exit(f"anju run: port {ports[service]} ({service}) is already in use — is another `make run` "
+                     f"still running? `ss -ltnp 'sport = :{ports[service]}'` names the process.")
     children: dict[str, subprocess.Popen] = {}
-    logs = ROOT / "var" / "logs"
+    logs = data / "logs"
     logs.mkdir(exist_ok=True)
     for service in services:
-        env = dict(os.environ, DISTRICT=args.district, DATABASE_URL=_sqlite_url(service),
-                   HTTP_PORT=str(DEFAULT_PORTS[service]), AMQP_URI=amqp_uri,
+        env = dict(os.environ, DISTRICT=args.district, DATABASE_URL=_sqlite_url(service, data),
+                   HTTP_HOST=args.host, HTTP_PORT=str(ports[service]), AMQP_URI=amqp_uri,
                    PYTHONWARNINGS="ignore::DeprecationWarning")
         log = open(logs / f"{service}.log", "ab")
         children[service] = subprocess.Popen(
@@ -137,16 +144,12 @@ def cmd_run(args) -> None:
             start_new_session=True)
 
     def stop_all(*_):
+        # Once: a second signal (Ctrl-C twice, or the whole process group signalled) must not
+        # cut the wait short and leave services running behind our back.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         _say("\nstopping …")
-        for proc in children.values():
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        for name, proc in children.items():
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-            _say(f"  {name} stopped")
+        _stop_children(children, grace=STOP_GRACE_SECONDS)
         sys.exit(0)
 
     signal.signal(signal.SIGINT, stop_all)
@@ -156,26 +159,54 @@ def cmd_run(args) -> None:
     while pending and time.monotonic() < deadline:
         for service in list(pending):
             if children[service].poll() is not None:
-                _say(f"{service} exited; see var/logs/{service}.log")
+                _say(f"{service} exited; see {logs}/{service}.log")
                 stop_all()
-            if _healthy(DEFAULT_PORTS[service]):
+            if _healthy(args.host, ports[service]):
                 pending.discard(service)
         time.sleep(0.3)
     if pending:
-        _say(f"not healthy after 60s: {', '.join(sorted(pending))}; see var/logs/")
+        _say(f"not healthy after 60s: {', '.join(sorted(pending))}; see {logs}/")
         stop_all()
-    _say(f"\nAnju is running for district {args.district!r} (logs in var/logs/):")
+    _say(f"\nAnju is running for district {args.district!r} (logs in {logs}/):")
     for service in services:
-        port = DEFAULT_PORTS[service]
-        _say(f"  {service:<12} http://127.0.0.1:{port}/health   /ready   /metrics   /openapi.json")
+        _say(f"  {service:<12} http://{args.host}:{ports[service]}/health   /ready   /metrics   /openapi.json")
     _say("\nA staff token: .venv/bin/anju token --role district_officer --district " + args.district)
     _say("Press Ctrl-C to stop all services.")
     while True:
         for service, proc in children.items():
             if proc.poll() is not None:
-                _say(f"{service} exited unexpectedly (code {proc.returncode}); see var/logs/{service}.log")
+                _say(f"{service} exited unexpectedly (code {proc.returncode}); see {logs}/{service}.log")
                 stop_all()
         time.sleep(1)
+
+
+STOP_GRACE_SECONDS = 20.0  # nameko finishes in-flight workers on SIGTERM; then SIGKILL
+
+
+def _stop_children(children: dict, grace: float) -> None:
+    """SIGTERM every child at once, wait for all of them together up to ``grace`` seconds,
+    SIGKILL what is left, and return only when every one has exited."""
+    for proc in children.values():
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    for name, proc in children.items():
+        try:
+            proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+            _say(f"  {name} stopped")
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            _say(f"  {name} killed after {grace:.0f} s")
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
 
 
 def cmd_spec(args) -> None:
@@ -236,6 +267,10 @@ def main(argv: list[str] | None = None) -> None:
     run = sub.add_parser("run", help="start all five services for one district")
     run.add_argument("--district", default=os.environ.get("DISTRICT", "demo"))
     run.add_argument("services", nargs="*", choices=[[], *SERVICES], default=[])
+    run.add_argument("--host", default=os.environ.get("HTTP_HOST", "127.0.0.1"),
+                     help="address to listen on (default 127.0.0.1: this machine only)")
+    run.add_argument("--port-offset", type=int, default=0, help="added to every service's port (8001…8005)")
+    run.add_argument("--data-dir", default=None, help="SQLite databases and logs (default ./var)")
     run.set_defaults(func=cmd_run)
 
     migrate = sub.add_parser("migrate", help="apply Alembic migrations")

@@ -4,7 +4,8 @@
   is 404, a wrong method 405 with ``Allow``), never Werkzeug's HTML page;
 - a port already in use is refused at start with a sentence saying so (eventlet's listen
   would otherwise share it with the process holding it, through SO_REUSEPORT, and two copies
-  of a service would serve side by side).
+  of a service would serve side by side);
+- the development JWT secret is never served beyond this machine.
 """
 
 from __future__ import annotations
@@ -64,6 +65,23 @@ class PortInUse(RuntimeError):
     """The service's HTTP address is taken by another process."""
 
 
+class InsecureBinding(RuntimeError):
+    """The service would answer other machines while anyone can mint its tokens."""
+
+
+_LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+def check_binding(config: dict, host: str) -> None:
+    """Refuse to listen beyond this machine with the development JWT secret (public in the
+    repository, so anyone could mint a city officer's token)."""
+    jwt = config.get("JWT") or {}
+    dev_secret = str(jwt.get("ALGORITHM", "HS256")) == "HS256" and str(jwt.get("SECRET", "")).startswith("dev-only-")
+    if dev_secret and host not in _LOOPBACK:
+        raise InsecureBinding(f"refusing to listen on {host or '0.0.0.0'} with the development JWT secret: set "
+                              "JWT_SECRET (or JWT_ALGORITHM=RS256 with JWT_PUBLIC_KEY), or HTTP_HOST=127.0.0.1")
+
+
 class AnjuWebServer(WebServer):
     def get_wsgi_app(self):
         return _ProblemWsgiApp(self)
@@ -71,6 +89,7 @@ class AnjuWebServer(WebServer):
     def start(self):
         if not self._starting:
             self._starting = True
+            check_binding(self.container.config, self.bind_addr[0])
             try:
                 self._sock = eventlet.listen(self.bind_addr, reuse_port=False)
             except OSError as exc:
