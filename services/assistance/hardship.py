@@ -1,25 +1,66 @@
 """The hardship registry (困难职工家庭建档): households registered by real name, known to other
-services only by person_ref and a masked name."""
+services only by person_ref and a masked name. A person has at most one active household."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
 
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from services.common.errors import Conflict, NotFound
 from services.common.identity import mask_name, parse_resident_id, person_ref
 
 from . import models
 
+H = models.HardshipHousehold
+
 
 def register_household(uow, now: datetime, id_number: str, name: str, category: str, registered_by: str,
                        person_ref_key: bytes) -> models.HardshipHousehold:
-    """Register a hardship household and publish ``hardship.registered`` (masked)."""
+    """Register a hardship household and publish ``hardship.registered`` (masked); a person who
+    already has an active household is refused (409 naming it), also when two requests race."""
     number = parse_resident_id(id_number).number
     ref = person_ref(number, person_ref_key)
-    household = models.HardshipHousehold(id=str(uuid.uuid4()), person_ref=ref, name=name, id_number=number,
-                                         name_masked=mask_name(name), category=category,
-                                         registered_by=registered_by, registered_at=now)
+    _refuse_second(uow.session, ref)
+    household = H(id=str(uuid.uuid4()), person_ref=ref, active_person_ref=ref, name=name, id_number=number,
+                  name_masked=mask_name(name), category=category, status="active", registered_by=registered_by,
+                  registered_at=now)
     uow.session.add(household)
+    try:
+        uow.session.flush()
+    except IntegrityError:  # a registration of the same person committed meanwhile
+        uow.rollback()
+        _refuse_second(uow.session, ref)
+        raise
     uow.publish("hardship.registered", {"household_id": household.id, "person_ref": ref,
                                         "category": household.category, "name_masked": household.name_masked})
     return household
+
+
+def _refuse_second(session, ref: str) -> None:
+    existing = session.scalar(select(H.id).where(H.active_person_ref == ref))
+    if existing is not None:
+        raise Conflict(f"this person already has an active hardship household: {existing}",
+                       errors={"id_number": [f"registered as household {existing}"]})
+
+
+def get_household(session, household_id: str) -> models.HardshipHousehold:
+    household = session.get(H, household_id)
+    if household is None:
+        raise NotFound(f"hardship household {household_id} does not exist")
+    return household
+
+
+def find_households(session, *, category: str | None, status: str | None, person_ref: str | None,
+                    page: int, page_size: int) -> tuple[int, list[models.HardshipHousehold]]:
+    """Households newest first, filtered; (total, the page)."""
+    stmt = select(H)
+    for column, value in ((H.category, category), (H.status, status), (H.person_ref, person_ref)):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery()))
+    rows = session.scalars(stmt.order_by(H.registered_at.desc(), H.id).offset((page - 1) * page_size)
+                           .limit(page_size)).all()
+    return total, rows

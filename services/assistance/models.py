@@ -26,8 +26,10 @@ class HardshipHousehold(Base):
     name_masked: Mapped[str] = mapped_column(String(40))
     category: Mapped[str] = mapped_column(String(30))
     status: Mapped[str] = mapped_column(String(20), default="active")
+    # person_ref while active, else NULL: unique, so a person has one active household
+    active_person_ref: Mapped[str | None] = mapped_column(String(40), unique=True, nullable=True)
     registered_by: Mapped[str] = mapped_column(String(200))
-    registered_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    registered_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
 
 
 metadata = Base.metadata

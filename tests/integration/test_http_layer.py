@@ -103,7 +103,8 @@ def test_idempotency_key_replays_refuses_and_collapses_concurrent_duplicates(ass
 
     pool = eventlet.GreenPool()
     concurrent = {**dev_token("district_officer"), "Idempotency-Key": "k-2"}
-    statuses = list(pool.imap(lambda _: requests.post(url, json=BODY, headers=concurrent).status_code,
+    other_person = dict(BODY, id_number="110105198503121234")  # one household per person: another person
+    statuses = list(pool.imap(lambda _: requests.post(url, json=other_person, headers=concurrent).status_code,
                               range(8)))
     assert statuses.count(201) >= 1 and set(statuses) <= {201, 409}
     assert _households(assistance.db_url) == 2
