@@ -199,7 +199,7 @@ def _decide(uow, now, today, request_id: str, decided_by: str, approve: bool, re
                                           decided_on=today, decision_reason=reason, decision_entry_id=entry.id))
     if changed.rowcount != 1:
         raise AlreadyDecided("this request was decided by someone else meanwhile", "status")
-    uow.session.expire(request)
+    uow.session.refresh(request)
     if approve:
         uow.publish("fund.disbursed", payloads.fund_disbursed(request, entry, today))
     return request, entry

@@ -88,7 +88,7 @@ def pay_pending(uow, now: datetime, today: date, source_order=DEFAULT_SOURCE_ORD
                                       .values(status=ReliefStatus.PAID.value, amount_paid_fen=row.amount_issued_fen,
                                               paid_at=now, paid_on=today, entry_id=entry.id, pending_reason=None))
         if changed.rowcount == 1:
-            uow.session.expire(row)
+            uow.session.refresh(row)
             uow.publish("relief.paid", payloads.relief_paid(row, entry, decision.draws))
             paid.append(row)
     return paid
