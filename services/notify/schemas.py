@@ -27,3 +27,10 @@ class NoticePublished(Schema):
     kind = fields.String(required=True)
     title = fields.String(required=True)
     source_event_id = fields.String(required=True)
+
+
+class FundFlowQuery(Schema):
+    """The period of the public fund-flow page (default: this year to date)."""
+
+    date_from = fields.Date(data_key="from", attribute="from", load_default=None)
+    date_to = fields.Date(data_key="to", attribute="to", load_default=None)

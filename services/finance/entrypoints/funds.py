@@ -33,13 +33,15 @@ class FundsEntrypoints:
 
     @api("GET", "/fund-receipts/<receipt_id>", roles=roles.READ_BOOKS, response=schemas.ReceiptOut,
          summary="One receipt")
-    def read_receipt(self, req, receipt_id):
+    def read_receipt(self, req):
+        receipt_id = req.path["receipt_id"]
         with self.db.read() as s:
             return views.receipt_view(funds.receipt(s, receipt_id))
 
     @api("POST", "/fund-receipts/<receipt_id>/reverse", body=schemas.ReasonIn, roles=roles.RECORD_RECEIPTS,
          response=schemas.ReceiptOut, summary="Reverse a receipt recorded by mistake (冲销), with a reason")
-    def reverse_receipt(self, req, receipt_id):
+    def reverse_receipt(self, req):
+        receipt_id = req.path["receipt_id"]
         with self.db.unit_of_work() as uow:
             receipt, _ = funds.reverse_receipt(uow, self.clock.now(), self.clock.today(), receipt_id,
                                                req.body["reason"], req.principal.ref, req.request_id)
@@ -54,7 +56,8 @@ class FundsEntrypoints:
 
     @api("PUT", "/projects/<project_id>/budget", body=schemas.BudgetIn, roles=roles.SET_BUDGETS,
          response=schemas.BudgetOut, summary="Set a housing project's budget (项目预算)")
-    def set_project_budget(self, req, project_id):
+    def set_project_budget(self, req):
+        project_id = req.path["project_id"]
         with self.db.unit_of_work() as uow:
             funds.set_project_budget(uow, self.clock.now(), project_id, req.body["amount_fen"], req.principal.ref)
             uow.commit()
@@ -63,7 +66,8 @@ class FundsEntrypoints:
 
     @api("GET", "/projects/<project_id>/budget", roles=roles.READ_BOOKS, response=schemas.BudgetOut,
          summary="A project's budget, approved and held disbursements")
-    def read_project_budget(self, req, project_id):
+    def read_project_budget(self, req):
+        project_id = req.path["project_id"]
         with self.db.read() as s:
             return funds.project_budget(s, project_id)
 
@@ -90,13 +94,15 @@ class FundsEntrypoints:
 
     @api("GET", "/disbursement-requests/<request_id>", roles=roles.READ_BOOKS, response=schemas.RequestOut,
          summary="One disbursement request")
-    def read_disbursement_request(self, req, request_id):
+    def read_disbursement_request(self, req):
+        request_id = req.path["request_id"]
         with self.db.read() as s:
             return views.request_view(funds.disbursement_request(s, request_id))
 
     @api("POST", "/disbursement-requests/<request_id>/approve", roles=roles.DISBURSE, response=schemas.RequestOut,
          summary="Approve another officer's request (审批): posts the held money to the project")
-    def approve_disbursement(self, req, request_id):
+    def approve_disbursement(self, req):
+        request_id = req.path["request_id"]
         with self.db.unit_of_work() as uow:
             request, _ = funds.approve_disbursement(uow, self.clock.now(), self.clock.today(), request_id,
                                                     req.principal.ref, req.request_id)
@@ -105,7 +111,8 @@ class FundsEntrypoints:
 
     @api("POST", "/disbursement-requests/<request_id>/reject", body=schemas.ReasonIn, roles=roles.DISBURSE,
          response=schemas.RequestOut, summary="Reject another officer's request: releases the hold")
-    def reject_disbursement(self, req, request_id):
+    def reject_disbursement(self, req):
+        request_id = req.path["request_id"]
         with self.db.unit_of_work() as uow:
             request, _ = funds.reject_disbursement(uow, self.clock.now(), self.clock.today(), request_id,
                                                    req.principal.ref, req.body["reason"], req.request_id)

@@ -29,14 +29,16 @@ class LedgerEntrypoints:
         return views.account_view(account, 0)
 
     @api("GET", "/accounts/<code>", roles=roles.READ_BOOKS, response=schemas.AccountOut, summary="One account")
-    def read_account(self, req, code):
+    def read_account(self, req):
+        code = req.path["code"]
         with self.db.read() as s:
             account, balance = ledger.account(s, code)
         return views.account_view(account, balance)
 
     @api("POST", "/accounts/<code>/close", roles=roles.KEEP_BOOKS, response=schemas.AccountOut,
          summary="Close an account with a zero balance (later postings to it are refused)")
-    def close_account(self, req, code):
+    def close_account(self, req):
+        code = req.path["code"]
         with self.db.unit_of_work() as uow:
             account = ledger.close_account(uow, self.clock.now(), code)
             uow.commit()
@@ -44,7 +46,8 @@ class LedgerEntrypoints:
 
     @api("GET", "/accounts/<code>/statement", query=schemas.StatementQuery, roles=roles.READ_BOOKS,
          response=schemas.StatementOut, summary="Account statement over a date range with running balance")
-    def account_statement(self, req, code):
+    def account_statement(self, req):
+        code = req.path["code"]
         q = req.query
         date_to = q["date_to"] or self.clock.today()
         with self.db.read() as s:
@@ -74,14 +77,16 @@ class LedgerEntrypoints:
 
     @api("GET", "/journal-entries/<entry_id>", roles=roles.READ_BOOKS, response=schemas.EntryOut,
          summary="One journal entry with its lines and hashes")
-    def read_journal_entry(self, req, entry_id):
+    def read_journal_entry(self, req):
+        entry_id = req.path["entry_id"]
         with self.db.read() as s:
             return views.entry_view(ledger.entry(s, entry_id))
 
     @api("POST", "/journal-entries/<entry_id>/reverse", body=schemas.ReverseIn, roles=roles.KEEP_BOOKS,
          status=201, response=schemas.EntryOut,
          summary="Correct an accountant's entry by a reversal linking it, with a reason (冲销)")
-    def reverse_journal_entry(self, req, entry_id):
+    def reverse_journal_entry(self, req):
+        entry_id = req.path["entry_id"]
         b = req.body
         with self.db.unit_of_work() as uow:
             entry, created = ledger.reverse_entry(uow, self.clock.now(), self.clock.today(), entry_id,
@@ -106,7 +111,8 @@ class LedgerEntrypoints:
 
     @api("POST", "/periods/<month>/close", roles=roles.KEEP_BOOKS,
          summary="Close a month (结账): months close in order, once ended; nothing may be dated in it after")
-    def close_period(self, req, month):
+    def close_period(self, req):
+        month = req.path["month"]
         with self.db.unit_of_work() as uow:
             closed = ledger.close_period(uow, self.clock.now(), self.clock.today(), month, req.principal.ref)
             uow.commit()

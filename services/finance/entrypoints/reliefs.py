@@ -19,7 +19,8 @@ class ReliefsEntrypoints:
 
     @api("PUT", "/relief-budgets/<int:year>", body=schemas.BudgetIn, roles=roles.SET_BUDGETS,
          summary="Set a year's cash relief budget (年度救助预算); pending reliefs it covers are paid")
-    def set_relief_budget(self, req, year):
+    def set_relief_budget(self, req):
+        year = req.path["year"]
         if not 2000 <= year <= 2100:
             raise BadRequest("year must be 2000 … 2100", errors={"year": ["2000 … 2100"]})
         with self.db.unit_of_work() as uow:
@@ -44,7 +45,8 @@ class ReliefsEntrypoints:
 
     @api("GET", "/relief-payments/<relief_id>", roles=roles.READ_BOOKS, response=schemas.ReliefOut,
          summary="One cash relief")
-    def read_relief_payment(self, req, relief_id):
+    def read_relief_payment(self, req):
+        relief_id = req.path["relief_id"]
         with self.db.read() as s:
             return views.relief_view(reliefs.relief_payment(s, relief_id))
 

@@ -69,3 +69,46 @@ class Books:
     def trial(self, as_of=None) -> dict:
         with self.read() as s:
             return ledger.trial_balance(s, as_of)
+
+
+class _Reader:
+    def __init__(self, engine):
+        self.engine = engine
+
+    def read(self):
+        import contextlib
+
+        from sqlalchemy.orm import Session
+
+        @contextlib.contextmanager
+        def session():
+            s = Session(self.engine)
+            try:
+                yield s
+            finally:
+                s.close()
+
+        return session()
+
+
+class FreshStore:
+    """What the `memory_store` fixture gives, made anew for each hypothesis example."""
+
+    def __init__(self):
+        from services.common.db import Store
+        from services.finance import models
+
+        self.store = Store("sqlite://", models.metadata)
+        self.engine = self.store.engine
+        models.metadata.create_all(self.engine)
+
+    def uow(self):
+        from services.common.db import UnitOfWork
+
+        return UnitOfWork(self.store, district="demo", producer="finance")
+
+    def worker_db(self):
+        return _Reader(self.engine)
+
+    def dispose(self):
+        self.store.dispose()
