@@ -299,6 +299,14 @@ class ReceiptOut(Schema):
     recorded_at = fields.String(metadata={"format": "date-time"})
 
 
+class ReceiptCreatedOut(Schema):
+    receipt_id = fields.String()
+    amount_fen = fields.Integer()
+    earmark = fields.String(metadata={"enum": ["general", "project", "relief"]})
+    earmark_project_id = fields.String(allow_none=True)
+    entry_id = fields.String()
+
+
 class ReceiptPage(Schema):
     total = fields.Integer()
     page = fields.Integer()
