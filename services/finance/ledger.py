@@ -6,7 +6,7 @@ Every movement of money in the service — receipts, holds, disbursements, relie
 part 2's rent and loans — goes through `post_entry` / `post_entries`:
 
 1. the draft is checked (balanced, ≥ 2 lines, amounts, kind) before anything is read;
-2. the chain head is locked (repository.lock_chain): appends are serialised per district, so
+2. the chain head is locked (repository.lock_for_posting): appends are serialised per district, so
    the chain order is well defined and the balance checks below cannot race;
 3. the idempotency id: the same id with the same content returns the original entry; with
    other content it is refused (409);
@@ -43,7 +43,6 @@ from .domain.ledger import (
     check_draft,
     check_overdraft,
     check_reversible,
-    movements,
     reversal_lines,
 )
 
@@ -87,13 +86,14 @@ def _append(uow, now, today, drafts, *, date_field="posted_on", overdraft_field=
                                "idempotency_id")
         seen.add(draft.idempotency_id)
     watch.lap("check")
-    seq, prev_hash = repository.lock_chain(session, district, now)
-    existing = repository.entries_by_idempotency(session, district, [d.idempotency_id for d in drafts])
-    periods = Periods(repository.closed_through(session, district))
+    codes = sorted({ln.account for d in drafts for ln in d.lines})
+    locked = repository.lock_for_posting(session, district, now, codes, [d.idempotency_id for d in drafts])
+    existing = repository.entries_by_id(session, locked.existing.values())
+    periods = Periods(locked.closed_through)
     out: list = [None] * len(drafts)
     new: list[tuple[int, EntryDraft]] = []
     for i, draft in enumerate(drafts):
-        old = existing.get(draft.idempotency_id)
+        old = existing.get(locked.existing.get(draft.idempotency_id))
         if old is not None:
             if old.fingerprint(with_date=draft.date_given) != draft.fingerprint(with_date=draft.date_given):
                 raise IdempotencyConflict(f"idempotency id {draft.idempotency_id!r} was already used for entry "
@@ -104,10 +104,9 @@ def _append(uow, now, today, drafts, *, date_field="posted_on", overdraft_field=
         new.append((i, draft))
     if not new:
         return out
-    codes = {ln.account for _, d in new for ln in d.lines}
-    accounts, balances = repository.load_accounts(session, codes)
+    accounts, balances = dict(locked.accounts), dict(locked.balances)
     opened = []
-    for code in sorted(codes - accounts.keys()):
+    for code in sorted({ln.account for _, d in new for ln in d.lines} - accounts.keys()):
         derived = chart.derive(code)
         if derived is not None:
             accounts[code] = derived
@@ -116,35 +115,44 @@ def _append(uow, now, today, drafts, *, date_field="posted_on", overdraft_field=
         check_accounts(draft.lines, accounts)
         balances.update(check_overdraft(draft.lines, accounts, balances, overdraft_field))
     watch.lap("read and check")
-    entry_rows, line_rows = [], []
+    recorded_at = chain.instant_text(now)
+    seq = locked.seq
+    numbered, line_rows = [], []
     deltas: dict[str, int] = {}
     for i, draft in new:
         seq += 1
-        body = chain.seal(chain.content(
-            district=district, seq=seq, entry_id=str(uuid.uuid4()), posted_on=draft.posted_on, kind=draft.kind,
-            memo=draft.memo, idempotency_id=draft.idempotency_id, cause_type=draft.cause.type,
-            cause_id=draft.cause.id, event_id=draft.cause.event_id, request_id=draft.cause.request_id,
-            recorded_by=draft.recorded_by, recorded_at=now, reverses=draft.reverses, reason=draft.reason,
-            lines=[(ln.account, ln.amount_fen) for ln in draft.lines], prev_hash=prev_hash))
-        entry_rows.append({"id": body["entry_id"], "district": district, "seq": seq, "posted_on": draft.posted_on,
-                           "kind": draft.kind, "memo": draft.memo, "idempotency_id": draft.idempotency_id,
-                           "cause_type": draft.cause.type, "cause_id": draft.cause.id,
-                           "event_id": draft.cause.event_id, "request_id": draft.cause.request_id,
-                           "recorded_by": draft.recorded_by, "recorded_at": now, "reverses": draft.reverses,
-                           "reason": draft.reason, "prev_hash": prev_hash, "hash": body["hash"]})
+        entry_id = str(uuid.uuid4())
+        numbered.append((i, draft, entry_id, seq))
         for n, ln in enumerate(draft.lines, 1):
-            line_rows.append({"entry_id": body["entry_id"], "line_no": n, "account_code": ln.account,
+            line_rows.append({"entry_id": entry_id, "line_no": n, "account_code": ln.account,
                               "amount_fen": ln.amount_fen, "posted_on": draft.posted_on, "entry_seq": seq})
-        for code, delta in movements(draft.lines).items():
-            deltas[code] = deltas.get(code, 0) + delta
-        out[i] = (repository.EntryRecord(**{k: v for k, v in entry_rows[-1].items()}, lines=draft.lines), True)
-        prev_hash = body["hash"]
-    watch.lap("chain")
-    repository.insert_accounts(session, opened, now)
-    repository.insert_journal(session, entry_rows, line_rows, bulk=bulk and len(entry_rows) > 50)
-    repository.add_to_balances(session, deltas)
-    repository.advance_chain(session, district, seq, prev_hash, now)
-    watch.lap("write")
+            deltas[ln.account] = deltas.get(ln.account, 0) + ln.amount_fen
+    head = [locked.hash]
+
+    def entry_rows():
+        """The entries in chain order, each hashed as it is produced (in a bulk posting on
+        PostgreSQL, while the server is inserting the ones before it)."""
+        for i, draft, entry_id, number in numbered:
+            c = draft.cause
+            digest = chain.hash_of(
+                district=district, seq=number, entry_id=entry_id, posted_on=draft.posted_on.isoformat(),
+                kind=draft.kind, memo=draft.memo, idempotency_id=draft.idempotency_id, cause_type=c.type,
+                cause_id=c.id, event_id=c.event_id, request_id=c.request_id, recorded_by=draft.recorded_by,
+                recorded_at=recorded_at, reverses=draft.reverses, reason=draft.reason,
+                lines=[(ln.account, ln.amount_fen) for ln in draft.lines], prev_hash=head[0])
+            row = {"id": entry_id, "district": district, "seq": number, "posted_on": draft.posted_on,
+                   "kind": draft.kind, "memo": draft.memo, "idempotency_id": draft.idempotency_id,
+                   "cause_type": c.type, "cause_id": c.id, "event_id": c.event_id, "request_id": c.request_id,
+                   "recorded_by": draft.recorded_by, "recorded_at": now, "reverses": draft.reverses,
+                   "reason": draft.reason, "prev_hash": head[0], "hash": digest}
+            out[i] = (repository.EntryRecord(**row, lines=draft.lines), True)
+            head[0] = digest
+            yield row
+
+    watch.lap("number")
+    repository.write_posting(session, district, now, opened=opened, entries=entry_rows(), lines=line_rows,
+                             deltas=deltas, head=lambda: (seq, head[0]), bulk=bulk and len(numbered) > 50,
+                             watch=watch)
     return out
 
 

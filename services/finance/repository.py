@@ -15,12 +15,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import islice
+from types import SimpleNamespace
 
-from sqlalchemy import and_, bindparam, case, func, insert, select, update
+from sqlalchemy import and_, bindparam, case, func, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from services.common import pg
+from services.common.stopwatch import NO_STOPWATCH
 
 from . import models
 from .domain import chain
@@ -120,6 +123,112 @@ def lock_chain(session: Session, district: str, now: datetime) -> tuple[int, str
     return row.last_seq, row.last_hash
 
 
+@dataclass(frozen=True)
+class Locked:
+    """What a posting reads once the chain head is locked."""
+
+    seq: int
+    hash: str
+    closed_through: str | None
+    accounts: dict[str, Account]   # the stored accounts among the posting's codes
+    balances: dict[str, int]
+    existing: dict[str, str]       # idempotency id → entry id, for the ids already used
+
+
+_LOCK_FOR_POSTING = text("""
+SELECT c.last_seq, c.last_hash,
+       (SELECT max(p.month) FROM accounting_periods p WHERE p.district = c.district) AS closed_through,
+       (SELECT json_agg(row_to_json(a)) FROM accounts a WHERE a.code = ANY(CAST(:codes AS text[]))) AS accounts,
+       (SELECT json_agg(json_build_array(e.idempotency_id, e.id)) FROM journal_entries e
+         WHERE e.district = c.district AND e.idempotency_id = ANY(CAST(:keys AS text[]))) AS existing
+FROM ledger_chains c WHERE c.district = :district
+FOR UPDATE OF c""")
+
+
+def lock_for_posting(session: Session, district: str, now: datetime, codes: Sequence[str],
+                     keys: Sequence[str]) -> Locked:
+    """Lock the chain head (`lock_chain`) and read what the checks need — the head, the closed
+    periods, the accounts with their balances, the idempotency ids already used — in one round
+    trip on PostgreSQL (the lock is held until COMMIT, so the less happens under it, the more
+    postings per second the district's chain takes)."""
+    if pg.is_postgresql(session):
+        params = {"district": district, "codes": pg.text_array(codes), "keys": pg.text_array(keys)}
+        row = session.execute(_LOCK_FOR_POSTING, params).first()
+        if row is None:
+            lock_chain(session, district, now)
+            row = session.execute(_LOCK_FOR_POSTING, params).first()
+        stored = [SimpleNamespace(**a) for a in row.accounts or []]
+        return Locked(row.last_seq, row.last_hash, row.closed_through, {a.code: account_from_row(a) for a in stored},
+                      {a.code: int(a.balance_fen) for a in stored}, dict(row.existing or []))
+    seq, last_hash = lock_chain(session, district, now)
+    accounts, balances = load_accounts(session, codes)
+    existing = dict(session.execute(select(ENTRIES.c.idempotency_id, ENTRIES.c.id).where(
+        ENTRIES.c.district == district, ENTRIES.c.idempotency_id.in_(sorted(set(keys))))).all()) if keys else {}
+    return Locked(seq, last_hash, closed_through(session, district), accounts, balances, existing)
+
+
+_WRITE_POSTING = text("""
+WITH lines AS (
+  INSERT INTO journal_lines (entry_id, line_no, account_code, amount_fen, posted_on, entry_seq)
+  SELECT * FROM unnest(CAST(:l_entry AS text[]), CAST(:l_no AS int[]), CAST(:l_code AS text[]),
+                       CAST(:l_amount AS bigint[]), CAST(:l_posted AS date[]), CAST(:l_seq AS bigint[]))
+), balances AS (
+  UPDATE accounts a SET balance_fen = a.balance_fen + v.d
+  FROM unnest(CAST(:b_code AS text[]), CAST(:b_delta AS bigint[])) AS v(c, d) WHERE a.code = v.c
+)
+UPDATE ledger_chains SET last_seq = :seq, last_hash = :hash, updated_at = :now WHERE district = :district""")
+_BALANCES = text("""
+UPDATE accounts a SET balance_fen = a.balance_fen + v.d
+FROM unnest(CAST(:b_code AS text[]), CAST(:b_delta AS bigint[])) AS v(c, d) WHERE a.code = v.c""")
+
+
+def write_posting(session: Session, district: str, now: datetime, *, opened: Sequence[Account],
+                  entries: Iterable[dict], lines: Sequence[dict], deltas: dict[str, int], head, bulk: bool = False,
+                  watch=NO_STOPWATCH) -> None:
+    """Write a posting: accounts opened by it, the lines, then their entries (the entry row
+    closes them: models.py), the balances and the chain head (``head()`` → (seq, hash), read
+    once ``entries`` is consumed).
+
+    PostgreSQL: lines, balances and head in one statement, then the entries; a bulk posting
+    sends lines and entries as COPY streams, the entries pulled from ``entries`` as the server
+    takes them (so the hash chain is computed while the server inserts). SQLite: one
+    statement per table."""
+    insert_accounts(session, opened, now)
+    moved = sorted((code, delta) for code, delta in deltas.items() if delta)
+    if pg.is_postgresql(session) and bulk:
+        pg.copy_csv(session, f"COPY {LINES.name} ({', '.join(_LINE_COLUMNS)}) FROM STDIN WITH (FORMAT csv)",
+                    _CsvFeed([ln[c] for c in _LINE_COLUMNS] for ln in lines))
+        watch.lap("write lines")
+        pg.copy_csv(session, f"COPY {ENTRIES.name} ({', '.join(_ENTRY_COLUMNS)}) FROM STDIN WITH (FORMAT csv)",
+                    _CsvFeed([e[c] for c in _ENTRY_COLUMNS] for e in entries))
+        watch.lap("chain and write entries")
+        session.execute(_BALANCES, {"b_code": pg.text_array([c for c, _ in moved]),
+                                    "b_delta": pg.array_literal([d for _, d in moved])})
+        seq, last_hash = head()
+        advance_chain(session, district, seq, last_hash, now)
+        watch.lap("balances")
+        return
+    entries = list(entries)
+    seq, last_hash = head()
+    if pg.is_postgresql(session):
+        session.execute(_WRITE_POSTING, {
+            "l_entry": pg.text_array([ln["entry_id"] for ln in lines]),
+            "l_no": pg.array_literal([ln["line_no"] for ln in lines]),
+            "l_code": pg.text_array([ln["account_code"] for ln in lines]),
+            "l_amount": pg.array_literal([ln["amount_fen"] for ln in lines]),
+            "l_posted": pg.text_array([ln["posted_on"].isoformat() for ln in lines]),
+            "l_seq": pg.array_literal([ln["entry_seq"] for ln in lines]),
+            "b_code": pg.text_array([c for c, _ in moved]), "b_delta": pg.array_literal([d for _, d in moved]),
+            "seq": seq, "hash": last_hash, "now": now, "district": district})
+        session.execute(insert(ENTRIES), entries)
+    else:
+        session.execute(insert(LINES), list(lines))
+        session.execute(insert(ENTRIES), entries)
+        add_to_balances(session, dict(moved))
+        advance_chain(session, district, seq, last_hash, now)
+    watch.lap("chain and write")
+
+
 def advance_chain(session: Session, district: str, seq: int, last_hash: str, now: datetime) -> None:
     session.execute(update(CHAINS).where(CHAINS.c.district == district)
                     .values(last_seq=seq, last_hash=last_hash, updated_at=now))
@@ -192,14 +301,12 @@ def entry(session: Session, entry_id: str) -> EntryRecord | None:
     return found[0] if found else None
 
 
-def entries_by_idempotency(session: Session, district: str, ids: Sequence[str]) -> dict[str, EntryRecord]:
-    out: dict[str, EntryRecord] = {}
+def entries_by_id(session: Session, ids: Iterable[str]) -> dict[str, EntryRecord]:
     ids = sorted(set(ids))
+    out: dict[str, EntryRecord] = {}
     for start in range(0, len(ids), 1000):
-        chunk = ids[start:start + 1000]
-        rows = session.execute(select(ENTRIES).where(ENTRIES.c.district == district,
-                                                     ENTRIES.c.idempotency_id.in_(chunk)))
-        out.update({r.idempotency_id: r for r in _records(session, rows)})
+        rows = session.execute(select(ENTRIES).where(ENTRIES.c.id.in_(ids[start:start + 1000])))
+        out.update({r.id: r for r in _records(session, rows)})
     return out
 
 
@@ -207,15 +314,28 @@ def reversal_of(session: Session, entry_id: str) -> str | None:
     return session.scalar(select(ENTRIES.c.id).where(ENTRIES.c.reverses == entry_id))
 
 
-def insert_journal(session: Session, entries: Sequence[dict], lines: Sequence[dict], *, bulk: bool = False) -> None:
-    """Lines first, then their entries (the entry row closes them: models.py). ``bulk``: as
-    COPY streams on PostgreSQL (for many entries in one transaction)."""
-    if bulk and pg.is_postgresql(session):
-        pg.insert_rows(session, LINES, _LINE_COLUMNS, ([ln[c] for c in _LINE_COLUMNS] for ln in lines))
-        pg.insert_rows(session, ENTRIES, _ENTRY_COLUMNS, ([e[c] for c in _ENTRY_COLUMNS] for e in entries))
-        return
-    session.execute(insert(LINES), list(lines))
-    session.execute(insert(ENTRIES), list(entries))
+def _csv(v) -> str:
+    """One CSV field as COPY reads it (NULL: the unquoted empty field; every string quoted)."""
+    if v is None:
+        return ""
+    if isinstance(v, str):
+        return '"' + v.replace('"', '""') + '"'
+    if isinstance(v, datetime):
+        return v.isoformat()
+    return str(v)
+
+
+class _CsvFeed:
+    """The file-like a COPY … FROM STDIN (CSV) reads: rows produced a chunk at a time."""
+
+    ROWS_PER_CHUNK = 200
+
+    def __init__(self, rows):
+        self.rows = iter(rows)
+
+    def read(self, size: int = 0) -> str:
+        batch = list(islice(self.rows, self.ROWS_PER_CHUNK))
+        return "".join(",".join(map(_csv, row)) + "\n" for row in batch)
 
 
 def list_entries(session: Session, *, district: str, cause_type=None, cause_id=None, event_id=None,

@@ -69,6 +69,29 @@ def entry_hash(entry: Mapping) -> str:
     return hashlib.sha256(canonical(entry)).hexdigest()
 
 
+_text = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) writes for a str
+
+
+def _json(value) -> str:
+    return "null" if value is None else _text(value)
+
+
+def hash_of(*, district: str, seq: int, entry_id: str, posted_on: str, kind: str, memo: str, idempotency_id: str,
+            cause_type: str, cause_id: str, event_id: str | None, request_id: str | None, recorded_by: str,
+            recorded_at: str, reverses: str | None, reason: str | None, lines, prev_hash: str) -> str:
+    """`entry_hash` for the posting path: the same canonical bytes (a test holds them equal to
+    `canonical`'s for any text), written directly instead of through a dict and json.dumps —
+    a third of a bulk posting's Python time. Strings must be str, ``seq`` and amounts int."""
+    lines_text = ",".join(f"[{_text(account)},{int(amount)}]" for account, amount in lines)
+    body = (f'{{"cause_id":{_json(cause_id)},"cause_type":{_json(cause_type)},"district":{_json(district)},'
+            f'"entry_id":{_json(entry_id)},"event_id":{_json(event_id)},"idempotency_id":{_json(idempotency_id)},'
+            f'"kind":{_json(kind)},"lines":[{lines_text}],"memo":{_json(memo)},"posted_on":{_json(posted_on)},'
+            f'"prev_hash":{_json(prev_hash)},"reason":{_json(reason)},"recorded_at":{_json(recorded_at)},'
+            f'"recorded_by":{_json(recorded_by)},"request_id":{_json(request_id)},"reverses":{_json(reverses)},'
+            f'"seq":{int(seq)},"v":1}}')
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
 def seal(entry: dict) -> dict:
     """The entry with its ``hash`` set."""
     entry["hash"] = entry_hash(entry)

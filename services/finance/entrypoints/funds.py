@@ -9,7 +9,8 @@ from .. import funds, roles, schemas, settings, views
 
 class FundsEntrypoints:
     @api("POST", "/fund-receipts", body=schemas.FundReceiptIn, roles=roles.RECORD_RECEIPTS, status=201,
-         response=schemas.ReceiptCreatedOut, summary="Record money received from a fund source (资金到账), optionally earmarked")
+         response=schemas.ReceiptCreatedOut,
+         summary="Record money received from a fund source (资金到账), optionally earmarked")
     def record_receipt(self, req):
         b = req.body
         with self.db.unit_of_work() as uow:

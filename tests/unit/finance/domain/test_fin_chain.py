@@ -6,6 +6,8 @@ import hashlib
 from datetime import UTC, date, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from services.finance.domain import chain
 
@@ -115,3 +117,16 @@ def test_exports_are_recognised_by_their_format():
     assert not chain.verify_export({**doc, "format": "other"}).ok
     assert not chain.verify_export({**doc, "entries": None}).ok
     assert not chain.verify_export([]).ok
+
+
+_text = st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=30)
+
+
+@given(memo=_text, kind=_text, reason=st.none() | _text, event=st.none() | _text, seq=st.integers(1, 10**12),
+       amounts=st.lists(st.integers(-10**14, 10**14).filter(bool), min_size=1, max_size=5), account=_text)
+def test_the_posting_path_hashes_exactly_the_canonical_form(memo, kind, reason, event, seq, amounts, account):
+    body = dict(district="d", seq=seq, entry_id="e", posted_on="2026-11-30", kind=kind, memo=memo,
+                idempotency_id="k\\\"\n", cause_type="c", cause_id="i", event_id=event, request_id=None,
+                recorded_by="u", recorded_at="2026-11-30T08:00:00.000000Z", reverses=None, reason=reason,
+                lines=[(account, a) for a in amounts], prev_hash=chain.GENESIS)
+    assert chain.hash_of(**body) == chain.entry_hash(chain.content(**body))
