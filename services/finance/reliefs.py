@@ -17,7 +17,9 @@ from services.common.errors import NotFound
 
 from . import ledger, models, payloads, repository
 from .domain import chart
+from .domain.funds import BudgetTooLow
 from .domain.ledger import Cause, EntryDraft, credit, debit
+from .domain.money import yuan_text
 from .domain.relief import DEFAULT_SOURCE_ORDER, Pending, ReliefConflict, ReliefKind, ReliefStatus, plan
 
 __all__ = ["DEFAULT_SOURCE_ORDER", "receive_approved_relief", "pay_pending", "set_relief_budget"]
@@ -98,9 +100,6 @@ def set_relief_budget(uow, now: datetime, today: date, year: int, amount_fen: in
                       source_order=DEFAULT_SOURCE_ORDER) -> tuple[models.ReliefBudget, list]:
     """Set the year's cash relief budget (not below what was paid in the year); pending reliefs
     it now covers are paid at once."""
-    from .domain.funds import BudgetTooLow
-    from .domain.money import yuan_text
-
     ledger.lock(uow, now)
     R = models.ReliefPayment
     spent = uow.session.scalar(select(func.coalesce(func.sum(R.amount_paid_fen), 0)).where(R.year == year)) or 0

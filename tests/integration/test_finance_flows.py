@@ -79,6 +79,12 @@ def test_money_in_and_out_on_the_bus_and_the_public_report(database, service_con
     assert disbursed.get()["data"]["amount_fen"] == 345_678_901
     assert finance.post(f"/disbursement-requests/{rid}/approve", who=finance.li).status_code == 409
     assert finance.get("/disbursements?project_id=P1").json()["total"] == 1
+    statement = finance.get("/accounts/1002:central_subsidy:project:P1/statement", who=finance.auditor).json()
+    assert [(ln["kind"], ln["side"], ln["balance_fen"]) for ln in statement["lines"]] == [
+        ("receipt", "debit", 1_200_000_000), ("hold", "credit", 854_321_099)]
+    trial = finance.get(f"/trial-balance?as_of={today().isoformat()}", who=finance.auditor).json()
+    assert trial["balanced"] and trial["debit_total_fen"] == 1_200_000_000 + 2 * 345_678_901
+    assert finance.get("/accounts/1002:nowhere").status_code == 404
 
     report = requests.get(f"{finance.base}/public/fund-flows").json()  # no token
     [central] = report["sources"]

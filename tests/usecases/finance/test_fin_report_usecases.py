@@ -128,3 +128,16 @@ def test_the_public_report_entrypoints_and_the_rpc(books):
     assert response.get_data(as_text=True).startswith("\ufeffsection,source")
     with pytest.raises(BadRequest):
         svc.public_fund_flows(_req(query={"date_from": date(2026, 5, 1), "date_to": date(2026, 4, 1)}, role=None))
+
+
+def test_notify_renders_the_report_as_the_board_s_lines(books):
+    from services.notify.domain.notices import fund_flow_lines
+
+    _year(books)
+    with books.read() as s:
+        lines = fund_flow_lines(reports.fund_flow_report(s, "demo", date(2026, 1, 1), TODAY))
+    assert lines[0] == "2026-01-01 至 2026-12-01 资金流向公开（单位：元）"
+    assert "中央专项补助：期初 0.00，收到 1,000,000.00，支出 300,000.00，期末结余 700,000.00" in lines
+    assert "  用于项目 P2：12,345.67" in lines
+    assert "帮扶救助—三无户：已发放 0 户 0.00，待发放 1 户 6,000.00" in lines
+    assert lines[-1].startswith("账本第 ") and "pref-" not in "".join(lines)
