@@ -14,6 +14,7 @@ from services.common.clock import Calendar
 from services.finance.service import FinanceService
 
 WANG, LI = "wang", "li"
+TIMEOUT = 30  # seconds: a request that hangs fails the test naming it, never the whole run
 
 
 def today():
@@ -51,13 +52,14 @@ class Finance:
         self.auditor = dev_token("auditor", subject="zhao")
 
     def post(self, path, body=None, who=None, **kw):
-        return requests.post(f"{self.base}{path}", json=body, headers=who or self.wang, **kw)
+        return requests.post(f"{self.base}{path}", json=body, headers=who or self.wang, timeout=TIMEOUT, **kw)
 
     def put(self, path, body, who=None):
-        return requests.put(f"{self.base}{path}", json=body, headers=who or self.wang)
+        return requests.put(f"{self.base}{path}", json=body, headers=who or self.wang, timeout=TIMEOUT)
 
     def get(self, path, who=None, **kw):
-        return requests.get(f"{self.base}{path}", headers=who if who is not None else self.wang, **kw)
+        return requests.get(f"{self.base}{path}", headers=who if who is not None else self.wang, timeout=TIMEOUT,
+                            **kw)
 
     def receipt(self, amount_fen, source="finance_bureau", **extra):
         body = {"source": source, "amount_fen": amount_fen, "reference": f"BANK-{uuid.uuid4().hex[:10]}",

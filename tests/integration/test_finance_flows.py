@@ -86,13 +86,13 @@ def test_money_in_and_out_on_the_bus_and_the_public_report(database, service_con
     assert trial["balanced"] and trial["debit_total_fen"] == 1_200_000_000 + 2 * 345_678_901
     assert finance.get("/accounts/1002:nowhere").status_code == 404
 
-    report = requests.get(f"{finance.base}/public/fund-flows").json()  # no token
+    report = requests.get(f"{finance.base}/public/fund-flows", timeout=30).json()  # no token
     [central] = report["sources"]
     assert (central["received_yuan"], central["disbursed_yuan"], central["closing_yuan"]) == (
         "12,000,000.00", "3,456,789.01", "8,543,210.99")
-    csv = requests.get(f"{finance.base}/public/fund-flows.csv")
+    csv = requests.get(f"{finance.base}/public/fund-flows.csv", timeout=30)
     assert csv.headers["Content-Type"].startswith("text/csv") and "8543210.99" in csv.text
-    page = requests.get(f"{notify.base}/public/fund-flows").json()  # notify asks finance over RPC
+    page = requests.get(f"{notify.base}/public/fund-flows", timeout=30).json()  # notify asks finance over RPC
     assert page["report"]["totals"] == report["totals"]
     assert any("中央专项补助" in line and "8,543,210.99" in line for line in page["lines"])
 
