@@ -52,6 +52,8 @@ bench: $(STAMP) services
 	$(BIN)/python bench/applications_points.py
 	$(BIN)/python bench/allocation_draw.py
 	$(BIN)/python bench/allocation_draw_db.py
+	$(BIN)/python bench/finance_postings.py
+	$(BIN)/python bench/finance_bulk.py
 
 deploy-gen: $(STAMP)
 	$(BIN)/python scripts/deploygen.py

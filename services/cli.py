@@ -5,6 +5,7 @@
     anju token --role R --district D    mint a development bearer token
     anju spec                           write docs/openapi/*.json and docs/asyncapi.yaml
     anju verify-round FILE              recompute a drawn round: MATCH or the first difference
+    anju verify-ledger FILE             recompute a ledger export's hash chain: OK or the first mismatch
     anju check-broker [--start]         make sure RabbitMQ answers at AMQP_URI
     anju district new CODE --name 名称   write deploy/overlays/CODE/ for a new district
 """
@@ -259,6 +260,32 @@ def cmd_district_new(args) -> None:
          f"Before applying, create its secrets (deploy/README.md, 'Adding a district').")
 
 
+def cmd_verify_ledger(args) -> None:
+    """Recompute the hash chain and trial balance of a ledger export (GET /ledger/export)."""
+    import json
+
+    from services.finance.domain.chain import verify_export
+
+    try:
+        if args.file == "-":
+            export = json.load(sys.stdin)
+        else:
+            with open(args.file, encoding="utf-8") as fh:
+                export = json.load(fh)
+    except (OSError, ValueError) as exc:
+        sys.exit(f"cannot read {args.file}: {exc}")
+    result = verify_export(export)
+    print(f"{result.status}: {result.message()}")
+    if result.trial_balance:
+        print(f"trial balance over the {result.checked} entries verified (fen):")
+        print(f"  {'account':<40}{'debit':>20}{'credit':>20}")
+        for code, row in sorted(result.trial_balance.items()):
+            print(f"  {code:<40}{row['debit_fen']:>20}{row['credit_fen']:>20}")
+        debits, credits = result.totals()
+        print(f"  {'total':<40}{debits:>20}{credits:>20}")
+    sys.exit(0 if result.ok else 1)
+
+
 def main(argv: list[str] | None = None) -> None:
     warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
     parser = argparse.ArgumentParser(prog="anju", description="Anju (安居) worker-housing services")
@@ -292,6 +319,10 @@ def main(argv: list[str] | None = None) -> None:
     verify_round = sub.add_parser("verify-round", help="recompute a drawn allocation round from its export")
     verify_round.add_argument("file", help="the round's exported JSON (snapshot, policy, seed parts, results)")
     verify_round.set_defaults(func=cmd_verify_round)
+
+    verify_ledger = sub.add_parser("verify-ledger", help="recompute a finance ledger export's hash chain")
+    verify_ledger.add_argument("file", help="the export's JSON (GET /ledger/export on finance), or - for stdin")
+    verify_ledger.set_defaults(func=cmd_verify_ledger)
 
     broker = sub.add_parser("check-broker", help="make sure RabbitMQ answers at AMQP_URI")
     broker.add_argument("--start", action="store_true", help="start a local rabbitmq-server if needed")

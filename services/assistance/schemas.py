@@ -57,3 +57,29 @@ class HardshipRegistered(Schema):
     person_ref = fields.String(required=True)
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
     name_masked = fields.String(required=True)
+
+
+RELIEF_KINDS = ["cash", "in_kind", "rent_reduction"]
+
+
+@contract("relief.approved", producer="assistance",
+          description="A relief case was approved (救助审批通过): cash (finance pays it from the relief fund), "
+                      "in kind (assistance delivers the goods) or a rent reduction (finance applies it to the "
+                      "tenancy's rent for the granted months). The household is known by person_ref only.")
+class ReliefApproved(Schema):
+    relief_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    household_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    person_ref = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(RELIEF_KINDS))
+    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES),
+                             metadata={"description": "the household's hardship category"})
+    amount_fen = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=10**14),
+                                metadata={"description": "integer fen: the cash paid (cash), the goods' value "
+                                                         "(in kind, may be 0), the reduction per month (rent)"})
+    year = fields.Integer(required=True, strict=True, validate=validate.Range(min=2000, max=2100),
+                          metadata={"description": "the budget year the relief is charged to"})
+    from_month = fields.String(validate=validate.Regexp(r"[0-9]{4}-(0[1-9]|1[0-2])\Z"),
+                               metadata={"description": "rent reduction: the first month (YYYY-MM)"})
+    months = fields.Integer(strict=True, validate=validate.Range(min=1, max=36),
+                            metadata={"description": "rent reduction: how many months"})
+    approved_at = fields.AwareDateTime(required=True, format="iso")

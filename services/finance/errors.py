@@ -1,4 +1,33 @@
-"""finance's domain exceptions → HTTP status (registered by service.py). None yet: the ledger's
-come with its issue."""
+"""finance's domain exceptions → HTTP status (declared by service.py as error_status)."""
 
-STATUS: dict[type, int] = {}
+from .domain.funds import AlreadyDecided, BudgetExceeded, BudgetTooLow, EarmarkMismatch, SelfApproval
+from .domain.ledger import (
+    AccountNotPostable,
+    FutureDate,
+    IdempotencyConflict,
+    InvalidEntry,
+    NotReversible,
+    Overdraft,
+    PeriodClosed,
+    PeriodError,
+    UnknownAccount,
+)
+from .domain.relief import ReliefConflict
+
+STATUS: dict[type, int] = {
+    InvalidEntry: 400,          # unbalanced, one line, a bad amount
+    UnknownAccount: 422,
+    AccountNotPostable: 422,    # closed, a header account, held money
+    Overdraft: 422,             # a no-overdraft account (a fund, the bank) would go below zero
+    PeriodClosed: 422,
+    FutureDate: 422,
+    PeriodError: 422,
+    BudgetExceeded: 422,
+    BudgetTooLow: 422,
+    EarmarkMismatch: 422,
+    IdempotencyConflict: 409,   # the same id with other content
+    NotReversible: 409,
+    AlreadyDecided: 409,
+    ReliefConflict: 409,
+    SelfApproval: 403,          # maker–checker: the requester never decides
+}

@@ -1,10 +1,42 @@
-"""Tables of the finance service (its own database)."""
+"""Tables of the finance service (its own database).
+
+The journal (journal_entries, journal_lines) is append-only and balanced, and the database
+says so as well as the code:
+
+- **Balanced, at least two lines.** PostgreSQL: a deferred constraint trigger on
+  journal_entries checks at commit that the entry's lines number at least two and sum to zero.
+  SQLite (no deferred triggers): an AFTER INSERT trigger on journal_entries checks the same at
+  the moment the entry row is written. On both, a line can only be written *before* its entry
+  (the entry row closes it; lines reference entries through a deferred foreign key): a line
+  for an entry that already exists is refused (PostgreSQL: a statement trigger; SQLite: a
+  BEFORE INSERT trigger), so no line can be added to a posted entry later.
+- **Immutable.** UPDATE and DELETE on both tables are refused by triggers.
+- **No overdraft.** accounts.balance_fen (debits − credits, kept with every posting) has a
+  CHECK: a no-overdraft account's natural balance is never below zero.
+
+The SQLite triggers are attached here for databases built from the models (the use-case
+tests' in-memory SQLite); migration 0002 creates the same ones (a test compares them) and
+the PostgreSQL ones.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import BigInteger, MetaData, String
+from sqlalchemy import (
+    DDL,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.tables import UtcDateTime, platform_tables
@@ -15,7 +47,7 @@ class Base(DeclarativeBase):
 
 
 class FundReceipt(Base):
-    """A receipt of money into the programme (资金到账), in fen."""
+    """A receipt of money into the programme (资金到账), in fen, into one fund."""
 
     __tablename__ = "fund_receipts"
 
@@ -26,7 +58,218 @@ class FundReceipt(Base):
     received_on: Mapped[str] = mapped_column(String(10))
     recorded_by: Mapped[str] = mapped_column(String(200))
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    earmark: Mapped[str] = mapped_column(String(10), server_default="general")
+    earmark_project_id: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
+    memo: Mapped[str] = mapped_column(String(500), server_default="")
+    entry_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    status: Mapped[str] = mapped_column(String(10), server_default="recorded")
+    reversal_entry_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
 
+    __table_args__ = (Index("ix_fund_receipts_received", "received_on", "id"),)
+
+
+class Account(Base):
+    """The chart of accounts (会计科目) with each account's running balance (debits − credits)."""
+
+    __tablename__ = "accounts"
+
+    code: Mapped[str] = mapped_column(String(80), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(String(10))
+    normal_sign: Mapped[int] = mapped_column(Integer)
+    no_overdraft: Mapped[bool] = mapped_column(Boolean)
+    postable: Mapped[bool] = mapped_column(Boolean)
+    closed: Mapped[bool] = mapped_column(Boolean, server_default="0")
+    parent_code: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    fund_source: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    earmark: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    project_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    category: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    held: Mapped[bool] = mapped_column(Boolean, server_default="0")
+    balance_fen: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (
+        CheckConstraint("normal_sign IN (1, -1)", name="ck_accounts_normal_sign"),
+        CheckConstraint("NOT no_overdraft OR balance_fen * normal_sign >= 0", name="ck_accounts_no_overdraft"),
+    )
+
+
+class LedgerChain(Base):
+    """The head of a district's hash chain: appends lock this row, so the order is well defined."""
+
+    __tablename__ = "ledger_chains"
+
+    district: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_seq: Mapped[int] = mapped_column(BigInteger)
+    last_hash: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class JournalEntry(Base):
+    """One balanced, immutable journal entry (记账凭证), a link of the district's hash chain."""
+
+    __tablename__ = "journal_entries"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    district: Mapped[str] = mapped_column(String(40))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    posted_on: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(30))
+    memo: Mapped[str] = mapped_column(String(500))
+    idempotency_id: Mapped[str] = mapped_column(String(200))
+    cause_type: Mapped[str] = mapped_column(String(40))
+    cause_id: Mapped[str] = mapped_column(String(200))
+    event_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
+    request_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    reverses: Mapped[str | None] = mapped_column(String(36), nullable=True, unique=True)
+    reason: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (
+        UniqueConstraint("district", "seq", name="uq_journal_entries_seq"),
+        UniqueConstraint("district", "idempotency_id", name="uq_journal_entries_idempotency"),
+        Index("ix_journal_entries_cause", "cause_type", "cause_id"),
+        Index("ix_journal_entries_posted", "posted_on", "seq"),
+    )
+
+
+class JournalLine(Base):
+    """A line of an entry: signed fen (debit > 0, credit < 0), with the entry's date and seq
+    copied in for account statements and the trial balance."""
+
+    __tablename__ = "journal_lines"
+
+    entry_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("journal_entries.id", deferrable=True, initially="DEFERRED"), primary_key=True)
+    line_no: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_code: Mapped[str] = mapped_column(String(80), ForeignKey("accounts.code"))
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    posted_on: Mapped[date] = mapped_column(Date)
+    entry_seq: Mapped[int] = mapped_column(BigInteger)
+
+    __table_args__ = (
+        CheckConstraint("amount_fen <> 0", name="ck_journal_lines_nonzero"),
+        Index("ix_journal_lines_account", "account_code", "posted_on", "entry_seq"),
+    )
+
+
+class AccountingPeriod(Base):
+    """A closed month (结账): postings dated in it are refused."""
+
+    __tablename__ = "accounting_periods"
+
+    district: Mapped[str] = mapped_column(String(40), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    closed_by: Mapped[str] = mapped_column(String(200))
+    closed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ProjectBudget(Base):
+    """What may be disbursed to a housing project in all (项目预算)."""
+
+    __tablename__ = "project_budgets"
+
+    project_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    set_by: Mapped[str] = mapped_column(String(200))
+    set_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class DisbursementRequest(Base):
+    """A two-step disbursement (拨付申请): requested (hold placed) → approved (paid) or rejected
+    (hold released), decided by someone other than the requester."""
+
+    __tablename__ = "disbursement_requests"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    idempotency_id: Mapped[str] = mapped_column(String(200), unique=True)
+    source: Mapped[str] = mapped_column(String(30))
+    earmark_project_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    fund_account: Mapped[str] = mapped_column(String(80))
+    held_account: Mapped[str] = mapped_column(String(80))
+    project_id: Mapped[str] = mapped_column(String(40), index=True)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    purpose: Mapped[str] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    requested_by: Mapped[str] = mapped_column(String(200))
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    hold_entry_id: Mapped[str] = mapped_column(String(36))
+    decided_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    decided_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    decision_reason: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    decision_entry_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+
+
+class ReliefBudget(Base):
+    """The year's cash relief budget (年度救助预算)."""
+
+    __tablename__ = "relief_budgets"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    set_by: Mapped[str] = mapped_column(String(200))
+    set_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ReliefPayment(Base):
+    """Cash relief approved by assistance: issued (approved) and paid amounts, pending with its
+    reason until the budget and the relief fund allow. Known by person_ref only."""
+
+    __tablename__ = "relief_payments"
+
+    relief_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    household_id: Mapped[str] = mapped_column(String(64))
+    person_ref: Mapped[str] = mapped_column(String(64))
+    category: Mapped[str] = mapped_column(String(40))
+    year: Mapped[int] = mapped_column(Integer)
+    amount_issued_fen: Mapped[int] = mapped_column(BigInteger)
+    amount_paid_fen: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    status: Mapped[str] = mapped_column(String(10))
+    pending_reason: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    approved_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    paid_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    paid_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    entry_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+
+    __table_args__ = (Index("ix_relief_payments_queue", "status", "received_at", "relief_id"),)
+
+
+# -- the journal's guards on SQLite (the same text as migration 0002's) ----------------------------
+
+SQLITE_TRIGGERS = {
+    "journal_entries_balanced": """
+CREATE TRIGGER journal_entries_balanced AFTER INSERT ON journal_entries
+WHEN (SELECT count(*) FROM journal_lines WHERE entry_id = NEW.id) < 2
+  OR (SELECT total(amount_fen) FROM journal_lines WHERE entry_id = NEW.id) <> 0
+BEGIN SELECT RAISE(ABORT, 'journal entry must have at least two lines summing to zero'); END""",
+    "journal_lines_before_entry": """
+CREATE TRIGGER journal_lines_before_entry BEFORE INSERT ON journal_lines
+WHEN EXISTS (SELECT 1 FROM journal_entries WHERE id = NEW.entry_id)
+BEGIN SELECT RAISE(ABORT, 'lines cannot be added to a posted journal entry'); END""",
+    "journal_entries_no_update": """
+CREATE TRIGGER journal_entries_no_update BEFORE UPDATE ON journal_entries
+BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END""",
+    "journal_entries_no_delete": """
+CREATE TRIGGER journal_entries_no_delete BEFORE DELETE ON journal_entries
+BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END""",
+    "journal_lines_no_update": """
+CREATE TRIGGER journal_lines_no_update BEFORE UPDATE ON journal_lines
+BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END""",
+    "journal_lines_no_delete": """
+CREATE TRIGGER journal_lines_no_delete BEFORE DELETE ON journal_lines
+BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END""",
+}
+
+for _name, _sql in SQLITE_TRIGGERS.items():
+    _table = JournalEntry.__table__ if " ON journal_entries" in _sql else JournalLine.__table__
+    event.listen(_table, "after_create", DDL(_sql.strip()).execute_if(dialect="sqlite"))
 
 metadata = Base.metadata
 platform_tables(metadata)

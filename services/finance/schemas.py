@@ -1,28 +1,481 @@
-"""Request schemas and the contracts of the events finance publishes."""
+"""Request schemas, reply schemas (for the OpenAPI document), the events finance reads (…In) and
+the contracts of the events it publishes (@contract). Every amount is integer fen with bounds."""
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from services.common.events.contracts import contract
+from services.common.fields import Bool, Day, Int, PublicText, Text, no_personal_data
 
-from .domain.funds import FundSource
+from .domain.funds import PROJECT_ID, DisbursementStatus, FundSource
+from .domain.ledger import ACCOUNT_CODE, ENTRY_KINDS, AccountType
+from .domain.money import MAX_AMOUNT_FEN, MAX_LINES
+from .domain.relief import ReliefKind, ReliefStatus
 
 SOURCES = [s.value for s in FundSource]
+AMOUNT = (1, MAX_AMOUNT_FEN)
 
+
+def Amount(**kwargs):  # noqa: N802 - a field factory
+    """A positive amount in fen (分): a JSON integer, 1 … 10^14 (one trillion yuan)."""
+    kwargs.setdefault("metadata", {"description": "integer fen (分), 1 … 10^14"})
+    return Int(*AMOUNT, **kwargs)
+
+
+def ProjectId(**kwargs):  # noqa: N802
+    return fields.String(validate=validate.Regexp(PROJECT_ID.pattern + r"\Z", error="not a project id "
+                                                  "(letters, digits, _ . -; up to 40)"), **kwargs)
+
+
+def AccountCode(**kwargs):  # noqa: N802
+    kwargs.setdefault("metadata", {"description": "account code, e.g. 1001, 1002:donation, 5101:P1"})
+    return fields.String(validate=validate.Regexp(ACCOUNT_CODE.pattern + r"\Z", error="not an account code"),
+                         **kwargs)
+
+
+class PageQuery(Schema):
+    page = Int(1, 1_000_000, load_default=1)
+    page_size = Int(1, 500, load_default=50)
+
+
+# -- ledger ---------------------------------------------------------------------------------------
+
+class LineIn(Schema):
+    account = AccountCode(required=True)
+    side = fields.String(required=True, validate=validate.OneOf(["debit", "credit"]))
+    amount_fen = Amount(required=True)
+
+
+class JournalEntryIn(Schema):
+    """An accountant's balanced entry: debits = credits, 2 … 100 lines."""
+
+    lines = fields.List(fields.Nested(LineIn), required=True, validate=validate.Length(min=2, max=MAX_LINES))
+    memo = Text(max_length=500, load_default="")
+    posted_on = Day(load_default=None, metadata={"description": "default: today (district calendar)"})
+    idempotency_id = Text(min_length=1, max_length=200, load_default=None,
+                          metadata={"description": "the same id and content again returns the original "
+                                                   "entry; the same id with other content is a 409"})
+
+
+class ReverseIn(Schema):
+    reason = Text(min_length=1, max_length=500, required=True)
+    posted_on = Day(load_default=None, metadata={"description": "default: today (the open period)"})
+    idempotency_id = Text(min_length=1, max_length=200, load_default=None)
+
+
+class EntryQuery(PageQuery):
+    cause_type = Text(min_length=1, max_length=40, load_default=None)
+    cause_id = Text(min_length=1, max_length=200, load_default=None)
+    event_id = Text(min_length=1, max_length=36, load_default=None)
+    request_id = Text(min_length=1, max_length=64, load_default=None)
+    kind = fields.String(load_default=None, validate=validate.OneOf(sorted(ENTRY_KINDS)))
+    account = AccountCode(load_default=None)
+    posted_from = Day(load_default=None)
+    posted_to = Day(load_default=None)
+
+
+class AsOfQuery(Schema):
+    as_of = Day(load_default=None, metadata={"description": "accounting date; default: every entry"})
+
+
+class StatementQuery(PageQuery):
+    date_from = Day(data_key="from", load_default=None, metadata={"description": "default: 1 January"})
+    date_to = Day(data_key="to", load_default=None, metadata={"description": "default: today"})
+
+
+class AccountQuery(Schema):
+    type = fields.String(load_default=None, validate=validate.OneOf([t.value for t in AccountType]))
+    prefix = Text(min_length=1, max_length=80, load_default=None)
+    include_closed = fields.Boolean(load_default=True)
+
+
+class AccountIn(Schema):
+    code = AccountCode(required=True)
+
+
+# -- funds ----------------------------------------------------------------------------------------
 
 class FundReceiptIn(Schema):
     source = fields.String(required=True, validate=validate.OneOf(SOURCES))
-    amount_fen = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
-    reference = fields.String(required=True, validate=validate.Length(min=1, max=100),
-                              metadata={"description": "bank or voucher reference, unique"})
-    received_on = fields.Date(required=True)
+    amount_fen = Amount(required=True)
+    reference = Text(min_length=1, max_length=100, required=True,
+                     metadata={"description": "bank or voucher reference, unique"})
+    received_on = Day(required=True, metadata={"description": "not after today (district calendar)"})
+    earmark_project_id = ProjectId(load_default=None, allow_none=True,
+                                   metadata={"description": "earmark the money for one housing project"})
+    for_relief = Bool(load_default=False, metadata={"description": "money for the relief fund (帮扶救助)"})
+    posted_on = Day(load_default=None, metadata={
+        "description": "accounting date, default received_on; use the open period when received_on's month "
+                       "is closed"})
+    memo = PublicText(max_length=200, load_default="")
 
+    @validates_schema
+    def _one_earmark(self, data, **kwargs):
+        if data.get("earmark_project_id") and data.get("for_relief"):
+            raise ValidationError("money is earmarked for a project or for relief, not both", "for_relief")
+
+
+class ReceiptQuery(PageQuery):
+    source = fields.String(load_default=None, validate=validate.OneOf(SOURCES))
+    earmark = fields.String(load_default=None, validate=validate.OneOf(["general", "project", "relief"]))
+    earmark_project_id = ProjectId(load_default=None)
+    status = fields.String(load_default=None, validate=validate.OneOf(["recorded", "reversed"]))
+    received_from = Day(load_default=None)
+    received_to = Day(load_default=None)
+    reference = Text(min_length=1, max_length=100, load_default=None)
+
+
+class ReasonIn(Schema):
+    reason = Text(min_length=1, max_length=500, required=True)
+
+
+class BudgetIn(Schema):
+    amount_fen = Int(0, MAX_AMOUNT_FEN, required=True, metadata={"description": "integer fen (分)"})
+
+
+class DisbursementRequestIn(Schema):
+    source = fields.String(required=True, validate=validate.OneOf(SOURCES))
+    earmark_project_id = ProjectId(load_default=None, allow_none=True,
+                                   metadata={"description": "draw on money earmarked for this project "
+                                                            "(default: the source's general fund)"})
+    project_id = ProjectId(load_default=None, metadata={"description": "the project paid; default the earmark"})
+    amount_fen = Amount(required=True)
+    purpose = PublicText(min_length=1, max_length=200, required=True,
+                         metadata={"description": "published with fund.disbursed: no personal data"})
+    idempotency_id = Text(min_length=1, max_length=200, load_default=None)
+
+
+class RequestQuery(PageQuery):
+    status = fields.String(load_default=None, validate=validate.OneOf([s.value for s in DisbursementStatus]))
+    project_id = ProjectId(load_default=None)
+    source = fields.String(load_default=None, validate=validate.OneOf(SOURCES))
+    requested_by = Text(min_length=1, max_length=200, load_default=None)
+
+
+class DisbursementQuery(PageQuery):
+    project_id = ProjectId(load_default=None)
+    source = fields.String(load_default=None, validate=validate.OneOf(SOURCES))
+    approved_from = Day(load_default=None)
+    approved_to = Day(load_default=None)
+
+
+# -- relief ---------------------------------------------------------------------------------------
+
+class ReliefQuery(PageQuery):
+    status = fields.String(load_default=None, validate=validate.OneOf([s.value for s in ReliefStatus]))
+    year = Int(2000, 2100, load_default=None)
+    category = Text(min_length=1, max_length=40, load_default=None)
+
+
+class ReliefApprovedIn(Schema):
+    """What finance reads of assistance's relief.approved (other fields are ignored)."""
+
+    relief_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    household_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    person_ref = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    kind = fields.String(required=True)
+    category = fields.String(required=True, validate=validate.Regexp(r"[a-z][a-z_]{0,39}\Z"))
+    amount_fen = Int(0, MAX_AMOUNT_FEN, required=True)
+    year = Int(2000, 2100, required=True)
+    approved_at = fields.AwareDateTime(required=True)
+
+    @validates_schema
+    def _cash_has_an_amount(self, data, **kwargs):
+        if data.get("kind") == ReliefKind.CASH and data.get("amount_fen", 0) < 1:
+            raise ValidationError("cash relief needs an amount of at least 1 fen", "amount_fen")
+
+
+# -- the public report ----------------------------------------------------------------------------
+
+class ReportQuery(Schema):
+    date_from = Day(data_key="from", load_default=None, metadata={"description": "default: 1 January"})
+    date_to = Day(data_key="to", load_default=None, metadata={"description": "default: today"})
+
+
+# -- replies (documentation of the JSON the endpoints answer) -------------------------------------
+
+class LineOut(Schema):
+    line_no = fields.Integer()
+    account = fields.String()
+    side = fields.String(metadata={"enum": ["debit", "credit"]})
+    amount_fen = fields.Integer()
+
+
+class EntryOut(Schema):
+    entry_id = fields.String()
+    seq = fields.Integer(metadata={"description": "position in the district's hash chain"})
+    posted_on = fields.Date()
+    kind = fields.String(metadata={"enum": sorted(ENTRY_KINDS)})
+    memo = fields.String()
+    idempotency_id = fields.String()
+    cause = fields.Dict(metadata={"description": "type, id, event_id, request_id"})
+    recorded_by = fields.String()
+    recorded_at = fields.String(metadata={"format": "date-time"})
+    reverses = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True)
+    lines = fields.List(fields.Nested(LineOut))
+    debit_total_fen = fields.Integer()
+    prev_hash = fields.String()
+    hash = fields.String()
+    replayed = fields.Boolean(metadata={"description": "true when an idempotent replay returned the original"})
+
+
+class EntryPage(Schema):
+    total = fields.Integer()
+    page = fields.Integer()
+    page_size = fields.Integer()
+    entries = fields.List(fields.Nested(EntryOut))
+
+
+class TrialBalanceLineOut(Schema):
+    account = fields.String()
+    name = fields.String()
+    type = fields.String()
+    debit_fen = fields.Integer()
+    credit_fen = fields.Integer()
+    balance_fen = fields.Integer(metadata={"description": "debits − credits"})
+    natural_balance_fen = fields.Integer(metadata={"description": "the balance on the account's normal side"})
+
+
+class TrialBalanceOut(Schema):
+    as_of = fields.Date(allow_none=True)
+    accounts = fields.List(fields.Nested(TrialBalanceLineOut))
+    debit_total_fen = fields.Integer()
+    credit_total_fen = fields.Integer()
+    balanced = fields.Boolean()
+
+
+class StatementOut(Schema):
+    account = fields.String()
+    name = fields.String()
+    type = fields.String()
+    opening_balance_fen = fields.Integer()
+    closing_balance_fen = fields.Integer()
+    total = fields.Integer()
+    page = fields.Integer()
+    page_size = fields.Integer()
+    lines = fields.List(fields.Dict(), metadata={"description": "entry, date, side, amount and running balance"})
+
+
+class AccountOut(Schema):
+    code = fields.String()
+    name = fields.String()
+    type = fields.String()
+    no_overdraft = fields.Boolean()
+    postable = fields.Boolean()
+    closed = fields.Boolean()
+    parent = fields.String(allow_none=True)
+    fund_source = fields.String(allow_none=True, metadata={"description": "the fund a bank sub-account holds"})
+    earmark = fields.String(allow_none=True)
+    project_id = fields.String(allow_none=True)
+    category = fields.String(allow_none=True, metadata={"description": "relief category of a relief account"})
+    balance_fen = fields.Integer(metadata={"description": "natural balance (the account's normal side)"})
+
+
+class AccountPage(Schema):
+    accounts = fields.List(fields.Nested(AccountOut))
+
+
+class VerificationOut(Schema):
+    status = fields.String(metadata={"enum": ["OK", "MISMATCH"]})
+    ok = fields.Boolean()
+    entries_verified = fields.Integer()
+    head = fields.Dict(allow_none=True)
+    first_mismatch = fields.Dict(allow_none=True)
+    balance_mismatches = fields.List(fields.Dict())
+    message = fields.String()
+    trial_balance = fields.Dict()
+
+
+class ReceiptOut(Schema):
+    receipt_id = fields.String()
+    source = fields.String()
+    amount_fen = fields.Integer()
+    reference = fields.String()
+    received_on = fields.Date()
+    earmark = fields.String()
+    earmark_project_id = fields.String(allow_none=True)
+    status = fields.String()
+    entry_id = fields.String()
+    reversal_entry_id = fields.String(allow_none=True)
+    recorded_by = fields.String()
+    recorded_at = fields.String(metadata={"format": "date-time"})
+
+
+class ReceiptCreatedOut(Schema):
+    receipt_id = fields.String()
+    amount_fen = fields.Integer()
+    earmark = fields.String(metadata={"enum": ["general", "project", "relief"]})
+    earmark_project_id = fields.String(allow_none=True)
+    entry_id = fields.String()
+
+
+class ReceiptPage(Schema):
+    total = fields.Integer()
+    page = fields.Integer()
+    page_size = fields.Integer()
+    receipts = fields.List(fields.Nested(ReceiptOut))
+
+
+class RequestOut(Schema):
+    request_id = fields.String()
+    status = fields.String(metadata={"enum": [s.value for s in DisbursementStatus]})
+    source = fields.String()
+    earmark_project_id = fields.String(allow_none=True)
+    project_id = fields.String()
+    amount_fen = fields.Integer()
+    purpose = fields.String()
+    fund_account = fields.String()
+    requested_by = fields.String()
+    requested_at = fields.String(metadata={"format": "date-time"})
+    hold_entry_id = fields.String()
+    decided_by = fields.String(allow_none=True)
+    decided_at = fields.String(allow_none=True, metadata={"format": "date-time"})
+    decision_reason = fields.String(allow_none=True)
+    decision_entry_id = fields.String(allow_none=True)
+
+
+class RequestPage(Schema):
+    total = fields.Integer()
+    page = fields.Integer()
+    page_size = fields.Integer()
+    requests = fields.List(fields.Nested(RequestOut))
+
+
+class DisbursementPage(Schema):
+    total = fields.Integer()
+    page = fields.Integer()
+    page_size = fields.Integer()
+    disbursements = fields.List(fields.Nested(RequestOut))
+
+
+class FundOut(Schema):
+    source = fields.String()
+    earmark = fields.String()
+    project_id = fields.String(allow_none=True)
+    account = fields.String()
+    available_fen = fields.Integer()
+    held_fen = fields.Integer()
+    balance_fen = fields.Integer()
+
+
+class FundList(Schema):
+    funds = fields.List(fields.Nested(FundOut))
+
+
+class BudgetOut(Schema):
+    project_id = fields.String()
+    budget_fen = fields.Integer(allow_none=True)
+    approved_fen = fields.Integer()
+    held_fen = fields.Integer()
+    set_by = fields.String(allow_none=True)
+    set_at = fields.DateTime(allow_none=True)
+
+
+class ReliefOut(Schema):
+    relief_id = fields.String()
+    household_id = fields.String()
+    person_ref = fields.String()
+    category = fields.String()
+    year = fields.Integer()
+    status = fields.String(metadata={"enum": [s.value for s in ReliefStatus]})
+    amount_issued_fen = fields.Integer()
+    amount_paid_fen = fields.Integer()
+    pending_reason = fields.String(allow_none=True)
+    paid_on = fields.Date(allow_none=True)
+    entry_id = fields.String(allow_none=True)
+
+
+class ReliefPage(Schema):
+    total = fields.Integer()
+    page = fields.Integer()
+    page_size = fields.Integer()
+    reliefs = fields.List(fields.Nested(ReliefOut))
+
+
+class ReliefBudgetOut(Schema):
+    year = fields.Integer()
+    amount_fen = fields.Integer()
+    paid_fen = fields.Integer()
+    left_fen = fields.Integer()
+
+
+class ReportOut(Schema):
+    title = fields.String()
+    district = fields.String()
+    period = fields.Dict(metadata={"description": "from, to (ISO dates)"})
+    currency = fields.String()
+    sources = fields.List(fields.Dict(), metadata={
+        "description": "per source: opening/received/disbursed/adjustments/closing (fen and exact yuan text), "
+                       "its funds (general, project, relief) and uses (per project; relief per category)"})
+    totals = fields.Dict()
+    relief = fields.Dict(metadata={"description": "relief paid and pending, totals by category only"})
+    ledger_head = fields.Dict(metadata={"description": "seq and hash of the newest journal entry: keep it "
+                                                       "to check a later export against"})
+
+
+# -- contracts of the events finance publishes -----------------------------------------------------
 
 @contract("fund.received", producer="finance",
-          description="Money arrived in the programme from a named source (资金到账).")
+          description="Money arrived in the programme from a named source (资金到账), into a fund: the "
+                      "source's general fund, a project's earmarked money, or the relief fund.")
 class FundReceived(Schema):
     receipt_id = fields.String(required=True)
     source = fields.String(required=True, validate=validate.OneOf(SOURCES))
     amount_fen = fields.Integer(required=True, strict=True)
     received_on = fields.Date(required=True)
+    earmark = fields.String(validate=validate.OneOf(["general", "project", "relief"]),
+                            metadata={"description": "added in 1.1 (optional)"})
+    earmark_project_id = fields.String(metadata={"description": "added in 1.1 (optional)"})
+    entry_id = fields.String(metadata={"description": "the journal entry (added in 1.1, optional)"})
+    posted_on = fields.Date(metadata={"description": "the accounting date (added in 1.1, optional)"})
+
+
+@contract("fund.receipt_reversed", producer="finance",
+          description="A receipt recorded by mistake was reversed (冲销) by a journal entry with a reason.")
+class FundReceiptReversed(Schema):
+    receipt_id = fields.String(required=True)
+    source = fields.String(required=True, validate=validate.OneOf(SOURCES))
+    amount_fen = fields.Integer(required=True, strict=True)
+    earmark = fields.String(required=True, validate=validate.OneOf(["general", "project", "relief"]))
+    entry_id = fields.String(required=True)
+    reversed_on = fields.Date(required=True)
+    reason = fields.String(required=True, validate=no_personal_data)
+
+
+@contract("fund.disbursed", producer="finance",
+          description="An approved disbursement paid money from a fund to a housing project (资金拨付): "
+                      "requested by one finance officer, approved by another.")
+class FundDisbursed(Schema):
+    disbursement_id = fields.String(required=True)
+    source = fields.String(required=True, validate=validate.OneOf(SOURCES))
+    earmark_project_id = fields.String(metadata={"description": "present when earmarked money was used"})
+    project_id = fields.String(required=True)
+    amount_fen = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    purpose = fields.String(required=True, validate=no_personal_data)
+    approved_on = fields.Date(required=True)
+    entry_id = fields.String(required=True)
+
+
+class ReliefSource(Schema):
+    source = fields.String(required=True, validate=validate.OneOf(SOURCES))
+    amount_fen = fields.Integer(required=True, strict=True)
+
+
+@contract("relief.paid", producer="finance",
+          description="Cash relief approved by assistance was paid from the relief fund (救助金发放); "
+                      "amount issued and amount paid. The household is known by person_ref only.")
+class ReliefPaid(Schema):
+    relief_id = fields.String(required=True)
+    household_id = fields.String(required=True)
+    person_ref = fields.String(required=True)
+    category = fields.String(required=True)
+    year = fields.Integer(required=True, strict=True)
+    amount_issued_fen = fields.Integer(required=True, strict=True)
+    amount_paid_fen = fields.Integer(required=True, strict=True)
+    paid_at = fields.AwareDateTime(required=True, format="iso")
+    paid_on = fields.Date(required=True)
+    entry_id = fields.String(required=True)
+    sources = fields.List(fields.Nested(ReliefSource), required=True,
+                          metadata={"description": "the relief funds drawn on, per source"})

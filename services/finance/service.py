@@ -1,9 +1,28 @@
-"""The finance nameko service (资金与贷款; a skeleton: fund receipts — the ledger comes with its
-issue). Its modules (services/README.md):
+"""The finance nameko service (资金与贷款): the district's double-entry ledger with its hash
+chain, funds with two-step disbursement, relief payments and the public fund-flow report
+(part 2 adds rent and union housing loans, posting through the same ledger). Its modules
+(services/README.md):
 
-- funds.py                 use cases: fund receipts
-- entrypoints/funds.py     FundsEntrypoints: POST /fund-receipts
-- roles.py, errors.py, schemas.py, models.py, domain/funds.py (the fund sources)
+- ledger.py                 use cases: post one entry or many (the one way money moves), reversals,
+                            periods, accounts; trial balance, statements, entries by cause,
+                            export and verification in place
+- funds.py                  use cases: receipts, project budgets, disbursement requests → approve/reject
+- reliefs.py                use cases: relief.approved → pay or keep pending; relief budgets; pay pending
+- reports.py                use cases: the public fund-flow report (JSON, CSV)
+- entrypoints/ledger.py     LedgerEntrypoints: /accounts, /journal-entries, /trial-balance, /periods, /ledger/…
+- entrypoints/funds.py      FundsEntrypoints: /fund-receipts, /funds, /projects/<id>/budget,
+                            /disbursement-requests, /disbursements
+- entrypoints/reliefs.py    ReliefsEntrypoints: relief.approved handler, /relief-budgets, /relief-payments
+- entrypoints/reports.py    ReportsEntrypoints: /public/fund-flows(.csv), rpc fund_flow_report
+- repository.py             rows: the chart and balances, the chained journal (lines before entries),
+                            periods, the report's sums
+- payloads.py               the data of fund.received, fund.receipt_reversed, fund.disbursed, relief.paid
+- views.py, settings.py (relief source order), roles.py, errors.py, schemas.py, models.py (and the
+  journal's database guards), migrations/
+- domain/                   money.py (fen, exact yuan), ledger.py (accounts, entries, balance and
+                            overdraft rules, reversal, periods), chain.py (canonical form, hash chain,
+                            verification), chart.py (the chart of accounts), funds.py (sources,
+                            maker–checker, budgets), relief.py (payment order), report.py
 """
 
 from __future__ import annotations
@@ -14,9 +33,12 @@ from services.common.service import PlatformService
 
 from . import errors, models
 from .entrypoints.funds import FundsEntrypoints
+from .entrypoints.ledger import LedgerEntrypoints
+from .entrypoints.reliefs import ReliefsEntrypoints
+from .entrypoints.reports import ReportsEntrypoints
 
 
-class FinanceService(FundsEntrypoints, PlatformService):
+class FinanceService(LedgerEntrypoints, FundsEntrypoints, ReliefsEntrypoints, ReportsEntrypoints, PlatformService):
     name = "finance"
     error_status = errors.STATUS
     db = Database(models.metadata)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields
 
 from services.common.events.contracts import contract
-from services.common.fields import Int, Text
+from services.common.fields import Day, Int, Text
 
 
 class FundReceivedIn(Schema):
@@ -28,3 +28,10 @@ class NoticePublished(Schema):
     kind = fields.String(required=True)
     title = fields.String(required=True)
     source_event_id = fields.String(required=True)
+
+
+class FundFlowQuery(Schema):
+    """The period of the public fund-flow page (default: this year to date)."""
+
+    date_from = Day(data_key="from", attribute="from", load_default=None)
+    date_to = Day(data_key="to", attribute="to", load_default=None)

@@ -35,9 +35,11 @@ PUBLIC = {  # (service, method, path) that anyone may call, each a decision
     ("applications", "GET", "/public/notices"),
     ("applications", "POST", "/applications/<application_id>/objections"),
     ("notify", "GET", "/public/notices"),
+    ("notify", "GET", "/public/fund-flows"),  # 资金流向公开, rendered from finance's report
+    ("finance", "GET", "/public/fund-flows"), ("finance", "GET", "/public/fund-flows.csv"),
 }
 SECRET = "dev-only-jwt-secret-change-me-0123456789"
-_PARAM = re.compile(r"<(?:[a-z]+:)?([a-zA-Z_][a-zA-Z0-9_]*)>")
+_PARAM = re.compile(r"<(?:([a-z]+):)?([a-zA-Z_][a-zA-Z0-9_]*)>")
 
 
 def endpoints(service: str):
@@ -50,7 +52,7 @@ def endpoints(service: str):
 
 
 def _concrete(url: str) -> str:
-    return _PARAM.sub(lambda m: f"matrix-no-such-{m.group(1)}", url)
+    return _PARAM.sub(lambda m: "999999" if m.group(1) == "int" else f"matrix-no-such-{m.group(2)}", url)
 
 
 def _token(role="district_officer", district="demo", secret=SECRET, alg="HS256", **claims) -> str:
