@@ -202,7 +202,10 @@ def _stop_children(children: dict, grace: float) -> None:
 
 
 def _port_free(host: str, port: int) -> bool:
+    """Whether a server could listen on ``port``: as the services' own listen does, with
+    SO_REUSEADDR, so connections of a copy that just stopped (TIME_WAIT) do not count."""
     with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError:
