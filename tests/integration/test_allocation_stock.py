@@ -38,10 +38,12 @@ def test_csv_import_reports_bad_rows_and_imports_good_ones(alloc):
     assert [(e["line"], e["column"]) for e in body["errors"]] == [(3, "area_m2"), (4, "project_id"),
                                                                   (5, "rent_fen")]
     added = events.wait("stock.units_added")[0]
-    assert added["unit_ids"] == ["P7/A/101", "P7/A/105"] and added["count"] == 2
+    # issue 11 item 3: the id form of JSON units; 'one unit for areas': m² with two decimals
+    assert added["unit_ids"] == ["P7-A-101", "P7-A-105"] and added["count"] == 2
+    assert body["unit_ids"] == added["unit_ids"]
     units = requests.get(f"{base}/projects/P7/units", headers=officer).json()["units"]
-    assert [(u["unit_id"], u["area_tenths"], u["accessible"]) for u in units] == [
-        ("P7/A/101", 185, False), ("P7/A/105", 200, True)]
+    assert [(u["unit_id"], u["area_m2"], u["accessible"]) for u in units] == [
+        ("P7-A-101", "18.50", False), ("P7-A-105", "20.00", True)]
 
     # the same rows again: duplicates reported by line, nothing added; multipart works too
     again = requests.post(f"{base}/projects/P7/units.csv", headers=officer,
@@ -50,7 +52,7 @@ def test_csv_import_reports_bad_rows_and_imports_good_ones(alloc):
     assert (2, "number") in [(e["line"], e["column"]) for e in again.json()["errors"]]
 
     # maintenance and back; an occupied-only transition is refused
-    path = f"{base}/units/P7/A/101/status"
+    path = f"{base}/units/P7-A-101/status"
     assert requests.put(path, json={"status": "maintenance"}, headers=officer).json()["status"] == "maintenance"
     assert requests.put(path, json={"status": "maintenance"}, headers=officer).status_code == 409
     assert requests.put(path, json={"status": "occupied"}, headers=officer).status_code == 400
@@ -85,8 +87,11 @@ def test_complaints_and_satisfaction_report(alloc):
                   json={"project_id": "P7", "category": "repairs", "description": "门锁"})
     assert requests.post(f"{base}/complaints", headers=officer,
                          json={"project_id": "P7", "category": "noise?", "description": "x"}).status_code == 400
-    assert requests.post(f"{base}/complaints", headers=officer,
-                         json={"project_id": "NOPE", "category": "repairs", "description": "x"}).status_code == 404
+    # an unknown project in the body is a 400 naming project_id (issue 12 item 10: it was an
+    # undocumented 404)
+    nope = requests.post(f"{base}/complaints", headers=officer,
+                         json={"project_id": "NOPE", "category": "repairs", "description": "x"})
+    assert nope.status_code == 400 and list(nope.json()["errors"]) == ["project_id"]
     cid = c1.json()["complaint_id"]
     assert requests.post(f"{base}/complaints/{cid}/resolve", headers=officer,
                          json={"resolution": "已更换"}).status_code == 200
