@@ -37,6 +37,13 @@ def _id_part(value: str) -> None:
         raise ValidationError(problem)
 
 
+def QueryInt(minimum: int, maximum: int, **kwargs) -> fields.Integer:  # noqa: N802 - a field factory
+    """A bounded integer in a query string. A query string holds text ("?page=2"), which
+    services.common.fields.Int (strict: JSON numbers only) refuses; this takes the text of a
+    whole number within ``minimum..maximum``."""
+    return fields.Integer(validate=validate.Range(min=minimum, max=maximum), **kwargs)
+
+
 def _ref(length: int, **kwargs) -> Text:
     """An id of something stored (project, round, tenancy...): 1..length characters."""
     return Text(min_length=1, max_length=length, **kwargs)
@@ -147,8 +154,8 @@ class PageQuery(Schema):
     """The one paging shape: ``page`` (from 1) and ``page_size``; replies carry
     ``{"total", "page", "page_size", "items"}``."""
 
-    page = Int(1, 100_000, load_default=1)
-    page_size = Int(1, 500, load_default=50)
+    page = QueryInt(1, 100_000, load_default=1)
+    page_size = QueryInt(1, 500, load_default=50)
 
 
 class ProjectsQuery(PageQuery):

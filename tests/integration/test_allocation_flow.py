@@ -13,8 +13,8 @@ from allocation_helpers import Events, approved, eventually, publish, today
 
 from services.allocation.domain.lottery import final_seed
 from services.allocation.service import AllocationService
-from services.common.clock import Clock
 from services.cli import main as anju
+from services.common.clock import Clock
 
 PUBLIC = ["福彩3D 2026-12-01: 3 8 1", "witness 王*: 7741"]
 
