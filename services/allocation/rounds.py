@@ -219,8 +219,9 @@ def _draw_round(uow, now, on, round_id, public_values, supplied_secret_hex, watc
     offered_units = [m.unit_id for m in result.matches if m.application_id not in gone]
     changed = mark_units_offered(session, offered_units, meanwhile=publishable)
     if changed != len(offered_units):
-        raise Conflict(f"{len(offered_units) - changed} unit(s) of this round are no longer vacant; "
-                       "restore them (PUT /units/<id>/status) and draw again")
+        n = len(offered_units) - changed
+        raise Conflict(f"{n} {'unit' if n == 1 else 'units'} of this round {'is' if n == 1 else 'are'} no longer "
+                       "vacant (taken since the round opened); nothing was drawn: draw again once they are vacant")
     watch.lap("units_update")
     for m in result.matches:
         if m.application_id in gone:  # its unit goes straight to the round's waitlist

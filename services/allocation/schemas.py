@@ -82,7 +82,11 @@ class AreaM2(fields.String):
 # -- stock ------------------------------------------------------------------------------------
 
 class ProjectIn(Schema):
-    id = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_-]{1,40}$"))
+    id = fields.String(required=True, validate=[
+        validate.Regexp(r"^[A-Za-z0-9_-]{1,40}$"),
+        # a preference names a project or a category: a project named like a category would make
+        # it ambiguous (and the draw refuses such a pool)
+        validate.NoneOf(PROGRAMMES, error="must not be the name of a housing category")])
     name = Text(required=True, min_length=1, max_length=200)
     programme = fields.String(required=True, validate=validate.OneOf(PROGRAMMES))
     supply_mode = fields.String(required=True, validate=validate.OneOf(SUPPLY_MODES))
