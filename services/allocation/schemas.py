@@ -50,8 +50,9 @@ def _ref(length: int, **kwargs) -> Text:
 
 
 class AreaM2(fields.String):
-    """Area in m² (text, or a JSON number) with at most two decimals, recorded to 0.1 m²
-    (``tenths`` turns the loaded text into tenths of m²: 65.50 → 655)."""
+    """Area in m² as text (like applications' area_m2) with at most two decimals, recorded to
+    0.1 m² (``tenths`` turns the loaded text into tenths of m²: "65.50" → 655). A JSON number
+    is refused, as the document says: a float cannot carry an exact area."""
 
     PATTERN = r"^[0-9]{1,5}(\.[0-9]{1,2})?$"
 
@@ -61,8 +62,8 @@ class AreaM2(fields.String):
                          **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            value = format(Decimal(str(value)), "f")
+        if not isinstance(value, str):
+            raise ValidationError('the area as text, e.g. "65.50"')
         text = super()._deserialize(value, attr, data, **kwargs)
         if not re.fullmatch(self.PATTERN, text):
             raise ValidationError("m² with at most two decimals, e.g. 65.50")
