@@ -4,7 +4,7 @@
     anju migrate [SERVICE...]           apply Alembic migrations
     anju token --role R --district D    mint a development bearer token
     anju spec                           write docs/openapi/*.json and docs/asyncapi.yaml
-    anju verify-round FILE              recompute a drawn round: MATCH or the first difference
+    anju verify-round FILE              recompute a drawn round: MATCH or the first difference, and what was checked
     anju verify-ledger FILE             recompute a ledger export's hash chain: OK or the first mismatch
     anju check-broker [--start]         make sure RabbitMQ answers at AMQP_URI
     anju district new CODE --name 名称   write deploy/overlays/CODE/ for a new district
@@ -221,7 +221,9 @@ def cmd_spec(args) -> None:
 
 
 def cmd_verify_round(args) -> None:
-    """Recompute a drawn round from its exported snapshot, policy and seed parts."""
+    """Recompute a drawn round from its export (staff or public): the verdict — MATCH, or
+    MISMATCH / INVALID with the first problem — then every value checked, each with the event
+    field the district published it in, for the reader to compare."""
     import json
 
     from services.allocation.domain.verify import verify
@@ -232,7 +234,13 @@ def cmd_verify_round(args) -> None:
     except (OSError, ValueError) as exc:
         sys.exit(f"cannot read {args.file}: {exc}")
     report = verify(export)
-    print(f"{report.status}: {report.message}")
+    print(report.status if report.ok else f"{report.status}: {report.message}")
+    if report.checked:
+        print("checked (compare each with the published value):" if report.ok
+              else "checked before that:")
+        width = max(len(what) for what, _, _ in report.checked)
+        for what, value, where in report.checked:
+            print(f"  {what:<{width}}  {value}  ({where})")
     sys.exit(0 if report.ok else 1)
 
 

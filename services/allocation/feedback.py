@@ -10,9 +10,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.common.errors import Conflict, NotFound
+from services.common.errors import BadRequest, Conflict, NotFound
 
-from . import models
+from . import models, repository
 
 
 def file_complaint(uow, now: datetime, complaint: dict) -> models.Complaint:
@@ -23,9 +23,7 @@ def file_complaint(uow, now: datetime, complaint: dict) -> models.Complaint:
 
 
 def resolve_complaint(uow, now: datetime, complaint_id: str, resolution: str) -> models.Complaint:
-    c = uow.session.get(models.Complaint, complaint_id)
-    if c is None:
-        raise NotFound(f"complaint {complaint_id} does not exist")
+    c = get_complaint(uow.session, complaint_id)
     if c.status != "open":
         raise Conflict(f"complaint {c.id} is already {c.status}")
     c.status, c.resolved_at, c.resolution = "resolved", now, resolution
@@ -61,6 +59,24 @@ def service_report(session: Session) -> list[dict]:
     return out
 
 
+def get_complaint(session: Session, complaint_id: str) -> models.Complaint:
+    c = session.get(models.Complaint, complaint_id)
+    if c is None:
+        raise NotFound(f"complaint {complaint_id} does not exist")
+    return c
+
+
+def complaints_page(session: Session, q: dict) -> tuple[int, list[models.Complaint]]:
+    """Complaints, newest first, by status, project and category."""
+    c = models.Complaint
+    stmt = select(c)
+    for name in ("status", "project_id", "category"):
+        if q.get(name):
+            stmt = stmt.where(getattr(c, name) == q[name])
+    return repository.page(session, stmt, (c.opened_at.desc(), c.id), q["page"], q["page_size"])
+
+
 def _project(session: Session, project_id: str) -> None:
+    """The project a complaint or score is about: one that exists (a 400 naming project_id)."""
     if session.get(models.Project, project_id) is None:
-        raise NotFound(f"project {project_id} does not exist", errors={"project_id": ["unknown project"]})
+        raise BadRequest(f"project {project_id} does not exist", errors={"project_id": ["unknown project"]})

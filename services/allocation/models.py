@@ -52,7 +52,10 @@ class Project(Base):
 
 
 class Unit(Base):
-    """A flat, or a bed in a staff-apartment dormitory (床位). Rent in fen, area in 0.1 m².
+    """A flat, or a bed in a staff-apartment dormitory (床位). Rent in fen, area in 0.1 m² (the
+    API shows m² with two decimals). The id is ``<project>-<building>-<number>``
+    (domain.stock.unit_id); units imported by CSV before that keep ``<project>/<building>/
+    <number>`` where an offer, tenancy or round names them (migration 0004).
 
     ``vacant_since`` is set whenever the unit becomes vacant (vacancy duration reports).
     On PostgreSQL the table has fillfactor 50 (migration 0003): status changes touch no

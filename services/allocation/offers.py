@@ -10,10 +10,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from services.common.clock import Calendar
-from services.common.errors import BadRequest, Conflict, NotFound
+from services.common.errors import Conflict, NotFound
 
-from . import models, waitlist
+from . import models, repository, waitlist
 from .domain import offers as offer_rules
+from .domain import tenancies as tenancy_rules
 from .payloads import offer_event
 from .repository import domain_offer, project_of, set_offer_status, set_unit_status
 
@@ -53,6 +54,21 @@ def expire_offer(uow, now: datetime, on: date, offer_id: str, policy: offer_rule
     return _refuse(uow, now, on, offer_id, True, policy, calendar)
 
 
+def offers_page(session: Session, q: dict) -> tuple[int, list[models.Offer]]:
+    """Offers by respond-by day then id, filtered by status, round, application, unit, source
+    and a respond-by range."""
+    o = models.Offer
+    stmt = select(o)
+    for name in ("status", "round_id", "application_id", "unit_id", "source"):
+        if q.get(name):
+            stmt = stmt.where(getattr(o, name) == q[name])
+    if q.get("respond_by_from"):
+        stmt = stmt.where(o.respond_by >= q["respond_by_from"])
+    if q.get("respond_by_to"):
+        stmt = stmt.where(o.respond_by <= q["respond_by_to"])
+    return repository.page(session, stmt, (o.respond_by, o.id), q["page"], q["page_size"])
+
+
 def due_for_expiry(session: Session, on: date) -> list[str]:
     """Open offers whose respond-by day is before ``on``, oldest first, at most EXPIRY_BATCH."""
     return list(session.scalars(select(models.Offer.id).where(models.Offer.status == "open",
@@ -73,15 +89,20 @@ def withdraw_live_offers(uow, now: datetime, on: date, application_id: str) -> N
         waitlist.promote(uow, now, on, s.get(models.Round, offer.round_id), offer.unit_id)
 
 
-def move_in(uow, now: datetime, offer_id: str, start: date, end: date) -> models.Tenancy:
+def check_expiry_date(on: date, today: date) -> None:
+    """An expiry run (POST /admin/offers/expire) is for today or a past day."""
+    offer_rules.check_expiry_date(on, today)
+
+
+def move_in(uow, now: datetime, today: date, offer_id: str, start: date, end: date) -> models.Tenancy:
     """Move-in on an accepted offer: the unit is occupied, the applicant housed, the tenancy
-    starts (``tenancy.started``)."""
+    starts (``tenancy.started``). Its dates follow domain.tenancies.check_terms (from the
+    acceptance, at most a year ahead, at most ten years long)."""
     s = uow.session
-    if end <= start:
-        raise BadRequest("end must be after start", errors={"end": ["must be after start"]})
     offer = get_offer(s, offer_id)
     if offer.status != "accepted":
-        raise Conflict(f"offer {offer_id} is {offer.status}; move-in needs an accepted offer")
+        raise Conflict(f"offer {offer_id} is {offer.status}; a move-in needs an accepted offer")
+    tenancy_rules.check_terms(start, end, accepted_on=offer.answered_on or offer.offered_on, today=today)
     set_offer_status(s, offer_id, "accepted", "moved_in")
     set_unit_status(s, offer.unit_id, ["reserved"], "occupied")
     unit = s.get(models.Unit, offer.unit_id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from services.common import pg
@@ -14,6 +14,8 @@ from services.common.errors import Conflict, NotFound
 
 from . import models
 from .domain import offers as offer_rules
+from .domain import verify
+from .domain.fit import FitPolicy
 from .domain.ranking import PoolEntry
 from .domain.stock import Unit, UnitStatus
 
@@ -39,6 +41,31 @@ def domain_offer(offer: models.Offer) -> offer_rules.Offer:
     status = {"open": offer_rules.OfferStatus.OFFERED}.get(offer.status) or offer_rules.OfferStatus(offer.status)
     return offer_rules.Offer(offer.application_id, offer.person_ref, offer.unit_id, offer.offered_on,
                              offer.respond_by, status, offer.answered_on)
+
+
+def round_facts(row: models.Round) -> verify.RoundFacts:
+    return verify.RoundFacts(row.id, row.programme, row.public_value_source, row.draw_date.isoformat())
+
+
+def round_policy(row: models.Round) -> dict:
+    """The round's frozen policy as its export writes it."""
+    return verify.policy_json(FitPolicy.from_json(json.loads(row.fit_policy)),
+                              [tuple(s) for s in json.loads(row.quota_seats)])
+
+
+def round_inputs_digest(row: models.Round) -> str:
+    """The round's ``inputs_digest`` (domain.verify), from what it stored when it opened: the
+    value ``round.opened`` published (rounds opened before it existed get the same value, which
+    their readers compare with round.opened's fit_policy, quota_seats and snapshot_digest)."""
+    return verify.inputs_digest(round_facts(row), row.commitment, round_policy(row), row.snapshot_digest)
+
+
+def page(session: Session, stmt, order_by, number: int, size: int) -> tuple[int, list]:
+    """One page of ``stmt``'s rows in ``order_by`` order, and how many match in all: the one
+    paging shape of every list (``{"total", "page", "page_size", "items"}``)."""
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = session.scalars(stmt.order_by(*order_by).offset((number - 1) * size).limit(size)).all()
+    return total, list(rows)
 
 
 def project_of(session: Session, unit_id: str) -> str:

@@ -21,14 +21,21 @@ from services.common import pg
 from services.common.errors import BadRequest, Conflict, NotFound, Unprocessable
 from services.common.stopwatch import NO_STOPWATCH
 
-from . import models, snapshots, waitlist
+from . import models, repository, snapshots, waitlist
 from .domain import lottery, verify
 from .domain.fit import FitPolicy
 from .domain.matching import gc_paused, iter_matches, quota_seats
 from .domain.ranking import PoolEntry, rank
 from .domain.stock import Unit
 from .payloads import offered_event
-from .repository import dumps, lock_units, mark_units_offered, unit_from_row
+from .repository import (
+    dumps,
+    lock_units,
+    mark_units_offered,
+    round_facts,
+    round_inputs_digest,
+    unit_from_row,
+)
 
 ANNOUNCE_BATCH = 500
 
@@ -46,6 +53,10 @@ def open_round(uow, now: datetime, on: date, body: dict, fit: FitPolicy) -> mode
     if sum(body["quotas"].values()) > 100:
         raise BadRequest("quotas add up to more than 100 %", errors={"quotas": ["sum > 100"]})
     q = select(models.Unit).order_by(models.Unit.id)
+    # Truly vacant: vacant, and held by no live offer and no active tenancy (a unit whose
+    # status was wrongly changed by hand before that was refused must not be offered again).
+    held = (exists().where(models.Offer.unit_id == models.Unit.id, models.Offer.status.in_(("open", "accepted")))
+            | exists().where(models.Tenancy.unit_id == models.Unit.id, models.Tenancy.status == "active"))
     if body.get("unit_ids"):
         wanted = set(body["unit_ids"])
         units = session.scalars(q.where(models.Unit.id.in_(wanted))).all()
@@ -54,6 +65,8 @@ def open_round(uow, now: datetime, on: date, body: dict, fit: FitPolicy) -> mode
             raise BadRequest(f"unknown unit(s): {', '.join(sorted(missing)[:10])}",
                              errors={"unit_ids": sorted(missing)[:50]})
         not_vacant = [u.id for u in units if u.status != "vacant"]
+        not_vacant += sorted(session.scalars(select(models.Unit.id).where(models.Unit.id.in_(wanted),
+                                                                          models.Unit.status == "vacant", held)))
         if not_vacant:
             raise Conflict(f"unit(s) not vacant: {', '.join(not_vacant[:10])}")
     else:
@@ -63,7 +76,7 @@ def open_round(uow, now: datetime, on: date, body: dict, fit: FitPolicy) -> mode
             raise BadRequest(f"unknown project(s): {', '.join(sorted(projects - known))}",
                              errors={"project_ids": sorted(projects - known)})
         units = session.scalars(q.where(models.Unit.project_id.in_(projects),
-                                        models.Unit.status == "vacant")).all()
+                                        models.Unit.status == "vacant", ~held)).all()
     if not units:
         raise Unprocessable("no vacant units to offer in this round")
     busy = set()
@@ -101,8 +114,14 @@ def open_round(uow, now: datetime, on: date, body: dict, fit: FitPolicy) -> mode
         "round_id": round_.id, "programme": programme, "commitment": round_.commitment,
         "public_value_source": round_.public_value_source, "draw_date": round_.draw_date.isoformat(),
         "pool_size": round_.pool_size, "unit_count": round_.unit_count, "quotas": dict(body["quotas"]),
-        "quota_seats": dict(seats), "fit_policy": fit.to_json(), "snapshot_digest": round_.snapshot_digest})
+        "quota_seats": dict(seats), "fit_policy": fit.to_json(), "snapshot_digest": round_.snapshot_digest,
+        "inputs_digest": round_inputs_digest(round_)})
     return round_
+
+
+def public_export_path(round_id: str) -> str:
+    """Where anyone fetches a drawn round's export, without a token (``round.drawn`` says it)."""
+    return f"/public/rounds/{round_id}/export"
 
 
 def draw_round(uow, now: datetime, on: date, round_id: str, public_values: list[str],
@@ -200,8 +219,9 @@ def _draw_round(uow, now, on, round_id, public_values, supplied_secret_hex, watc
     offered_units = [m.unit_id for m in result.matches if m.application_id not in gone]
     changed = mark_units_offered(session, offered_units, meanwhile=publishable)
     if changed != len(offered_units):
-        raise Conflict(f"{len(offered_units) - changed} unit(s) of this round are no longer vacant; "
-                       "restore them (PUT /units/<id>/status) and draw again")
+        n = len(offered_units) - changed
+        raise Conflict(f"{n} {'unit' if n == 1 else 'units'} of this round {'is' if n == 1 else 'are'} no longer "
+                       "vacant (taken since the round opened); nothing was drawn: draw again once they are vacant")
     watch.lap("units_update")
     for m in result.matches:
         if m.application_id in gone:  # its unit goes straight to the round's waitlist
@@ -214,7 +234,8 @@ def _draw_round(uow, now, on, round_id, public_values, supplied_secret_hex, watc
     event = {"round_id": round_id, "programme": round_.programme, "commitment": round_.commitment,
              "secret_hex": round_.secret_hex, "public_values": list(public_values),
              "combination_rule": lottery.COMBINATION_RULE, "seed_hex": seed.hex(), "results_digest": digest,
-             "matched": len(result.matches), "waitlisted": len(result.waitlist)}
+             "matched": len(result.matches), "waitlisted": len(result.waitlist),
+             "public_export_path": public_export_path(round_id)}
     watch.lap("round_row")
     uow.publish("round.drawn", event)
     watch.lap("outbox")
@@ -244,19 +265,43 @@ def get_round(session: Session, round_id: str) -> models.Round:
 
 
 def export_round(session: Session, round_id: str) -> dict:
-    """Everything needed to recompute a drawn round (the input of `anju verify-round`)."""
+    """Everything needed to recompute a drawn round (the input of `anju verify-round`), with
+    the digests as published: snapshot_digest and inputs_digest in round.opened."""
     round_ = get_round(session, round_id)
     if round_.status != "drawn":
         raise Conflict(f"round {round_.id} is not drawn yet; the export reveals the secret")
+    return _export(round_)
+
+
+def public_export(session: Session, round_id: str) -> dict:
+    """The export anyone may fetch: the same document (it names people by application_id and
+    person_ref only), published once the round is drawn and not before (it holds the secret)."""
+    round_ = session.get(models.Round, round_id)
+    if round_ is None or round_.status != "drawn":
+        raise NotFound(f"round {round_id} has no public export: a round's export is published when it is drawn")
+    return _export(round_)
+
+
+def _export(round_: models.Round) -> dict:
     parts = verify.SeedParts(bytes.fromhex(round_.secret_hex), round_.commitment,
                              tuple(json.loads(round_.public_values)))
     out = verify.export_round(snapshots.frozen_entries(round_), snapshots.frozen_units(round_),
                               [tuple(s) for s in json.loads(round_.quota_seats)],
                               FitPolicy.from_json(json.loads(round_.fit_policy)), parts,
-                              verify.results_from_json(json.loads(round_.results)))
+                              verify.results_from_json(json.loads(round_.results)), round_facts(round_))
     out["snapshot_digest"] = round_.snapshot_digest  # as published in round.opened
-    out["round_id"] = round_.id
+    out["inputs_digest"] = round_inputs_digest(round_)
     return out
+
+
+def rounds_page(session: Session, q: dict) -> tuple[int, list[models.Round]]:
+    """Rounds, latest opened first, by status and programme."""
+    r = models.Round
+    stmt = select(r)
+    for name in ("status", "programme"):
+        if q.get(name):
+            stmt = stmt.where(getattr(r, name) == q[name])
+    return repository.page(session, stmt, (r.opened_at.desc(), r.id), q["page"], q["page_size"])
 
 
 def offers_of(session: Session, round_id: str) -> list[models.Offer]:

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from services.common.clock import Calendar
 from services.common.errors import Conflict, NotFound
 
-from . import models
+from . import models, repository
+from .domain import tenancies as trules
 from .domain import violations as vrules
 from .repository import set_unit_status
 from .views import points_text
@@ -26,9 +27,19 @@ def get_tenancy(session: Session, tenancy_id: str) -> models.Tenancy:
     return t
 
 
+def move_out(uow, today: date, on: date, tenancy_id: str, reason: str, calendar: Calendar) -> models.Tenancy:
+    """Staff record that an active tenancy ended on ``on`` (domain.tenancies.check_move_out:
+    not after ``today``, not before it started); see `end_tenancy`. Returns the tenancy as
+    stored: ended."""
+    tenancy = get_tenancy(uow.session, tenancy_id)
+    if tenancy.status == "active":
+        trules.check_move_out(on, start=tenancy.start, today=today)
+    return end_tenancy(uow, on, tenancy_id, reason, calendar)
+
+
 def end_tenancy(uow, on: date, tenancy_id: str, reason: str, calendar: Calendar) -> models.Tenancy:
     """End an active tenancy on ``on``: the unit is vacant from that day's local midnight;
-    ``tenancy.ended``."""
+    ``tenancy.ended``. Returns the tenancy as stored."""
     s = uow.session
     tenancy = s.get(models.Tenancy, tenancy_id)
     if tenancy is None:
@@ -41,7 +52,34 @@ def end_tenancy(uow, on: date, tenancy_id: str, reason: str, calendar: Calendar)
     uow.publish("tenancy.ended", {"tenancy_id": tenancy.id, "application_id": tenancy.application_id,
                                   "person_ref": tenancy.person_ref, "unit_id": tenancy.unit_id,
                                   "ended_on": on.isoformat(), "reason": reason})
+    s.refresh(tenancy)  # the reply shows what was stored
     return tenancy
+
+
+def check_run_date(on: date, today: date) -> None:
+    """An end-of-notice run (POST /admin/tenancies/process-notices) for today or a past day."""
+    trules.check_run_date(on, today=today)
+
+
+def tenancies_page(session: Session, q: dict) -> tuple[int, list[models.Tenancy]]:
+    """Tenancies, newest first, by status, project, unit, application or person_ref."""
+    t = models.Tenancy
+    stmt = select(t)
+    for name in ("status", "project_id", "unit_id", "application_id", "person_ref"):
+        if q.get(name):
+            stmt = stmt.where(getattr(t, name) == q[name])
+    return repository.page(session, stmt, (t.created_at.desc(), t.id), q["page"], q["page_size"])
+
+
+def violations_page(session: Session, q: dict) -> tuple[int, list[models.Violation]]:
+    """Violations, latest first, by tenancy and kind."""
+    v = models.Violation
+    stmt = select(v)
+    for name in ("tenancy_id", "kind"):
+        if q.get(name):
+            stmt = stmt.where(getattr(v, name) == q[name])
+    return repository.page(session, stmt, (v.occurred_on.desc(), v.created_at.desc(), v.id), q["page"],
+                           q["page_size"])
 
 
 def due_to_end(session: Session, on: date) -> list[tuple[str, str, date]]:
@@ -59,14 +97,14 @@ def due_to_end(session: Session, on: date) -> list[tuple[str, str, date]]:
     return out
 
 
-def add_violation(uow, now: datetime, tenancy_id: str, kind: str, note: str, on: date,
+def add_violation(uow, now: datetime, today: date, tenancy_id: str, kind: str, note: str, on: date,
                   policy: vrules.ViolationPolicy) -> tuple[models.Violation, models.Tenancy]:
-    """Staff record a violation on an active tenancy."""
-    t = uow.session.get(models.Tenancy, tenancy_id)
-    if t is None:
-        raise NotFound(f"tenancy {tenancy_id} does not exist")
+    """Staff record a violation on an active tenancy, dated during it and not after ``today``
+    (domain.tenancies.check_violation_date)."""
+    t = get_tenancy(uow.session, tenancy_id)
     if t.status != "active":
         raise Conflict(f"tenancy {t.id} has ended")
+    trules.check_violation_date(on, start=t.start, today=today)
     return record_violation(uow, now, t, kind, note, on, policy), t
 
 
@@ -106,17 +144,21 @@ def record_violation(uow, now: datetime, tenancy: models.Tenancy, kind: str, not
     return v
 
 
-def occupancy(session: Session, now: datetime, by: str) -> list[dict]:
+def occupancy(session: Session, now: datetime, today: date, by: str) -> list[dict]:
     """Per project, building or category: units by status, the occupancy rate (of the units
-    not in maintenance) and how long the vacant ones have been vacant (days, at ``now``)."""
+    not in maintenance) and how long the vacant ones have been vacant (days, at ``now``). A
+    unit let by a tenancy that starts after ``today`` is not occupied yet: it counts as
+    reserved (held for its tenant) until its first day."""
     groups: dict = defaultdict(lambda: {"units": 0, "occupied": 0, "vacant": 0, "offered": 0,
                                         "reserved": 0, "maintenance": 0, "_vac": []})
-    for u in session.execute(select(models.Unit.project_id, models.Unit.building, models.Unit.category,
-                                    models.Unit.status, models.Unit.vacant_since)):
+    not_yet = set(session.scalars(select(models.Tenancy.unit_id).where(models.Tenancy.status == "active",
+                                                                       models.Tenancy.start > today)))
+    for u in session.execute(select(models.Unit.id, models.Unit.project_id, models.Unit.building,
+                                    models.Unit.category, models.Unit.status, models.Unit.vacant_since)):
         key = {"project": u.project_id, "building": f"{u.project_id}/{u.building}", "category": u.category}[by]
         g = groups[key]
         g["units"] += 1
-        g[u.status] += 1
+        g["reserved" if u.status == "occupied" and u.id in not_yet else u.status] += 1
         if u.status == "vacant" and u.vacant_since is not None:
             g["_vac"].append(max((now - u.vacant_since).total_seconds(), 0) / 86400)
     out = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from services.common.events.contracts import contract
-from services.common.fields import Int, PersonName, ResidentIdNumber, Text
+from services.common.fields import PersonName, QueryInt, ResidentIdNumber, Text
 
 from .domain.hardship import HardshipCategory
 
@@ -22,8 +22,8 @@ class HardshipQuery(Schema):
     category = fields.String(load_default=None, validate=validate.OneOf(CATEGORIES))
     status = fields.String(load_default=None, validate=validate.OneOf(["active", "closed", "merged"]))
     person_ref = Text(max_length=40, load_default=None)
-    page = Int(1, 100_000, load_default=1)
-    page_size = Int(1, 200, load_default=50)
+    page = QueryInt(1, 100_000, load_default=1)
+    page_size = QueryInt(1, 200, load_default=50)
 
 
 class HouseholdOut(Schema):

@@ -6,7 +6,8 @@ so a rule fixed here is fixed everywhere:
   `PublicText` (text that will be published: no ID or phone number in any digits) build on it.
 - `ResidentIdNumber`, `MobilePhone` — normalised to ASCII digits first, then checked whole.
 - `Int` — an integer with bounds, always: the database column's type sets the outer limit
-  (`INT32`, `INT64`), so an oversized number is a 400 naming the field, never a 500.
+  (`INT32`, `INT64`), so an oversized number is a 400 naming the field, never a 500; in a
+  query string (text) `QueryInt`.
 - `Day` — a date within the programme's outer bounds (1950–2100 unless narrowed).
 - `Bool` — only JSON ``true``/``false`` (marshmallow's Boolean would take "yes" or 1).
 """
@@ -104,6 +105,27 @@ def Int(minimum: int, maximum: int, **kwargs) -> fields.Integer:  # noqa: N802
         raise ValueError("Int needs both bounds")
     return fields.Integer(strict=True, validate=[validate.Range(min=minimum, max=maximum),
                                                  *_as_list(kwargs.pop("validate", None))], **kwargs)
+
+
+class _QueryInteger(fields.Integer):
+    """The text of a whole number ("?page=2"): what a query string holds."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise ValidationError("must be a whole number")
+        if isinstance(value, str) and not value.strip().lstrip("-").isdigit():
+            raise ValidationError("must be a whole number")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+def QueryInt(minimum: int, maximum: int, **kwargs) -> fields.Integer:  # noqa: N802
+    """An integer query parameter within ``minimum..maximum``. A query string is text, which
+    `Int` (JSON numbers only) would refuse; this takes the text of a whole number and nothing
+    else (no fractions, no exponents)."""
+    if minimum is None or maximum is None:
+        raise ValueError("QueryInt needs both bounds")
+    return _QueryInteger(validate=[validate.Range(min=minimum, max=maximum),
+                                   *_as_list(kwargs.pop("validate", None))], **kwargs)
 
 
 def Day(earliest: date = date(1950, 1, 1), latest: date = date(2100, 12, 31), **kwargs) -> fields.Date:  # noqa: N802

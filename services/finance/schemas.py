@@ -6,7 +6,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from services.common.events.contracts import contract
-from services.common.fields import Bool, Day, Int, PublicText, Text, no_personal_data
+from services.common.fields import Bool, Day, Int, PublicText, QueryInt, Text, no_personal_data
 
 from .domain.funds import PROJECT_ID, DisbursementStatus, FundSource
 from .domain.ledger import ACCOUNT_CODE, ENTRY_KINDS, AccountType
@@ -35,8 +35,8 @@ def AccountCode(**kwargs):  # noqa: N802
 
 
 class PageQuery(Schema):
-    page = Int(1, 1_000_000, load_default=1)
-    page_size = Int(1, 500, load_default=50)
+    page = QueryInt(1, 1_000_000, load_default=1)
+    page_size = QueryInt(1, 500, load_default=50)
 
 
 # -- ledger ---------------------------------------------------------------------------------------
@@ -164,7 +164,7 @@ class DisbursementQuery(PageQuery):
 
 class ReliefQuery(PageQuery):
     status = fields.String(load_default=None, validate=validate.OneOf([s.value for s in ReliefStatus]))
-    year = Int(2000, 2100, load_default=None)
+    year = QueryInt(2000, 2100, load_default=None)
     category = Text(min_length=1, max_length=40, load_default=None)
 
 

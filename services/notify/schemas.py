@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields
 
 from services.common.events.contracts import contract
-from services.common.fields import Day, Int, Text
+from services.common.fields import Day, QueryInt, Text
 
 
 class FundReceivedIn(Schema):
@@ -18,7 +18,7 @@ class FundReceivedIn(Schema):
 
 class NoticeListQuery(Schema):
     kind = Text(max_length=40, load_default=None)
-    limit = Int(1, 500, load_default=50)
+    limit = QueryInt(1, 500, load_default=50)
 
 
 @contract("notice.published", producer="notify",

@@ -206,7 +206,8 @@ def test_every_service_has_a_pdb_an_autoscaler_and_a_network_policy():
         allowed = [peer for p in policies for rule in p["spec"].get("ingress", []) for peer in rule["from"]]
         allowed_ns = {peer["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"]
                       for peer in allowed if "namespaceSelector" in peer}
-        expected = {"ingress-staff", "monitoring"} | ({"ingress-public"} if service == "notify" else set())
+        public = {"ingress-public"} if service in ("notify", "allocation") else set()
+        expected = {"ingress-staff", "monitoring"} | public
         assert allowed_ns == expected, (service, allowed_ns)
         assert {"podSelector": {}} in allowed, "the namespace's own pods"
 

@@ -67,7 +67,9 @@ def test_district_suite(district):
     assert hosts == [f"{s}.{district}.staff.{deploygen.DOMAIN}" for s in SERVICES]
     public = named(docs, "Ingress", "anju-public")["spec"]["rules"]
     assert [(r["host"], p["path"], p["backend"]["service"]["name"]) for r in public for p in r["http"]["paths"]] \
-        == [(f"{district}.{deploygen.DOMAIN}", "/public/notices", "notify")]
+        == [(f"{district}.{deploygen.DOMAIN}", "/public/notices", "notify"),
+            (f"{district}.{deploygen.DOMAIN}", "/public/fund-flows", "notify"),
+            (f"{district}.{deploygen.DOMAIN}", "/public/rounds", "allocation")]
     rmq = named(docs, "RabbitmqCluster", "anju-rabbitmq")["spec"]
     assert rmq["replicas"] == 3 and "rabbitmq_shovel" in rmq["rabbitmq"]["additionalPlugins"]
     shovels = by_kind(docs, "Shovel")

@@ -68,3 +68,29 @@ class Events:
                 continue
             self.seen.setdefault(event["event_type"], []).append(event)
         return [e["data"] for e in self.seen[event_type]]
+
+
+class Documented:
+    """Calls allocation over HTTP by the OpenAPI document's path templates and checks every reply
+    against the committed document (docs/openapi/allocation.json): status, content type and
+    body schema (schemathesis' response checks)."""
+
+    def __init__(self, base: str, headers: dict | None = None):
+        import pathlib
+
+        import requests
+        import schemathesis
+
+        doc = pathlib.Path(__file__).resolve().parents[2] / "docs" / "openapi" / "allocation.json"
+        self.schema = schemathesis.openapi.from_dict(json.loads(doc.read_text(encoding="utf-8")))
+        self.base, self.headers, self.http = base, headers or {}, requests.Session()
+
+    def __call__(self, method: str, template: str, *, headers: dict | None = None, path: dict | None = None,
+                 **kw):
+        from urllib.parse import quote
+
+        url = template.format(**{k: quote(v, safe="") for k, v in (path or {}).items()})
+        resp = self.http.request(method, self.base + url, headers=self.headers if headers is None else headers,
+                                 timeout=30, **kw)
+        self.schema[template][method].validate_response(resp)
+        return resp

@@ -5,6 +5,7 @@ finance leads to a violation; the export verifies with `anju verify-round`."""
 
 import hashlib
 import json
+from datetime import timedelta
 
 import pytest
 import requests
@@ -13,6 +14,7 @@ from allocation_helpers import Events, approved, eventually, publish, today
 from services.allocation.domain.lottery import final_seed
 from services.allocation.service import AllocationService
 from services.cli import main as anju
+from services.common.clock import Clock
 
 PUBLIC = ["福彩3D 2026-12-01: 3 8 1", "witness 王*: 7741"]
 
@@ -139,13 +141,14 @@ def test_round_draw_offers_accept_move_in_violation(drawn, tmp_path, capsys):
     bad_dates = requests.post(f"{base}/offers/{a1}/move-in", headers=officer,
                               json={"start": "2026-12-01", "end": "2026-11-01"})
     assert bad_dates.status_code == 400 and "end" in bad_dates.json()["errors"]
+    start, end = today(), today() + timedelta(days=3 * 365)
     moved = requests.post(f"{base}/offers/{a1}/move-in", headers=officer,
-                          json={"start": "2026-12-01", "end": "2029-11-30"})
+                          json={"start": start.isoformat(), "end": end.isoformat()})
     assert moved.status_code == 201, moved.text
     started = events.wait("tenancy.started")[0]
     assert started == {"tenancy_id": moved.json()["tenancy_id"], "application_id": "A1",
                        "person_ref": "pref-A1", "unit_id": "P1-A-301", "project_id": "P1",
-                       "start": "2026-12-01", "end": "2029-11-30", "rent_fen": 120000}
+                       "start": start.isoformat(), "end": end.isoformat(), "rent_fen": 120000}
     tid = started["tenancy_id"]
 
     # rent.overdue from finance: below the threshold nothing, past it one violation per period
@@ -156,16 +159,30 @@ def test_round_draw_offers_accept_move_in_violation(drawn, tmp_path, capsys):
     violation = events.wait("violation.recorded")[0]
     assert violation["kind"] == "rent_arrears" and violation["points"] == "4.0"
     assert violation["tenancy_id"] == tid and not violation["threshold_crossed"]
+    # dated after today or before the tenancy: refused naming on (issue 11 item 1 changed this
+    # test's date from 2027-02-01, a future day, to today)
+    for on in ((today() + timedelta(days=1)).isoformat(), "2020-01-01"):
+        refused = requests.post(f"{base}/tenancies/{tid}/violations", headers=officer,
+                                json={"kind": "subletting", "note": "转租", "on": on})
+        assert refused.status_code == 422 and list(refused.json()["errors"]) == ["on"], refused.text
     staff = requests.post(f"{base}/tenancies/{tid}/violations", headers=officer,
-                          json={"kind": "subletting", "note": "转租", "on": "2027-02-01"})
+                          json={"kind": "subletting", "note": "转租", "on": today().isoformat()})
     assert staff.status_code == 201 and staff.json()["termination_open"] is True
     crossed = events.wait("violation.recorded", 2)[1]
     assert crossed["threshold_crossed"] and crossed["total_points"] == "16.0"
     assert len(events.seen["violation.recorded"]) == 2  # the 120-day reminder did not double it
     assert requests.get(f"{base}/tenancies/{tid}", headers=officer).json()["termination_open"] is True
+    # a move-out in the future is refused (issue 11 item 2 changed this test's date from
+    # 2027-03-01 to today); the reply is the state stored
+    ahead = requests.post(f"{base}/tenancies/{tid}/move-out", headers=officer,
+                          json={"reason": "violations", "on": (today() + timedelta(days=1)).isoformat()})
+    assert ahead.status_code == 422 and list(ahead.json()["errors"]) == ["on"]
+    assert requests.get(f"{base}/tenancies/{tid}", headers=officer).json()["status"] == "active"
     out = requests.post(f"{base}/tenancies/{tid}/move-out", headers=officer,
-                        json={"reason": "violations", "on": "2027-03-01"})
+                        json={"reason": "violations", "on": today().isoformat()})
     assert out.status_code == 200
+    assert out.json() == requests.get(f"{base}/tenancies/{tid}", headers=officer).json()
+    assert (out.json()["status"], out.json()["ended_on"]) == ("ended", today().isoformat())
     assert events.wait("tenancy.ended")[0]["reason"] == "violations"
     occ = requests.get(f"{base}/occupancy?by=project", headers=officer).json()["groups"][0]
     assert occ["project"] == "P1" and occ["vacant"] == 1 and occ["offered"] == 2
@@ -186,8 +203,13 @@ def test_decline_promotes_waitlist_and_expiry(drawn):
     assert promoted["application_id"] == "A4" and promoted["unit_id"] == offered["A2"]["unit_id"]
     assert promoted["source"] == "waitlist" and resp.json()["next_offer_id"] == promoted["offer_id"]
 
+    # expiry is never run for a future day (issue 11 item 8: this test expired with
+    # {"on": "2099-01-01"}); eight days later the offers have lapsed
+    ahead = requests.post(f"{base}/admin/offers/expire", headers=officer, json={"on": "2099-01-01"})
+    assert ahead.status_code == 422 and list(ahead.json()["errors"]) == ["on"]
+    next(d for d in alloc.dependencies if isinstance(d, Clock)).advance(days=8)
     # nobody left who fits: an expiry frees the unit and it stays vacant
-    expire = requests.post(f"{base}/admin/offers/expire", headers=officer, json={"on": "2099-01-01"})
+    expire = requests.post(f"{base}/admin/offers/expire", headers=officer, json={})
     assert expire.status_code == 200 and expire.json()["expired"] == 3
     expired = events.wait("allocation.expired", 3)
     assert {e["application_id"] for e in expired} == {"A1", "A3", "A4"}

@@ -58,3 +58,51 @@ def test_waitlists_move_into_rounds_and_back(url):
             .all() == [("R1", 1, 'A-"1'), ("R1", 2, "A-二"), ("R1", 3, "A-3"), ("R2", 1, "B-1")]
         assert "waitlist" not in {c["name"] for c in inspect(conn).get_columns("rounds")}
     engine.dispose()
+
+
+UNIT = ("INSERT INTO units (id, project_id, building, number, floor, rooms, area_tenths, beds, rent_fen, category, "
+        "accessible, status, vacant_since) VALUES (:id, 'P1', :b, :n, 1, 1, 400, 0, 1, 'public_rental', false, "
+        ":status, NULL)")
+
+
+def test_old_unit_ids_are_rewritten_only_when_safe_and_let_units_are_occupied_again(url):
+    """Migration 0004 (issue 11 item 3, issue 12 item 1)."""
+    upgrade("allocation", url, "0003")
+    engine = engine_for(url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO projects (id, name, programme, supply_mode, address, created_at) VALUES "
+                          "('P1', 'p', 'public_rental', 'new_build', 'a', '2026-11-24 00:00:00+00:00')"))
+        for uid, b, n, status in (("P1/A/101", "A", "101", "vacant"),       # nothing refers to it: rewritten
+                                  ("P1/A/102", "A", "102", "offered"),      # an offer names it: kept
+                                  ("P1/A/103", "A", "103", "vacant"),       # frozen in a round: kept
+                                  ("P1/A-1/05", "A-1", "05", "vacant"),     # P1-A-1-05 is taken: kept
+                                  ("P1-A-1-05", "A", "1-05", "vacant"),
+                                  ("P1/A/1#6", "A", "1#6", "vacant"),       # '#' unsafe in a URL: kept
+                                  ("P1-A-107", "A", "107", "maintenance")):  # let, then 'repaired' by hand
+            conn.execute(text(UNIT), {"id": uid, "b": b, "n": n, "status": status})
+        conn.execute(text(ROUND), {"id": "R1"})
+        conn.execute(text("UPDATE rounds SET units_snapshot = :s WHERE id = 'R1'"),
+                     {"s": json.dumps({"unit_id": ["P1/A/103"]})})
+        for oid, unit, status in (("O2", "P1/A/102", "open"), ("O7", "P1-A-107", "moved_in")):
+            conn.execute(text("INSERT INTO offers (id, round_id, application_id, person_ref, unit_id, "
+                              "preference_index, seat, source, status, offered_on, respond_by) VALUES "
+                              "(:id, 'R1', :a, 'r', :u, 0, 'general', 'draw', :s, '2026-11-24', '2026-12-01')"),
+                         {"id": oid, "a": "A-" + oid, "u": unit, "s": status})
+        conn.execute(text("INSERT INTO tenancies (id, unit_id, project_id, offer_id, application_id, person_ref, "
+                          "start, \"end\", rent_fen, status, violation_points_tenths, termination_open, created_at) "
+                          "VALUES ('T7', 'P1-A-107', 'P1', 'O7', 'A-O7', 'r', '2026-12-01', '2027-12-01', 1, "
+                          "'active', 0, false, '2026-11-24 00:00:00+00:00')"))
+    engine.dispose()
+
+    upgrade("allocation", url)
+    engine = engine_for(url)
+    with engine.connect() as conn:
+        assert dict(conn.execute(text("SELECT id, status FROM units")).all()) == {
+            "P1-A-101": "vacant", "P1/A/102": "offered", "P1/A/103": "vacant", "P1/A-1/05": "vacant",
+            "P1-A-1-05": "vacant", "P1/A/1#6": "vacant", "P1-A-107": "occupied"}
+    engine.dispose()
+    downgrade("allocation", url, "0003")  # changes nothing back
+    engine = engine_for(url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM units WHERE id = 'P1-A-101'")).scalar() == 1
+    engine.dispose()

@@ -8,6 +8,7 @@ import requests
 from allocation_helpers import Events, approved, eventually, publish, today
 
 from services.allocation.service import AllocationService
+from services.common.clock import Clock
 
 
 def test_pool_lifecycle(database, service_config, running_service, dev_token, event_tap, rabbit):
@@ -70,7 +71,8 @@ def test_pool_lifecycle(database, service_config, running_service, dev_token, ev
     b1 = offered["B1"]["offer_id"]
     requests.post(f"{base}/offers/{b1}/accept", headers=officer, json={})
     tid = requests.post(f"{base}/offers/{b1}/move-in", headers=officer,
-                        json={"start": "2026-12-01", "end": "2028-11-30"}).json()["tenancy_id"]
+                        json={"start": today().isoformat(),
+                              "end": (today() + timedelta(days=729)).isoformat()}).json()["tenancy_id"]
     assert pool()["B1"]["status"] == "housed"
     publish(amqp, "applications", "eligibility.revoked",
             {"application_id": "B1", "person_ref": "pref-B1", "programme": "talent_apartment",
@@ -78,6 +80,12 @@ def test_pool_lifecycle(database, service_config, running_service, dev_token, ev
     notice_end = date(2027, 3, 1) + timedelta(days=60)
     assert eventually(lambda: requests.get(f"{base}/tenancies/{tid}", headers=officer)
                       .json()["notice_end_on"] == notice_end.isoformat())
+    # a run is for today or a past day (issue 11 item 8's rule, applied to notices): move the
+    # service's clock to the notice's last day
+    ahead = requests.post(f"{base}/admin/tenancies/process-notices", headers=officer,
+                          json={"on": notice_end.isoformat()})
+    assert ahead.status_code == 422 and list(ahead.json()["errors"]) == ["on"]
+    next(d for d in alloc.dependencies if isinstance(d, Clock)).advance(days=max(0, (notice_end - today()).days))
     early = requests.post(f"{base}/admin/tenancies/process-notices", headers=officer,
                           json={"on": (notice_end - timedelta(days=1)).isoformat()}).json()
     assert early["ended"] == {"revocation": 0, "contract_end": 0}

@@ -34,6 +34,7 @@ PUBLIC = {  # (service, method, path) that anyone may call, each a decision
     ("*", "GET", "/health"), ("*", "GET", "/ready"), ("*", "GET", "/metrics"), ("*", "GET", "/openapi.json"),
     ("applications", "GET", "/public/notices"),
     ("applications", "POST", "/applications/<application_id>/objections"),
+    ("allocation", "GET", "/public/rounds/<round_id>/export"),  # anyone re-checks a drawn round (issue 12 item 3)
     ("notify", "GET", "/public/notices"),
     ("notify", "GET", "/public/fund-flows"),  # 资金流向公开, rendered from finance's report
     ("finance", "GET", "/public/fund-flows"), ("finance", "GET", "/public/fund-flows.csv"),

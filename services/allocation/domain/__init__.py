@@ -12,6 +12,7 @@ Modules:
 - ``matching``    serial dictatorship with reserved quotas; 轮候 waitlist.
 - ``offers``      offer lifecycle, decline penalties, moving the waitlist up.
 - ``violations``  违规扣分 deduction points and the termination threshold.
+- ``tenancies``   租赁 the dates a tenancy's move-in, move-out and violations may carry.
 - ``verify``      canonical export of a round and independent re-computation.
 - ``csv_import``  units CSV import with per-cell errors.
 - ``bulk``        many frozen dataclass instances at once, for columns checked as a whole.

@@ -8,16 +8,20 @@ A file that cannot be read as a whole (undecodable, wrong header) raises
 :class:`CsvFormatError` and nothing is imported; bad rows are returned as errors and the
 good rows still import, so staff can fix only what is wrong.
 
-Conventions: ``area_m2`` in square metres with at most one decimal (65.5); ``rent_fen``
-integer fen; ``accessible`` one of 1/0, true/false, yes/no, y/n, 是/否; ``unit_id`` is built as
-``project_id/building/number`` (so "/" is refused inside building and number).
+Conventions: ``area_m2`` in square metres, written with up to two decimals and recorded to
+0.1 m² (65.5 or 65.50; 65.55 is refused); ``rent_fen`` integer fen a month; ``accessible`` one
+of 1/0, true/false, yes/no, y/n, 是/否. Every number has the bounds of ``stock.LIMITS`` (the
+JSON endpoint's): a cell out of them is reported like any other bad cell. The unit id is
+``stock.unit_id`` (``project_id-building-number``, as for units added by JSON), so building
+and number may not hold the characters of ``stock.UNSAFE_IN_ID`` and are at most
+``stock.PART_MAX_LENGTH`` characters.
 """
 from __future__ import annotations
 
 import csv
 import io
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -52,15 +56,12 @@ class RowError(NamedTuple):
         return f"line {self.line}, column {self.column}: {self.message}"
 
 
-def unit_id_for(project_id: str, building: str, number: str) -> str:
-    return f"{project_id}/{building}/{number}"
-
-
 def parse_units_csv(
     source,
     known_projects: Collection[str],
     *,
     existing_unit_ids: Collection[str] = frozenset(),
+    existing_numbers: Mapping[tuple[str, str, str], str] | None = None,
     known_categories: Collection[str] = stock.CATEGORIES,
     encoding: str = "utf-8-sig",
     max_unit_id_length: int | None = None,
@@ -71,6 +72,9 @@ def parse_units_csv(
     saved as GBK by Excel must be passed ``encoding="gb18030"`` explicitly — guessing an
     encoding silently would import garbled names. ``max_unit_id_length`` (the storage limit)
     reports a row whose built unit id would be longer, in column ``number``.
+    ``existing_unit_ids`` are ids already taken; ``existing_numbers`` maps (project, building,
+    number) of units already stored to their ids, so a row repeating one is reported with the
+    id that unit has.
     """
     text = _read_text(source, encoding)
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -97,7 +101,8 @@ def parse_units_csv(
 
     units: list[Unit] = []
     errors: list[RowError] = []
-    seen = set(existing_unit_ids)
+    seen: dict[str, int | None] = dict.fromkeys(existing_unit_ids)  # id -> the line that took it
+    numbers: dict[tuple[str, str, str], str | int] = dict(existing_numbers or {})  # -> id, or line
     projects = set(known_projects)
     categories = set(known_categories)
     while True:
@@ -111,12 +116,14 @@ def parse_units_csv(
         line = reader.line_num
         if not any(cell.strip() for cell in row):
             continue  # blank lines are common at the end of exported sheets
-        unit, row_errors = _parse_row(row, names, line, projects, categories, seen, max_unit_id_length)
+        unit, row_errors = _parse_row(row, names, line, projects, categories, seen, numbers,
+                                      max_unit_id_length)
         if row_errors:
             errors.extend(row_errors)
         else:
             assert unit is not None
-            seen.add(unit.unit_id)
+            seen[unit.unit_id] = line
+            numbers[(unit.project_id, unit.building, unit.number)] = line
             units.append(unit)
     return units, errors
 
@@ -137,7 +144,7 @@ def _read_text(source, encoding: str) -> str:
     raise TypeError("source must be str, bytes or an open file")
 
 
-def _parse_row(row, names, line, projects, categories, seen, max_id_length=None):
+def _parse_row(row, names, line, projects, categories, seen, numbers, max_id_length=None):
     errors: list[RowError] = []
 
     def err(col: str, msg: str) -> None:
@@ -152,60 +159,75 @@ def _parse_row(row, names, line, projects, categories, seen, max_id_length=None)
         return None, errors
     cell = {n: v.strip() for n, v in zip(names, row, strict=True)}
 
-    def text(col: str) -> str:
+    def part(col: str) -> str:
         v = cell[col]
-        if not v:
+        problem = stock.id_part_problem(v)
+        if problem == "must not be empty":
             err(col, "empty")
-        elif "/" in v and col in ("building", "number"):
-            err(col, f"'/' is not allowed: {v!r}")
-        return v
+        elif problem:
+            err(col, f"{problem}: {_show(v)}")
+        return v if problem is None else ""
 
-    def integer(col: str, minimum: int) -> int:
+    def integer(col: str) -> int:
         v = cell[col]
         if not _INT.fullmatch(v):
-            err(col, f"not a whole number: {v!r}")
+            err(col, f"not a whole number: {_show(v)}")
             return 0
         n = int(v)
-        if n < minimum:
-            err(col, f"must be >= {minimum}: {v!r}")
+        low, high = stock.LIMITS[col]
+        if not low <= n <= high:
+            err(col, f"must be between {low} and {high}: {_show(v)}")
         return n
 
-    project_id = text("project_id")
-    if project_id and project_id not in projects:
-        err("project_id", f"unknown project {project_id!r}")
-    building = text("building")
-    number = text("number")
-    floor = integer("floor", -10)
-    rooms = integer("rooms", 1)
-    beds = integer("beds", 0)
-    rent_fen = integer("rent_fen", 0)
+    project_id = cell["project_id"]
+    if not project_id:
+        err("project_id", "empty")
+    elif project_id not in projects:
+        err("project_id", f"unknown project {_show(project_id)}")
+        project_id = ""
+    building = part("building")
+    number = part("number")
+    floor = integer("floor")
+    rooms = integer("rooms")
+    beds = integer("beds")
+    rent_fen = integer("rent_fen")
 
     area_tenths = 0
     raw_area = cell["area_m2"]
+    low, high = stock.LIMITS["area_tenths"]
     if not _DEC.fullmatch(raw_area):
-        err("area_m2", f"not a number: {raw_area!r}")
+        err("area_m2", f"not a number: {_show(raw_area)}")
     else:
-        area = Decimal(raw_area)
-        scaled = area * 10
+        scaled = Decimal(raw_area) * 10
         if scaled != scaled.to_integral_value():
-            err("area_m2", f"more than one decimal place: {raw_area!r}")
+            err("area_m2", f"more than one decimal place: {_show(raw_area)} (areas are recorded to 0.1 m²)")
         elif scaled <= 0:
-            err("area_m2", f"must be > 0: {raw_area!r}")
+            err("area_m2", f"must be > 0: {_show(raw_area)}")
+        elif scaled > high:
+            err("area_m2", f"must be at most {high // 10} m²: {_show(raw_area)}")
         else:
             area_tenths = int(scaled)
 
     category = cell["category"]
     if category not in categories:
-        err("category", f"unknown category {category!r} (known: {', '.join(sorted(categories))})")
+        err("category", f"unknown category {_show(category)} (known: {', '.join(sorted(categories))})")
     raw_acc = cell["accessible"].lower()
     if raw_acc not in _TRUE and raw_acc not in _FALSE:
-        err("accessible", f"expected 1/0, true/false, yes/no or 是/否: {cell['accessible']!r}")
+        err("accessible", f"expected 1/0, true/false, yes/no or 是/否: {_show(cell['accessible'])}")
 
-    unit_id = unit_id_for(project_id, building, number)
-    if project_id and building and number and unit_id in seen:
-        err("number", f"duplicate unit {unit_id}")
-    if max_id_length is not None and len(unit_id) > max_id_length:
-        err("number", f"unit id {unit_id!r} is longer than {max_id_length} characters")
+    unit_id = stock.unit_id(project_id, building, number)
+    if project_id and building and number:
+        earlier = numbers.get((project_id, building, number))
+        if isinstance(earlier, int):
+            err("number", f"duplicate unit {unit_id}: line {earlier} has building {building!r} number {number!r}")
+        elif earlier is not None:
+            err("number", f"duplicate unit {earlier}: it already exists (building {building!r} number {number!r})")
+        elif unit_id in seen:
+            taken = seen[unit_id]
+            err("number", f"unit id {unit_id} is already taken by another unit"
+                + (f" (line {taken})" if taken else "") + "; change the building or number")
+        elif max_id_length is not None and len(unit_id) > max_id_length:
+            err("number", f"unit id {unit_id!r} is longer than {max_id_length} characters")
     if errors:
         return None, errors
     return Unit(
@@ -213,6 +235,11 @@ def _parse_row(row, names, line, projects, categories, seen, max_id_length=None)
         floor=floor, rooms=rooms, area_tenths=area_tenths, beds=beds, rent_fen=rent_fen,
         category=category, accessible=raw_acc in _TRUE,
     ), errors
+
+
+def _show(value: str) -> str:
+    """A cell as an error message quotes it: at most 50 characters."""
+    return repr(value if len(value) <= 50 else value[:50] + "…")
 
 
 def format_errors(errors: Iterable[RowError]) -> str:

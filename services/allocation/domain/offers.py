@@ -72,6 +72,14 @@ def decline(offer: Offer, on: date) -> Offer:
     return _answer(offer, on, OfferStatus.DECLINED)
 
 
+def check_expiry_date(on: date, today: date) -> None:
+    """Offers are expired for today or a past day: a run for a later day would expire offers
+    that can still be answered."""
+    if on > today:
+        raise OfferError(f"offers are expired for today or a past day, not {on} (today is {today}): an "
+                         f"offer can be answered until its respond-by day")
+
+
 def expire(offer: Offer, on: date) -> Offer:
     if on <= offer.respond_by:
         raise OfferError(f"offer is answerable until {offer.respond_by}; not expired on {on}")

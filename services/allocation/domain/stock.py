@@ -51,18 +51,79 @@ ALLOWED_TRANSITIONS: dict[UnitStatus, frozenset[UnitStatus]] = {
 }
 
 
+# What staff may set by hand (PUT /units/<id>/status): only repairs of a unit nobody holds.
+# Every other edge belongs to the event that causes it — an offer, an answer, a move-in, a
+# move-out — so an occupied unit leaves occupied only when its tenancy ends, and an offered or
+# reserved one only through its offer.
+STAFF_TRANSITIONS: dict[UnitStatus, frozenset[UnitStatus]] = {
+    UnitStatus.VACANT: frozenset({UnitStatus.MAINTENANCE}),
+    UnitStatus.MAINTENANCE: frozenset({UnitStatus.VACANT}),
+}
+_HELD_BY = {UnitStatus.OCCUPIED: "it is let: it becomes vacant when its tenancy ends (move-out)",
+            UnitStatus.OFFERED: "it is on offer: it becomes vacant when the offer is declined or expires",
+            UnitStatus.RESERVED: "it is reserved for the applicant who accepted it: it is let at move-in"}
+
+
 class StatusTransitionError(ValueError):
     """A unit was asked to move to a status its current status does not allow."""
 
-    def __init__(self, unit_id: str, current: UnitStatus, requested: UnitStatus):
-        allowed = ", ".join(sorted(s.value for s in ALLOWED_TRANSITIONS[current])) or "none"
-        super().__init__(
-            f"unit {unit_id}: cannot go from {current.value} to {requested.value} "
-            f"(allowed from {current.value}: {allowed})"
-        )
+    def __init__(self, unit_id: str, current: UnitStatus, requested: UnitStatus, reason: str | None = None):
+        if reason is None:
+            allowed = ", ".join(sorted(s.value for s in ALLOWED_TRANSITIONS[current])) or "none"
+            reason = f"allowed from {current.value}: {allowed}"
+        super().__init__(f"unit {unit_id}: cannot go from {current.value} to {requested.value} ({reason})")
         self.unit_id = unit_id
         self.current = current
         self.requested = requested
+
+
+# -- unit ids and the bounds of a unit's numbers, one definition for JSON and CSV -------------
+
+ID_SEPARATOR = "-"
+# Characters a building or number may not hold: they would make the unit id unsafe in a URL
+# path ("/" splits it, "?" and "#" end it, "%" starts an escape) or ambiguous ("\\").
+UNSAFE_IN_ID = frozenset("/\\?#%")
+PART_MAX_LENGTH = 40  # building, number
+UNIT_ID_MAX_LENGTH = 40  # the stored id
+# (minimum, maximum) of a unit's numbers; area in 0.1 m² (0.1 m² .. 10,000 m²), rent in fen
+# a month (at most ¥1,000,000).
+LIMITS: dict[str, tuple[int, int]] = {
+    "floor": (-10, 200), "rooms": (0, 20), "beds": (0, 20), "rent_fen": (0, 100_000_000),
+    "area_tenths": (1, 100_000),
+}
+
+
+def unit_id(project_id: str, building: str, number: str) -> str:
+    """The one id form of a unit, however it came in (JSON or CSV): ``P1-A栋-101``. Building
+    and number hold none of UNSAFE_IN_ID, so the id is safe as one URL path segment."""
+    return f"{project_id}{ID_SEPARATOR}{building}{ID_SEPARATOR}{number}"
+
+
+def id_part_problem(value: str) -> str | None:
+    """Why ``value`` cannot be a building or a unit number, or None."""
+    if not value:
+        return "must not be empty"
+    if len(value) > PART_MAX_LENGTH:
+        return f"at most {PART_MAX_LENGTH} characters"
+    bad = sorted(set(value) & UNSAFE_IN_ID)
+    if bad:
+        return f"must not contain {' '.join(repr(c) for c in bad)} (the unit id must be safe in a URL)"
+    return None
+
+
+def transition_by_staff(unit: Unit, new_status: UnitStatus, *, active_tenancy: str | None = None) -> Unit:
+    """What staff may set by hand: a unit nobody holds into maintenance (维修) and back.
+    ``active_tenancy`` is the id of a tenancy still active on the unit, if any: then the unit
+    stays let, whatever its recorded status."""
+    new_status = UnitStatus(new_status)
+    if active_tenancy is not None:
+        raise StatusTransitionError(unit.unit_id, unit.status, new_status,
+                                    f"tenancy {active_tenancy} is active on it: it becomes vacant when "
+                                    f"that tenancy ends (move-out)")
+    if new_status not in STAFF_TRANSITIONS.get(unit.status, frozenset()):
+        reason = _HELD_BY.get(unit.status)
+        raise StatusTransitionError(unit.unit_id, unit.status, new_status, reason)
+    return transition(unit, new_status)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""Offer (配租通知) endpoints: read, accept, decline, expire (also hourly), move-in."""
+"""Offer (配租通知) endpoints: read, list, accept, decline, expire (also hourly), move-in."""
 
 from __future__ import annotations
 
@@ -13,13 +13,22 @@ from .. import offers, roles, schemas, settings, views
 
 
 class OffersEntrypoints:
-    @api("GET", "/offers/<offer_id>", roles=roles.SEE_OFFERS, summary="One offer")
+    @api("GET", "/offers", query=schemas.OffersQuery, roles=roles.SEE_OFFERS, response=schemas.OffersPageOut,
+         summary="Offers by respond-by day: by status, round, application, unit, source, respond-by range")
+    def list_offers(self, req):
+        q = req.query
+        with self.db.read() as s:
+            total, rows = offers.offers_page(s, q)
+            return {"total": total, "page": q["page"], "page_size": q["page_size"],
+                    "items": [views.offer_view(o) for o in rows]}
+
+    @api("GET", "/offers/<offer_id>", roles=roles.SEE_OFFERS, response=schemas.OfferOut, summary="One offer")
     def get_offer(self, req):
         with self.db.read() as s:
             return views.offer_view(offers.get_offer(s, req.path["offer_id"]))
 
     @api("POST", "/offers/<offer_id>/accept", body=schemas.AnswerIn, roles=roles.ANSWER_OFFERS,
-         summary="Record the applicant's acceptance: unit reserved (allocation.accepted)")
+         response=schemas.AcceptOut, summary="Record the applicant's acceptance: unit reserved (allocation.accepted)")
     def accept_offer(self, req):
         with self.db.unit_of_work() as uow:
             offer = offers.accept_offer(uow, req.body.get("on") or self.clock.today(), req.path["offer_id"])
@@ -27,6 +36,7 @@ class OffersEntrypoints:
         return {"offer_id": offer.id, "status": "accepted", "unit_id": offer.unit_id}
 
     @api("POST", "/offers/<offer_id>/decline", body=schemas.AnswerIn, roles=roles.ANSWER_OFFERS,
+         response=schemas.DeclineOut,
          summary="Record a refusal: decline count, maybe suspension; the unit moves to the waitlist")
     def decline_offer(self, req):
         with self.db.unit_of_work() as uow:
@@ -39,9 +49,13 @@ class OffersEntrypoints:
                 "next_offer_id": successor.id if successor else None}
 
     @api("POST", "/admin/offers/expire", body=schemas.ExpireIn, roles=roles.ANSWER_OFFERS,
-         summary="Expire offers past respond_by (also runs hourly)")
+         response=schemas.ExpiredOut,
+         summary="Expire offers whose respond-by day has passed, for today or a past day (also runs hourly)")
     def expire_offers(self, req):
-        return {"expired": self._expire_due(req.body.get("on") or self.clock.today())}
+        today = self.clock.today()
+        on = req.body.get("on") or today
+        offers.check_expiry_date(on, today)
+        return {"expired": self._expire_due(on)}
 
     @timer(interval=3600)
     def expire_offers_timer(self):
@@ -63,10 +77,10 @@ class OffersEntrypoints:
         return done
 
     @api("POST", "/offers/<offer_id>/move-in", body=schemas.MoveInIn, roles=roles.ANSWER_OFFERS, status=201,
-         summary="Move-in on an accepted offer: tenancy starts (tenancy.started)")
+         response=schemas.MovedInOut, summary="Move-in on an accepted offer: tenancy starts (tenancy.started)")
     def move_in(self, req):
         with self.db.unit_of_work() as uow:
-            tenancy = offers.move_in(uow, self.clock.now(), req.path["offer_id"], req.body["start"],
-                                     req.body["end"])
+            tenancy = offers.move_in(uow, self.clock.now(), self.clock.today(), req.path["offer_id"],
+                                     req.body["start"], req.body["end"])
             uow.commit()
         return {"tenancy_id": tenancy.id, "unit_id": tenancy.unit_id, "status": "active"}

@@ -38,11 +38,12 @@ class PoolEntrypoints:
             pool.withdraw(uow, self.clock.now(), self.clock.calendar.date_of(d["withdrawn_at"]), d["application_id"])
             uow.commit()
 
-    @api("GET", "/pool", query=schemas.PoolQuery, roles=roles.SEE_POOL,
+    @api("GET", "/pool", query=schemas.PoolQuery, roles=roles.SEE_POOL, response=schemas.PoolPageOut,
          summary="The pool (轮候库): approved applications by points (person_ref only)")
     def list_pool(self, req):
         q = req.query
         with self.db.read() as s:
             total, rows = pool.page(s, q.get("programme"), q.get("status"), q["page"], q["page_size"])
-        return {"total": total, "page": q["page"], "page_size": q["page_size"],
-                "entries": [views.pool_entry_view(r) for r in rows]}
+        items = [views.pool_entry_view(r) for r in rows]
+        return {"total": total, "page": q["page"], "page_size": q["page_size"], "items": items,
+                "entries": items}

@@ -52,3 +52,15 @@ def test_bounds_are_inclusive_and_required():
     assert load(income=INT32[1])["income"] == INT32[1]
     with pytest.raises(ValueError, match="both bounds"):
         Int(0, None)
+
+
+def test_a_query_integer_takes_the_text_of_a_whole_number_within_bounds():
+    from services.common.fields import QueryInt
+
+    class Page(Schema):
+        page = QueryInt(1, 100, load_default=1)
+
+    assert Page().load({"page": "7"}) == {"page": 7} and Page().load({}) == {"page": 1}
+    for bad in ("0", "101", "2.5", "1e2", "", "seven", "99999999999999999999"):
+        with pytest.raises(ValidationError):
+            Page().load({"page": bad})

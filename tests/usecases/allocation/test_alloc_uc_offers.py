@@ -8,7 +8,8 @@ from allocation_usecase_helpers import CALENDAR, DECLINES, NOW, ON, row
 
 from services.allocation import errors, models, offers, pool
 from services.allocation.domain.offers import DeclinePolicy, OfferError
-from services.common.errors import BadRequest, Conflict, field_errors, status_for
+from services.allocation.domain.tenancies import TenancyDateError
+from services.common.errors import Conflict, field_errors, status_for
 
 
 def test_accept_reserves_the_unit(stocked, drawn, outbox):
@@ -96,15 +97,15 @@ def test_expiry_after_respond_by_counts_and_frees_the_unit_from_local_midnight(s
 def test_move_in_on_an_accepted_offer_starts_the_tenancy(stocked, drawn, outbox):
     a1 = drawn[0]["A1"]
     with stocked.uow() as uow, pytest.raises(Conflict, match="needs an accepted offer"):
-        offers.move_in(uow, NOW, a1.id, date(2026, 12, 15), date(2029, 12, 14))
+        offers.move_in(uow, NOW, ON, a1.id, date(2026, 12, 15), date(2029, 12, 14))
     with stocked.uow() as uow:
         offers.accept_offer(uow, ON, a1.id)
         uow.commit()
-    with stocked.uow() as uow, pytest.raises(BadRequest) as backwards:
-        offers.move_in(uow, NOW, a1.id, date(2026, 12, 15), date(2026, 12, 1))
-    assert backwards.value.errors == {"end": ["must be after start"]}
+    with stocked.uow() as uow, pytest.raises(TenancyDateError) as backwards:
+        offers.move_in(uow, NOW, ON, a1.id, date(2026, 12, 15), date(2026, 12, 1))
+    assert field_errors(backwards.value) == {"end": ["must be after start"]}  # the schema says so first (400)
     with stocked.uow() as uow:
-        tenancy = offers.move_in(uow, NOW, a1.id, date(2026, 12, 15), date(2029, 12, 14))
+        tenancy = offers.move_in(uow, NOW, ON, a1.id, date(2026, 12, 15), date(2029, 12, 14))
         uow.commit()
     assert outbox("tenancy.started") == [{
         "tenancy_id": tenancy.id, "application_id": "A1", "person_ref": "pref-A1", "unit_id": "P1-A-301",

@@ -6,11 +6,13 @@ import json
 from datetime import date, timedelta
 
 import pytest
-from allocation_usecase_helpers import NOW, ON, PUBLIC, open_round, row
+from allocation_usecase_helpers import FIT, NOW, ON, PUBLIC, open_round, row
+from sqlalchemy import select
 
-from services.allocation import errors, models, rounds, waitlist
+from services.allocation import errors, models, rounds, snapshots, waitlist
 from services.allocation.domain.lottery import PublicValuesError, RevealMismatch, final_seed
-from services.common.errors import Conflict, Unprocessable, field_errors, status_for
+from services.allocation.domain.verify import verify
+from services.common.errors import Conflict, NotFound, Unprocessable, field_errors, status_for
 
 
 def test_open_freezes_the_pool_and_commits_to_a_secret(stocked, outbox):
@@ -102,3 +104,55 @@ def test_the_export_recomputes_to_the_published_digest(stocked, drawn):
         export = rounds.export_round(s, out["round_id"])
     assert export["results_digest"] == out["results_digest"] and export["round_id"] == out["round_id"]
     assert verify(export).ok
+
+
+def test_a_round_takes_only_truly_vacant_units(stocked, drawn):
+    """Issue 12 item 1: a unit let to a tenant whose status was set back to vacant by hand (as the
+    status endpoint allowed) was offered again. A round takes a unit only when it is vacant and
+    no live offer and no active tenancy holds it."""
+    from allocation_usecase_helpers import CALENDAR, DECLINES
+
+    from services.allocation import offers
+
+    a1, a3 = drawn[0]["A1"], drawn[0]["A3"]
+    with stocked.uow() as uow:
+        offers.accept_offer(uow, ON, a1.id)
+        offers.move_in(uow, NOW, ON, a1.id, ON, date(2029, 11, 30))
+        _, _, a4 = offers.decline_offer(uow, NOW, ON, a3.id, DECLINES, CALENDAR)
+        offers.decline_offer(uow, NOW, ON, a4.id, DECLINES, CALENDAR)  # nobody left who fits: P1-A-303 is free
+        for unit in uow.session.scalars(select(models.Unit)):
+            unit.status = "vacant"  # the state the old status endpoint could leave behind
+        uow.commit()
+    round_ = open_round(stocked, {"draw_date": date(2026, 12, 2)})
+    with stocked.worker_db().read() as s:
+        assert snapshots.frozen_unit_ids(s.get(models.Round, round_.id).units_snapshot) == ["P1-A-303"]
+    with stocked.uow() as uow, pytest.raises(Conflict, match="not vacant: P1-A-301, P1-A-302"):
+        rounds.open_round(uow, NOW, ON, {"programme": "public_rental", "unit_ids": ["P1-A-301", "P1-A-302"],
+                                         "quotas": {}, "public_value_source": "福彩3D", "draw_date": ON,
+                                         "respond_days": 7}, FIT)
+
+
+def test_the_opened_event_binds_the_inputs_and_the_drawn_event_links_the_public_export(stocked, drawn, outbox):
+    """Issue 12 items 2 and 3 (additive event fields): round.opened carries inputs_digest,
+    round.drawn the path of the public export."""
+    _, out = drawn
+    [opened], [published] = outbox("round.opened"), outbox("round.drawn")
+    with stocked.worker_db().read() as s:
+        export = rounds.export_round(s, out["round_id"])
+        public = rounds.public_export(s, out["round_id"])
+    assert opened["inputs_digest"] == export["inputs_digest"] and len(opened["inputs_digest"]) == 64
+    assert opened["snapshot_digest"] == export["snapshot_digest"]
+    assert published["public_export_path"] == f"/public/rounds/{out['round_id']}/export"
+    assert public == export and verify(public).ok
+    # people appear by application id and person_ref only
+    assert {k for e in public["pool"] for k in e} == {"application_id", "person_ref", "points_tenths",
+                                                      "household_size", "programme", "preferences",
+                                                      "priority_groups", "needs_accessible"}
+
+
+def test_no_public_export_before_the_draw(stocked):
+    round_ = open_round(stocked)
+    with stocked.worker_db().read() as s, pytest.raises(NotFound, match="published when it is drawn"):
+        rounds.public_export(s, round_.id)
+    with stocked.worker_db().read() as s, pytest.raises(NotFound):
+        rounds.public_export(s, "no-such-round")

@@ -62,3 +62,32 @@ def test_bed_spaces_split_rent_exactly():
     assert [b.rent_fen for b in beds] == [33334, 33333, 33333]
     assert all(b.beds == 1 for b in beds)
     assert bed_spaces(unit()) == [unit()]
+
+
+def test_staff_move_only_a_unit_nobody_holds_between_vacant_and_maintenance():
+    """Issue 12 item 1: the staff's edges are vacant -> maintenance -> vacant; offers, answers,
+    move-in and move-out own every other, and an active tenancy keeps a unit let."""
+    from services.allocation.domain.stock import transition_by_staff
+
+    vacant = unit()
+    repaired = transition_by_staff(vacant, UnitStatus.MAINTENANCE)
+    assert transition_by_staff(repaired, UnitStatus.VACANT).status is UnitStatus.VACANT
+    for held in ("offered", "reserved", "occupied"):
+        for wanted in ("vacant", "maintenance"):
+            with pytest.raises(StatusTransitionError, match=f"cannot go from {held} to {wanted}"):
+                transition_by_staff(unit(status=UnitStatus(held)), UnitStatus(wanted))
+    with pytest.raises(StatusTransitionError, match="tenancy T1 is active on it"):
+        transition_by_staff(repaired, UnitStatus.VACANT, active_tenancy="T1")
+
+
+@pytest.mark.parametrize("part, problem", [
+    ("A栋", None), ("3-2", None), ("", "must not be empty"), ("x" * 41, "at most 40 characters"),
+    ("A/B", "must not contain '/' (the unit id must be safe in a URL)"),
+    ("1?2#3", "must not contain '#' '?' (the unit id must be safe in a URL)"),
+])
+def test_a_unit_id_is_one_url_safe_form(part, problem):
+    """Issue 11 item 3."""
+    from services.allocation.domain.stock import id_part_problem, unit_id
+
+    assert id_part_problem(part) == problem
+    assert unit_id("P1", "A栋", "101") == "P1-A栋-101"

@@ -10,6 +10,7 @@ from services.allocation.domain.matching import allocate
 from services.allocation.domain.ranking import PoolEntry
 from services.allocation.domain.stock import Unit
 from services.allocation.domain.verify import (
+    RoundFacts,
     SeedParts,
     export_round,
     results_digest,
@@ -21,6 +22,7 @@ SECRET = b"round-2026-12-gulou-secret-bytes!"
 PARTS = SeedParts(SECRET, commitment(SECRET), ("福彩双色球 2026138: 03 07 12 19 25 31 + 09", "见证人李*:4417"))
 POLICY = FitPolicy(2, 0, {"pr": {"public_rental"}})
 QUOTAS = [("frontline", 1)]
+FACTS = RoundFacts("R-2026-12", "pr", "福彩双色球 2026138 and witnesses", "2026-12-01")
 
 
 def make_round(n_units=6, n_entries=12):
@@ -36,7 +38,7 @@ def make_round(n_units=6, n_entries=12):
 def make_export():
     entries, units = make_round()
     result = allocate(entries, units, QUOTAS, POLICY, PARTS.seed())
-    return export_round(entries, units, QUOTAS, POLICY, PARTS, result), result
+    return export_round(entries, units, QUOTAS, POLICY, PARTS, result, FACTS), result
 
 
 def only_ints_and_strings(x):
@@ -61,9 +63,9 @@ def test_export_is_canonical_json_of_ints_and_strings_and_verifies():
 def test_export_independent_of_load_order():
     entries, units = make_round()
     result = allocate(entries, units, QUOTAS, POLICY, PARTS.seed())
-    a = export_round(entries, units, QUOTAS, POLICY, PARTS, result)
+    a = export_round(entries, units, QUOTAS, POLICY, PARTS, result, FACTS)
     b = export_round(entries[::-1], units[::-1], QUOTAS, POLICY, PARTS,
-                     allocate(entries[::-1], units[::-1], QUOTAS, POLICY, PARTS.seed()))
+                     allocate(entries[::-1], units[::-1], QUOTAS, POLICY, PARTS.seed()), FACTS)
     assert canonical_json(a) == canonical_json(b)
 
 
@@ -111,24 +113,39 @@ def test_detects_tampered_digest_secret_and_inputs():
     bad = copy.deepcopy(exp)
     bad["seed"]["public_values"][0] = "03 07 12 19 25 32"
     assert verify(bad).status == "MISMATCH"  # final seed no longer agrees
+    # Issue 12 item 2 changed these two: a missing digest is a failure (it was skipped, and the
+    # recomputation then named a rank), and an edited pool no longer matches its snapshot digest.
     bad = copy.deepcopy(exp)
     del bad["seed"]["final_seed_hex"]
     bad["seed"]["public_values"][0] = "03 07 12 19 25 32"
-    # with a different seed the ranking changes; the report names a rank
-    assert verify(bad).message.startswith("rank ")
+    assert (verify(bad).status, verify(bad).message) == (
+        "INVALID", "export lacks seed.final_seed_hex: without it the round cannot be checked")
     bad = copy.deepcopy(exp)
     bad["pool"][0]["points_tenths"] = 99999  # someone edited an applicant's points
-    assert verify(bad).message.startswith("rank 1: ")
+    assert verify(bad).message.startswith("pool/units hash to ")
+
+
+def resign(exp):
+    """Recompute the export's snapshot and inputs digests, as a forger would."""
+    from services.allocation.domain.verify import _inputs_digest_json, _snapshot_digest_json
+
+    exp["snapshot_digest"] = _snapshot_digest_json(exp["pool"], exp["units"])
+    exp["inputs_digest"] = _inputs_digest_json({k: exp[k] for k in ("round_id", "programme", "public_value_source",
+                                                                     "draw_date", "policy", "snapshot_digest")}
+                                               | {"commitment": exp["seed"]["commitment"]})
+    return exp
 
 
 def test_unreadable_export_is_invalid_not_a_crash():
     assert verify({"format": "nope"}).status == "INVALID"
+    assert verify([]).status == "INVALID"
     exp, _ = make_export()
     del exp["pool"][0]["household_size"]
-    assert verify(exp).status == "INVALID"
+    assert verify(exp).status == "MISMATCH"  # the snapshot digest no longer agrees
+    assert verify(resign(exp)).status == "INVALID"
     exp, _ = make_export()
     exp["units"][0]["area_tenths"] = 65.5
-    assert verify(exp).status == "INVALID"
+    assert verify(resign(exp)).status == "INVALID"
 
 
 @settings(max_examples=40, deadline=None)
@@ -138,7 +155,7 @@ def test_any_honest_round_verifies(n_units, n_entries, rng):
     rng.shuffle(entries)
     rng.shuffle(units)
     result = allocate(entries, units, QUOTAS, POLICY, PARTS.seed())
-    exp = json.loads(canonical_json(export_round(entries, units, QUOTAS, POLICY, PARTS, result)))
+    exp = json.loads(canonical_json(export_round(entries, units, QUOTAS, POLICY, PARTS, result, FACTS)))
     assert verify(exp).ok
     assert exp["results"] == results_to_json(result)
 
@@ -156,8 +173,9 @@ def test_snapshot_digest_committed_at_open_detects_a_changed_pool():
     units = [Unit(f"U{i}", "P0", "1", str(i), 1, 2, 500, 0, 90000, "public_rental") for i in range(2)]
     entries = [PoolEntry(f"A-{i}", f"r{i}", 10 * i, 2, "pr", ("P0",)) for i in range(4)]
     policy = FitPolicy(2, 0, {"pr": {"public_rental"}})
-    export = export_round(entries, units, [], policy, parts, allocate(entries, units, [], policy, parts.seed()))
-    export["snapshot_digest"] = snapshot_digest(reversed(entries), units)  # order does not matter
+    export = export_round(entries, units, [], policy, parts, allocate(entries, units, [], policy, parts.seed()),
+                          FACTS)
+    assert export["snapshot_digest"] == snapshot_digest(reversed(entries), units)  # order does not matter
     assert verify(export).ok
     export["pool"][0]["points_tenths"] += 1000  # the operator lifts someone after opening...
     export["results_digest"] = "0" * 64           # ...and the results would no longer matter
