@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from marshmallow import (
@@ -9,13 +10,23 @@ from marshmallow import (
     Schema,
     ValidationError,
     fields,
+    post_load,
     validate,
-    validates,
     validates_schema,
 )
 
 from services.common.events.contracts import contract
-from services.common.fields import MobilePhone, PublicText, ResidentIdNumber
+from services.common.fields import (
+    INT32,
+    Bool,
+    Day,
+    Int,
+    MobilePhone,
+    PersonName,
+    PublicText,
+    ResidentIdNumber,
+    Text,
+)
 
 from .domain.lifecycle import Decision, ReviewLevel, State
 from .domain.policy import HardshipCategory, HonourLevel, HousingKind, Programme
@@ -35,41 +46,73 @@ _ReasonText = PublicText(min_length=1)
 
 # -- requests --------------------------------------------------------------------------------
 
+INCOME_MAX_FEN = 10_000_000_000  # 1 亿元 a month: beyond any household, well inside the BIGINT columns
+VERSION = (1, INT32[1])  # the optimistic lock's Integer column
+MAX_PAGE = 100_000  # with page_size ≤ 200: 20 million rows, more than a district ever holds
+AREA_PATTERN = r"^(?:[0-9]{1,4}(?:\.[0-9]{1,2})?|10000(?:\.00?)?)$"
+_AREA = re.compile(AREA_PATTERN.strip("^$"))
+AREA_DOC = ("m², a decimal string with at most two decimals, 0 to 10000 (e.g. \"18.50\"): the one form of an "
+            "area in applications' requests, replies and policies")
+
+
+def _area(value: str) -> None:
+    if not _AREA.fullmatch(value):
+        raise ValidationError("square metres as a decimal string with at most 2 decimals, 0 to 10000 (e.g. \"18.50\")")
+
+
+def SquareMetres(**kwargs) -> fields.String:  # noqa: N802 - a field factory, named like a field
+    """An area in m² as a decimal string (see AREA_DOC); the schema's post_load makes it a Decimal."""
+    return fields.String(validate=[validate.Length(max=8), _area],
+                         metadata={"pattern": AREA_PATTERN, "description": AREA_DOC}, **kwargs)
+
+
+def QueryInt(minimum: int, maximum: int, **kwargs) -> fields.Integer:  # noqa: N802
+    """A bounded integer in a query string. The platform's `Int` is strict (a JSON number only),
+    and a query parameter is always text, so `Int` would refuse ``?page=2``."""
+    return fields.Integer(validate=validate.Range(min=minimum, max=maximum), **kwargs)
+
+
 class ApplicantIn(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    name = PersonName(required=True)
     id_number = ResidentIdNumber(required=True)
     phone = MobilePhone(load_default=None)
-    email = fields.Email(load_default=None)
-    enterprise = fields.String(load_default=None, validate=validate.Length(min=1, max=80))
-    hire_date = fields.Date(load_default=None)
-    union_member = fields.Boolean(load_default=None)
-    honour = fields.String(load_default=None, validate=validate.OneOf(HONOURS))
-    frontline = fields.Boolean(load_default=False)
-    needs_accessible = fields.Boolean(load_default=False)
+    email = fields.Email(load_default=None, validate=validate.Length(max=120))
+    enterprise = Text(min_length=1, max_length=80, load_default=None, metadata={
+        "description": "the enterprise union's code; an enterprise officer may leave it out (theirs is used)"})
+    hire_date = Day(load_default=None)
+    union_member = Bool(load_default=None)
+    honour = fields.String(load_default=None, validate=validate.OneOf(HONOURS), metadata={
+        "description": "model-worker honour (劳模): national, provincial or city. Points by level, and the "
+                       "priority group model_worker in allocation"})
+    frontline = Bool(load_default=False, metadata={
+        "description": "a frontline worker (一线职工): points, and the priority group frontline in allocation"})
+    needs_accessible = Bool(load_default=False, metadata={"description": "needs an accessible unit"})
 
 
 class MemberIn(Schema):
     relation = fields.String(required=True, validate=validate.OneOf(RELATIONS))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    name = PersonName(required=True)
     id_number = ResidentIdNumber(required=True)
-    monthly_income_fen = fields.Integer(strict=True, load_default=0, validate=validate.Range(min=0))
+    monthly_income_fen = Int(0, INCOME_MAX_FEN, load_default=0)
 
 
 class HousingIn(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(HOUSING_KINDS))
-    area_m2 = fields.Decimal(load_default=Decimal(0), places=None, as_string=True,
-                             validate=validate.Range(min=0, max=10000),
-                             metadata={"description": "m², at most 2 decimals; 0 when kind is none"})
-
-    @validates("area_m2")
-    def _two_places(self, value, **_):
-        if value.as_tuple().exponent < -2:
-            raise ValidationError("at most 2 decimal places")
+    area_m2 = SquareMetres(load_default="0")
 
     @validates_schema
     def _none_has_no_area(self, data, **_):
-        if data.get("kind") == "none" and data.get("area_m2", 0) != 0:
+        if data.get("kind") == "none" and Decimal(data.get("area_m2", "0")) != 0:
             raise ValidationError("must be 0 when kind is none", "area_m2")
+
+    @post_load
+    def _exact(self, data, **_):
+        return {**data, "area_m2": Decimal(data["area_m2"])}
+
+
+PREFERENCES_DOC = ("what the applicant would like, best first, at most 5: a project id as allocation lists it "
+                   "(e.g. P1) or a unit category (staff_apartment, public_rental, shared_ownership, "
+                   "talent_apartment, relocation); allocation offers the best available choice the household fits")
 
 
 class ApplicationIn(Schema):
@@ -77,48 +120,53 @@ class ApplicationIn(Schema):
 
     applicant = fields.Nested(ApplicantIn, required=True)
     programme = fields.String(required=True, validate=validate.OneOf(PROGRAMMES))
-    members = fields.List(fields.Nested(MemberIn), load_default=list, validate=validate.Length(max=15))
-    monthly_household_income_fen = fields.Integer(strict=True, load_default=None, validate=validate.Range(min=0))
+    members = fields.List(fields.Nested(MemberIn), load_default=list, validate=validate.Length(max=15), metadata={
+        "description": "the household other than the applicant (at most 15); each person may belong to one "
+                       "active application per programme"})
+    monthly_household_income_fen = Int(0, INCOME_MAX_FEN, load_default=None)
     housing = fields.Nested(HousingIn, load_default=None)
-    preferences = fields.List(fields.String(validate=validate.Length(min=1, max=40)), load_default=list,
-                              validate=validate.Length(max=5, error="at most 5 preferences"))
-    version = fields.Integer(strict=True, load_default=None,
-                             metadata={"description": "PUT: the version you edited (optimistic lock)"})
-    submit = fields.Boolean(load_default=False, metadata={
+    preferences = fields.List(Text(min_length=1, max_length=40), load_default=list,
+                              validate=validate.Length(max=5, error="at most 5 preferences"),
+                              metadata={"description": PREFERENCES_DOC})
+    version = Int(*VERSION, load_default=None,
+                  metadata={"description": "PUT: the version you edited (optimistic lock)"})
+    submit = Bool(load_default=False, metadata={
         "description": "POST only: submit at once instead of saving a draft (the same pre-check as "
                        "POST …/submit; if it fails, 422 and nothing is saved). PUT ignores it."})
 
 
 class VersionIn(Schema):
-    version = fields.Integer(strict=True, load_default=None)
-    reasons = fields.List(_ReasonText, load_default=list)
+    version = Int(*VERSION, load_default=None)
+    reasons = fields.List(_ReasonText, load_default=list, validate=validate.Length(max=20))
 
 
 class ReviewIn(Schema):
     level = fields.String(required=True, validate=validate.OneOf(LEVELS))
     decision = fields.String(required=True, validate=validate.OneOf(DECISIONS))
     reasons = fields.List(_ReasonText, load_default=list, validate=validate.Length(max=20))
-    version = fields.Integer(strict=True, required=True,
-                             metadata={"description": "the application version you reviewed"})
+    version = Int(*VERSION, required=True, metadata={"description": "the application version you reviewed"})
 
 
 class PageQuery(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
+    page = QueryInt(1, MAX_PAGE, load_default=1)
+    page_size = QueryInt(1, 200, load_default=20)
 
 
 class QueueQuery(PageQuery):
     level = fields.String(required=True, validate=validate.OneOf(LEVELS))
     programme = fields.String(load_default=None, validate=validate.OneOf(PROGRAMMES))
-    enterprise = fields.String(load_default=None)
+    enterprise = Text(min_length=1, max_length=80, load_default=None)
 
 
 class ObjectionIn(Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=5, max=2000))
+    # Stored and shown only to the staff who see the application's personal data; never
+    # published or put in an event, so it may name people and numbers (it often must).
+    reason = Text(min_length=5, max_length=2000, multiline=True, required=True, metadata={
+        "description": "why (5 to 2000 characters); seen only by the district office, never published"})
 
 
 class ResolveIn(Schema):
-    upheld = fields.Boolean(required=True)
+    upheld = Bool(required=True)
     note = PublicText(load_default="")
 
 
@@ -130,20 +178,20 @@ class PolicyDocumentIn(Schema):
 
 
 class RecheckUpdateIn(Schema):
-    application_id = fields.String(required=True)
-    monthly_household_income_fen = fields.Integer(strict=True, load_default=None, validate=validate.Range(min=0))
+    application_id = Text(min_length=1, max_length=36, required=True)
+    monthly_household_income_fen = Int(0, INCOME_MAX_FEN, load_default=None)
     housing = fields.Nested(HousingIn, load_default=None)
-    household_size = fields.Integer(strict=True, load_default=None, validate=validate.Range(min=1, max=20))
-    union_member = fields.Boolean(load_default=None)
+    household_size = Int(1, 20, load_default=None)
+    union_member = Bool(load_default=None)
 
 
 class RecheckIn(Schema):
-    as_of = fields.Date(required=True)
+    as_of = Day(required=True)
     updates = fields.List(fields.Nested(RecheckUpdateIn), required=True, validate=validate.Length(min=1, max=5000))
 
 
 class SurveyQuery(Schema):
-    suppress_below = fields.Integer(load_default=0, validate=validate.Range(min=0, max=100))
+    suppress_below = QueryInt(0, 100, load_default=0)
 
 
 # -- read from other services ------------------------------------------------------------------

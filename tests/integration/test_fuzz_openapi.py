@@ -60,9 +60,16 @@ NOT_CHECKED = [checks.positive_data_acceptance]
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
                 suppress_health_check=list(HealthCheck))
 
+applications = _schema("applications")
 finance = _schema("finance")
 assistance = _schema("assistance")
 notify = _schema("notify")
+
+
+@applications.parametrize()
+@FUZZ
+def test_applications(case, whole_suite):
+    _run(case, whole_suite, "applications")
 
 
 @finance.parametrize()
@@ -89,7 +96,7 @@ def test_every_service_is_fuzzed():
     assert set(SERVICES) == {p.stem for p in (ROOT / "docs" / "openapi").glob("*.json")}
 
 
-PENDING = {"applications", "allocation"}
+PENDING = {"allocation"}
 
 
 pytestmark = pytest.mark.filterwarnings("ignore")
