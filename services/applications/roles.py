@@ -1,6 +1,10 @@
 """Who may do what in applications: each capability → the groups of services.common.roles that
 may use it, and the scope rules that come with a role (an enterprise officer acts only for their
-own enterprise; each review level has its one reviewing role)."""
+own enterprise; each review level has its one reviewing role).
+
+The city rule (services/common/roles.py): a city officer reads everything but writes only the
+city-level capabilities — the policies (SET_POLICY) and the city-level review (REVIEW at the
+city level). Intake, objections, notices and re-checks are the district's day-to-day work."""
 
 from __future__ import annotations
 
@@ -13,11 +17,11 @@ from .domain.lifecycle import ReviewLevel
 READ = common.STAFF  # applications, points, the review queue, policies, re-checks, the survey
 INTAKE = common.INTAKE  # create, edit, submit, withdraw
 REVIEW = (ENTERPRISE_OFFICER, DISTRICT_OFFICER, CITY_OFFICER)  # each at its own level: REVIEWER
-RESOLVE_OBJECTION = (DISTRICT_OFFICER,)
-CLOSE_NOTICES = (DISTRICT_OFFICER,)
+RESOLVE_OBJECTION = common.DISTRICT_OPS
+CLOSE_NOTICES = common.DISTRICT_OPS
 SET_POLICY = (CITY_OFFICER,)
-RUN_RECHECK = common.OFFICERS
-CONFIRM_RECHECK = (DISTRICT_OFFICER,)
+RUN_RECHECK = common.DISTRICT_OPS
+CONFIRM_RECHECK = common.DISTRICT_OPS
 
 #: The one role that reviews at each level.
 REVIEWER = {ReviewLevel.ENTERPRISE: ENTERPRISE_OFFICER, ReviewLevel.DISTRICT: DISTRICT_OFFICER,
@@ -27,7 +31,8 @@ FULL_VIEW = frozenset(common.OFFICERS)
 
 
 def check_intake_scope(principal, enterprise: str | None) -> None:
-    """Enterprise officers act only for their own enterprise."""
-    if principal.role == ENTERPRISE_OFFICER and enterprise is not None and enterprise != principal.enterprise:
+    """Enterprise officers act only for their own enterprise: not for another's, and not on an
+    application that has none (a district officer's draft)."""
+    if principal.role == ENTERPRISE_OFFICER and enterprise != principal.enterprise:
         raise Forbidden(f"enterprise officers act only for their own enterprise ({principal.enterprise}), "
                         f"not {enterprise}", errors={"applicant.enterprise": ["not your enterprise"]})

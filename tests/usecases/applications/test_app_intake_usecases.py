@@ -153,3 +153,35 @@ def test_withdraw_ends_the_application_and_frees_the_person(store):
                                                  "withdrawn_at": "2026-03-04T02:00:00+00:00"})]
     assert create(store)["state"] == "draft"  # may apply again
 
+
+
+FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def test_a_fullwidth_id_number_is_the_same_person(store):
+    # issue 12 item 4: the platform's ResidentIdNumber loads the normalised number, so the
+    # same person written in fullwidth digits meets the one-active-application dedup.
+    first = create(store)["application_id"]
+    fullwidth = resident_id().translate(FULLWIDTH)
+    again = body(applicant={"name": "张小三", "id_number": fullwidth, "enterprise": "E-steel"})
+    assert again["applicant"]["id_number"] == resident_id()
+    with pytest.raises(Conflict) as refused:
+        run(store, intake.create_application, T0, intake.new_application(again, EO, KEY), EO, NOTICE_DAYS)
+    assert refused.value.errors == {"application_id": [first]}
+    assert count(store, models.Applicant) == 1
+
+
+def test_an_enterprise_officer_cannot_act_on_an_application_without_an_enterprise(store):
+    # issue 12 item 13: a draft a district officer saved without an enterprise is not any
+    # enterprise officer's to edit, submit or withdraw.
+    loose = body(applicant={"name": "张小三", "id_number": resident_id(seq="777")})
+    draft, _ = run(store, intake.create_application, T0, intake.new_application(loose, DO, KEY), DO, NOTICE_DAYS)
+    app_id = draft["application_id"]
+    assert draft["applicant"]["enterprise"] is None
+    for attempt in (lambda: run(store, intake.withdraw_application, T0, app_id, None, [], EO),
+                    lambda: run(store, intake.submit_application, T0, app_id, None, EO, NOTICE_DAYS),
+                    lambda: run(store, intake.edit_application, T0, app_id, dict(loose, version=1), EO, KEY)):
+        with pytest.raises(Forbidden) as refused:
+            attempt()
+        assert refused.value.errors == {"applicant.enterprise": ["not your enterprise"]}
+    assert row(store, app_id).state == "draft" and row(store, app_id).version == 1
