@@ -49,9 +49,10 @@ def new_application(body: dict, principal, ref_key: bytes) -> NewApplication:
                           repository.active_key(ref, body["programme"]), columns, contact, members, preferences)
 
 
-def create_application(uow, now, new: NewApplication, principal, notice_days: int) -> dict:
+def create_application(uow, now, today, new: NewApplication, principal, notice_days: int) -> dict:
     """Save a draft or (new.submit) an application already submitted, with its event; a failed
-    pre-check raises before anything is written. Returns the view of what was written."""
+    pre-check (as of `today`, the district's date) raises before anything is written. Returns
+    the view of what was written."""
     s = uow.session
     draft = DomainApplication.new(Programme(new.programme))
     applicant = repository.upsert_applicant(s, dict(
@@ -65,7 +66,7 @@ def create_application(uow, now, new: NewApplication, principal, notice_days: in
         created_by=principal.ref, created_at=now, updated_at=now, **new.columns)
     if new.submit:  # written once, already submitted
         policy = repository.current_policy(s, "eligibility", notice_days)
-        vars(row).update(_pre_check(draft, row, applicant, policy, now))
+        vars(row).update(_pre_check(draft, row, applicant, policy, now, today))
     try:
         repository.insert_application(s, vars(row), new.members, new.preferences)
     except IntegrityError:
@@ -117,9 +118,11 @@ def edit_application(uow, now, application_id: str, body: dict, principal, ref_k
     repository.replace_details(uow.session, row.id, members, preferences)
 
 
-def submit_application(uow, now, application_id: str, version: int | None, principal, notice_days: int) -> dict:
-    """Submit (or resubmit after a return) under the newest eligibility policy; a failed
-    pre-check raises and the application stays as it was. Returns the submitted view."""
+def submit_application(uow, now, today, application_id: str, version: int | None, principal,
+                       notice_days: int) -> dict:
+    """Submit (or resubmit after a return) under the newest eligibility policy, checked as of
+    `today` (the district's date); a failed pre-check raises and the application stays as it
+    was. Returns the submitted view."""
     s = uow.session
     loaded = repository.load_for_change(s, application_id, "eligibility")
     if loaded is None:
@@ -129,7 +132,7 @@ def submit_application(uow, now, application_id: str, version: int | None, princ
     repository.check_version(row, version)
     at = repository.transition_time(row, now)
     policy = repository.parsed_policy("eligibility", policy_document, notice_days)
-    changes = _pre_check(repository.to_domain(row), row, applicant, policy, at)
+    changes = _pre_check(repository.to_domain(row), row, applicant, policy, at, today)
     resubmission = row.first_submitted_at is not None
     parts = repository.view_parts(s, row)  # read before the change: reviews only on a resubmission
     repository.save_changes(s, row, changes)
@@ -191,11 +194,11 @@ def _details(body: dict, principal, id_number: str, birth_date, ref_key: bytes) 
     return columns, contact, member_rows, list(body["preferences"])
 
 
-def _pre_check(app: DomainApplication, row, applicant, policy, at) -> dict:
+def _pre_check(app: DomainApplication, row, applicant, policy, at, today) -> dict:
     """Submit in the domain, then the eligibility pre-check: the column changes, or a 422
     listing every rule (the caller's transaction then writes nothing)."""
     submitted = app.submit(at, policy)  # refuses a forbidden transition before anything else
-    result = eligibility.check(repository.facts_of(row, applicant), policy, at.date())
+    result = eligibility.check(repository.facts_of(row, applicant), policy, today)
     if not result.eligible:
         failed = ", ".join(r.rule.value for r in result.failed)
         raise Unprocessable(f"eligibility pre-check failed: {failed}", errors={"eligibility": result.to_dict()})

@@ -18,8 +18,8 @@ from .roles import REVIEWER
 STATE_FOR_LEVEL = {level: state for state, level in AWAITING_LEVEL.items()}
 
 
-def review_application(uow, now: datetime, application_id: str, level: str, decision: str, version: int,
-                       reasons: list[str], reviewer) -> models.Application:
+def review_application(uow, now: datetime, calendar, application_id: str, level: str, decision: str,
+                       version: int, reasons: list[str], reviewer) -> models.Application:
     """One level's decision (reasons required to return or reject): application.reviewed, and
     application.rejected or the notice starting when the decision leads there."""
     level = ReviewLevel(level)
@@ -48,7 +48,7 @@ def review_application(uow, now: datetime, application_id: str, level: str, deci
         "state": row.state, "reviewed_at": iso_utc(at)})
     if row.state == State.REJECTED.value:
         uow.publish("application.rejected", payloads.rejected(row, "review", list(reasons), at))
-    notice.after_transition(uow, row, before, at)
+    notice.after_transition(uow, row, before, at, calendar)
     return row
 
 

@@ -15,7 +15,8 @@ class IntakeEntrypoints:
         new = intake.new_application(req.body, req.principal, settings.person_ref_key(self.config))
         now = self.clock.now()
         with self.db.unit_of_work() as uow:
-            reply = intake.create_application(uow, now, new, req.principal, settings.notice_days(self.config))
+            reply = intake.create_application(uow, now, self.clock.calendar.date_of(now), new, req.principal,
+                                              settings.notice_days(self.config))
             uow.commit()
         return reply
 
@@ -38,8 +39,8 @@ class IntakeEntrypoints:
         application_id = req.path["application_id"]
         now = self.clock.now()
         with repository.optimistic(application_id), self.db.unit_of_work() as uow:
-            reply = intake.submit_application(uow, now, application_id, req.body["version"], req.principal,
-                                              settings.notice_days(self.config))
+            reply = intake.submit_application(uow, now, self.clock.calendar.date_of(now), application_id,
+                                              req.body["version"], req.principal, settings.notice_days(self.config))
             uow.commit()
         return reply
 
@@ -54,7 +55,7 @@ class IntakeEntrypoints:
     def read_points(self, req):
         now = self.clock.now()
         with self.db.read() as session:
-            return points.read_points(session, now, req.path["application_id"])
+            return points.read_points(session, now, self.clock.calendar, req.path["application_id"])
 
     @api("POST", "/applications/<application_id>/withdraw", body=schemas.VersionIn, roles=roles.INTAKE,
          summary="Withdraw (撤回) at any non-terminal point, approved included")

@@ -35,19 +35,20 @@ class NoticeEntrypoints:
     def resolve_objection(self, req):
         now = self.clock.now()
         with self.db.unit_of_work() as uow:
-            objection, row = notice.resolve_objection(uow, now, req.path["objection_id"], req.body["upheld"],
+            objection, row = notice.resolve_objection(uow, now, self.clock.calendar, req.path["objection_id"],
+                                                      req.body["upheld"],
                                                       req.body["note"], req.principal)
             uow.commit()
         return {"objection_id": objection.id, "application_id": row.id, "state": row.state}
 
     @config_timer("NOTICE_CLOSE_INTERVAL_SECONDS", 60.0)
     def close_notices_timer(self):
-        closed = notice.close_due_notices(self.db, self.clock.now())
+        closed = notice.close_due_notices(self.db, self.clock.now(), self.clock.calendar)
         if closed:
             log.info("closed %d notice(s)", len(closed))
 
     @api("POST", "/admin/notices/close", roles=roles.CLOSE_NOTICES, idempotent=False,
          summary="Close every notice that is due now (what the timer does) and list the approved applications")
     def close_notices_now(self, req):
-        closed = notice.close_due_notices(self.db, self.clock.now())
+        closed = notice.close_due_notices(self.db, self.clock.now(), self.clock.calendar)
         return {"closed": closed, "count": len(closed)}

@@ -26,7 +26,7 @@ class PolicyAdminEntrypoints:
     def set_policy(self, req):
         now = self.clock.now()
         with self.db.unit_of_work() as uow:
-            reply = policy_admin.set_policy(uow, now, req.path["kind"], req.body, req.principal.ref,
-                                            settings.notice_days(self.config))
+            reply = policy_admin.set_policy(uow, now, self.clock.calendar, req.path["kind"], req.body,
+                                            req.principal.ref, settings.notice_days(self.config))
             uow.commit()
         return reply

@@ -15,7 +15,8 @@ class ReviewEntrypoints:
         body = req.body
         now = self.clock.now()
         with repository.optimistic(application_id), self.db.unit_of_work() as uow:
-            row = review.review_application(uow, now, application_id, body["level"], body["decision"],
+            row = review.review_application(uow, now, self.clock.calendar, application_id, body["level"],
+                                            body["decision"],
                                             body["version"], body["reasons"], req.principal)
             uow.commit()
             return views.status(row)

@@ -8,12 +8,14 @@ from sqlalchemy import func, select
 
 from services.applications import intake, models, notice, review, schemas
 from services.common.auth import Principal
+from services.common.clock import Calendar
 from services.common.identity import check_digit
 
 T0 = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # a Monday, 10:00 in Shanghai
 KEY = b"usecase-tests-person-ref-key"
 NOTICE_DAYS = 5
 ENTERPRISE = "E-steel"
+CALENDAR = Calendar("Asia/Shanghai")  # the district's calendar: business dates
 
 EO = Principal("eo1", "enterprise_officer", "demo", ENTERPRISE)
 DO = Principal("do1", "district_officer", "demo")
@@ -54,7 +56,7 @@ def run(store, use_case, *args, **kwargs):
 
 
 def create(store, at=T0, **over) -> dict:
-    view, _ = run(store, intake.create_application, at, new(**over), EO, NOTICE_DAYS)
+    view, _ = run(store, intake.create_application, at, CALENDAR.date_of(at), new(**over), EO, NOTICE_DAYS)
     return view
 
 
@@ -71,7 +73,8 @@ def submitted(store, at=T0, **over) -> str:
 def pass_reviews(store, application_id: str, at, levels=("enterprise", "district", "city")):
     for level in levels:
         version = row(store, application_id).version
-        run(store, review.review_application, at, application_id, level, "pass", version, [], REVIEWERS[level])
+        run(store, review.review_application, at, CALENDAR, application_id, level, "pass", version, [],
+            REVIEWERS[level])
 
 
 def row(store, application_id: str) -> models.Application:
@@ -96,5 +99,5 @@ def approved(store, seq: str = "123", at=T0, **over) -> str:
     closed when the period ends: its id."""
     app_id = submitted(store, at, seq=seq, programme="public_rental", **over)
     pass_reviews(store, app_id, at, levels=("enterprise", "district"))
-    assert notice.close_due_notices(store.worker_db(), row(store, app_id).notice_ends_at) == [app_id]
+    assert notice.close_due_notices(store.worker_db(), row(store, app_id).notice_ends_at, CALENDAR) == [app_id]
     return app_id

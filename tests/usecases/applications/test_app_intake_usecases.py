@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from app_usecase_helpers import (
+    CALENDAR,
     DO,
     EO,
     KEY,
@@ -33,7 +34,8 @@ def test_a_draft_then_its_submission(store):
     assert outbox(store) == []  # a draft announces nothing
 
     later = T0 + timedelta(hours=3)
-    view, events = run(store, intake.submit_application, later, draft["application_id"], 1, EO, NOTICE_DAYS)
+    view, events = run(store, intake.submit_application, later, CALENDAR.date_of(later), draft["application_id"], 1,
+                       EO, NOTICE_DAYS)
     assert view["state"] == "submitted" and view["version"] == 2 and view["eligibility"]["eligible"] is True
     assert [r["rule"] for r in view["eligibility"]["rules"]] == [
         "income_per_capita", "housing_area_per_capita", "years_of_service", "union_membership", "age"]
@@ -48,7 +50,7 @@ def test_a_draft_then_its_submission(store):
 
 
 def test_a_direct_submission_is_written_once_with_its_event(store):
-    view, events = run(store, intake.create_application, T0, new(submit=True), EO, NOTICE_DAYS)
+    view, events = run(store, intake.create_application, T0, CALENDAR.date_of(T0), new(submit=True), EO, NOTICE_DAYS)
     assert view["state"] == "submitted" and view["version"] == 1
     assert [e[0] for e in events] == ["application.submitted"]
     assert events[0][1]["submitted_at"] == "2026-03-02T02:00:00+00:00" and events[0][1]["resubmission"] is False
@@ -59,7 +61,7 @@ def test_a_direct_submission_is_written_once_with_its_event(store):
 def test_a_failing_pre_check_writes_nothing(store):
     rich = dict(monthly_household_income_fen=9_000_000)
     with pytest.raises(Unprocessable) as refused:
-        run(store, intake.create_application, T0, new(submit=True, **rich), EO, NOTICE_DAYS)
+        run(store, intake.create_application, T0, CALENDAR.date_of(T0), new(submit=True, **rich), EO, NOTICE_DAYS)
     assert refused.value.detail == "eligibility pre-check failed: income_per_capita"
     rules = refused.value.errors["eligibility"]["rules"]
     assert len(rules) == 5 and [r["rule"] for r in rules if not r["passed"]] == ["income_per_capita"]
@@ -70,7 +72,7 @@ def test_a_failing_pre_check_writes_nothing(store):
     # A draft may hold anything; submitting it is refused the same way and it stays a draft.
     draft = create(store, **rich)
     with pytest.raises(Unprocessable):
-        run(store, intake.submit_application, T0, draft["application_id"], None, EO, NOTICE_DAYS)
+        run(store, intake.submit_application, T0, CALENDAR.date_of(T0), draft["application_id"], None, EO, NOTICE_DAYS)
     stored = row(store, draft["application_id"])
     assert (stored.state, stored.version, stored.eligibility) == ("draft", 1, None)
     assert outbox(store) == []
@@ -79,7 +81,7 @@ def test_a_failing_pre_check_writes_nothing(store):
 def test_an_incomplete_draft_names_every_missing_field(store):
     draft = create(store, housing=None, monthly_household_income_fen=None)
     with pytest.raises(Unprocessable) as refused:
-        run(store, intake.submit_application, T0, draft["application_id"], None, EO, NOTICE_DAYS)
+        run(store, intake.submit_application, T0, CALENDAR.date_of(T0), draft["application_id"], None, EO, NOTICE_DAYS)
     assert refused.value.errors == {"monthly_household_income_fen": ["required before submit"],
                                     "housing": ["required before submit"]}
 
@@ -97,7 +99,7 @@ def test_a_second_active_application_is_refused_naming_the_first(store):
 def test_a_stale_version_is_refused_and_changes_nothing(store):
     draft = create(store)["application_id"]
     with pytest.raises(Conflict) as stale:
-        run(store, intake.submit_application, T0, draft, 7, EO, NOTICE_DAYS)
+        run(store, intake.submit_application, T0, CALENDAR.date_of(T0), draft, 7, EO, NOTICE_DAYS)
     assert stale.value.errors == {"version": ["current is 1"]}
     assert str(stale.value) == f"application {draft} is at version 1, not 7; reload it"
     assert row(store, draft).state == "draft"
@@ -106,7 +108,7 @@ def test_a_stale_version_is_refused_and_changes_nothing(store):
 def test_a_clock_behind_the_last_change_does_not_move_history_back(store):
     draft = create(store, at=T0)["application_id"]
     earlier = T0 - timedelta(minutes=5)  # e.g. another worker's clock
-    _, events = run(store, intake.submit_application, earlier, draft, 1, EO, NOTICE_DAYS)
+    _, events = run(store, intake.submit_application, earlier, CALENDAR.date_of(earlier), draft, 1, EO, NOTICE_DAYS)
     assert events[0][1]["submitted_at"] == "2026-03-02T02:00:00+00:00"
     assert row(store, draft).updated_at == T0
 
@@ -166,7 +168,8 @@ def test_a_fullwidth_id_number_is_the_same_person(store):
     again = body(applicant={"name": "张小三", "id_number": fullwidth, "enterprise": "E-steel"})
     assert again["applicant"]["id_number"] == resident_id()
     with pytest.raises(Conflict) as refused:
-        run(store, intake.create_application, T0, intake.new_application(again, EO, KEY), EO, NOTICE_DAYS)
+        run(store, intake.create_application, T0, CALENDAR.date_of(T0), intake.new_application(again, EO, KEY), EO,
+            NOTICE_DAYS)
     assert refused.value.errors == {"application_id": [first]}
     assert count(store, models.Applicant) == 1
 
@@ -175,11 +178,13 @@ def test_an_enterprise_officer_cannot_act_on_an_application_without_an_enterpris
     # issue 12 item 13: a draft a district officer saved without an enterprise is not any
     # enterprise officer's to edit, submit or withdraw.
     loose = body(applicant={"name": "张小三", "id_number": resident_id(seq="777")})
-    draft, _ = run(store, intake.create_application, T0, intake.new_application(loose, DO, KEY), DO, NOTICE_DAYS)
+    draft, _ = run(store, intake.create_application, T0, CALENDAR.date_of(T0), intake.new_application(loose, DO, KEY),
+                   DO, NOTICE_DAYS)
     app_id = draft["application_id"]
     assert draft["applicant"]["enterprise"] is None
     for attempt in (lambda: run(store, intake.withdraw_application, T0, app_id, None, [], EO),
-                    lambda: run(store, intake.submit_application, T0, app_id, None, EO, NOTICE_DAYS),
+                    lambda: run(store, intake.submit_application, T0, CALENDAR.date_of(T0), app_id, None, EO,
+                                NOTICE_DAYS),
                     lambda: run(store, intake.edit_application, T0, app_id, dict(loose, version=1), EO, KEY)):
         with pytest.raises(Forbidden) as refused:
             attempt()
