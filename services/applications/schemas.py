@@ -15,7 +15,7 @@ from marshmallow import (
     validates_schema,
 )
 
-from services.common.events.contracts import contract
+from services.common.events.contracts import contract, iso_utc
 from services.common.fields import (
     INT32,
     Bool,
@@ -218,7 +218,17 @@ class HardshipClosedIn(Schema):
 
 # -- published -------------------------------------------------------------------------------
 
-_DT = {"format": "iso"}
+class Instant(fields.AwareDateTime):
+    """An instant in an event: RFC 3339 in UTC with "Z", as the envelope's occurred_at and every
+    reply show it (marshmallow's iso format would write "+00:00")."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="iso", **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else iso_utc(value)
+
+
 
 
 @contract("application.submitted", producer="applications",
@@ -230,7 +240,7 @@ class ApplicationSubmitted(Schema):
     enterprise = fields.String(required=True)
     policy_version = fields.Integer(required=True)
     resubmission = fields.Boolean(required=True)
-    submitted_at = fields.AwareDateTime(required=True, **_DT)
+    submitted_at = Instant(required=True)
 
 
 @contract("application.reviewed", producer="applications",
@@ -243,7 +253,7 @@ class ApplicationReviewed(Schema):
     decision = fields.String(required=True, validate=validate.OneOf(DECISIONS))
     reasons = fields.List(fields.String(), required=True)
     state = fields.String(required=True, validate=validate.OneOf(STATES))
-    reviewed_at = fields.AwareDateTime(required=True, **_DT)
+    reviewed_at = Instant(required=True)
 
 
 @contract("application.notice_started", producer="applications",
@@ -255,8 +265,8 @@ class NoticeStarted(Schema):
     enterprise = fields.String(required=True)
     programme = fields.String(required=True, validate=validate.OneOf(PROGRAMMES))
     points = fields.String(required=True)
-    notice_started_at = fields.AwareDateTime(required=True, **_DT)
-    notice_ends_at = fields.AwareDateTime(required=True, **_DT)
+    notice_started_at = Instant(required=True)
+    notice_ends_at = Instant(required=True)
 
 
 @contract("application.objection_filed", producer="applications",
@@ -264,7 +274,7 @@ class NoticeStarted(Schema):
 class ObjectionFiled(Schema):
     application_id = fields.String(required=True)
     objection_id = fields.String(required=True)
-    filed_at = fields.AwareDateTime(required=True, **_DT)
+    filed_at = Instant(required=True)
 
 
 @contract("application.objection_resolved", producer="applications",
@@ -274,7 +284,7 @@ class ObjectionResolved(Schema):
     objection_id = fields.String(required=True)
     upheld = fields.Boolean(required=True)
     state = fields.String(required=True, validate=validate.OneOf(STATES))
-    resolved_at = fields.AwareDateTime(required=True, **_DT)
+    resolved_at = Instant(required=True)
 
 
 class PointsLineOut(Schema):
@@ -308,7 +318,7 @@ class ApplicationApproved(Schema):
     priority_groups = fields.List(fields.String(validate=validate.OneOf(PRIORITY_GROUPS)), required=True)
     needs_accessible = fields.Boolean(required=True)
     enterprise = fields.String(required=True)
-    approved_at = fields.AwareDateTime(required=True, **_DT)
+    approved_at = Instant(required=True)
 
 
 @contract("application.rejected", producer="applications",
@@ -319,7 +329,7 @@ class ApplicationRejected(Schema):
     programme = fields.String(required=True, validate=validate.OneOf(PROGRAMMES))
     stage = fields.String(required=True, validate=validate.OneOf(["review", "objection"]))
     reasons = fields.List(fields.String(), required=True)
-    rejected_at = fields.AwareDateTime(required=True, **_DT)
+    rejected_at = Instant(required=True)
 
 
 @contract("application.withdrawn", producer="applications",
@@ -328,7 +338,7 @@ class ApplicationWithdrawn(Schema):
     application_id = fields.String(required=True)
     person_ref = fields.String(required=True)
     programme = fields.String(required=True, validate=validate.OneOf(PROGRAMMES))
-    withdrawn_at = fields.AwareDateTime(required=True, **_DT)
+    withdrawn_at = Instant(required=True)
 
 
 @contract("eligibility.revoked", producer="applications",
@@ -338,7 +348,7 @@ class EligibilityRevoked(Schema):
     person_ref = fields.String(required=True)
     programme = fields.String(required=True, validate=validate.OneOf(PROGRAMMES))
     reasons = fields.List(fields.String(), required=True)
-    revoked_at = fields.AwareDateTime(required=True, **_DT)
+    revoked_at = Instant(required=True)
 
 
 _CHANGE_ITEM_SCHEMA = {

@@ -3,8 +3,10 @@ may see it), its points, the review queue and the public notice board."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 
+from services.common.events.contracts import iso_utc
 from services.common.identity import mask_id_number, mask_name, mask_phone
 from services.common.roles import ENTERPRISE_OFFICER
 
@@ -52,14 +54,14 @@ def render_application(row, applicant, *, members, preferences, reviews, points_
             "kind": row.housing_kind, "area_m2": str(Decimal(row.housing_area_hundredths or 0).scaleb(-2))},
         "preferences": list(preferences),
         "reviews": [{"level": r.level, "decision": r.decision, "reviewer": r.reviewer,
-                     "at": r.at.isoformat(), "reasons": r.reasons} for r in reviews],
+                     "at": r.at, "reasons": r.reasons} for r in reviews],
         "eligibility": row.eligibility,
         "needs_city_review": row.needs_city_review,
-        "notice_started_at": row.notice_started_at.isoformat() if row.notice_started_at else None,
-        "notice_ends_at": row.notice_ends_at.isoformat() if row.notice_ends_at else None,
+        "notice_started_at": row.notice_started_at,
+        "notice_ends_at": row.notice_ends_at,
         "open_objections": row.open_objections,
         "points": points_text(points_tenths) if points_tenths is not None else None,
-        "approved_at": row.approved_at.isoformat() if row.approved_at else None,
+        "approved_at": row.approved_at,
         "allowed_actions": sorted(a.value for a in repository.to_domain(row).allowed_actions()),
     }
 
@@ -69,9 +71,18 @@ def stored_application(session, application_id: str) -> dict:
     return application_view(session, repository.get_application(session, application_id), full=True)
 
 
-def plain(view: dict) -> dict:
-    """A view for RPC callers: top-level dates and times as ISO strings."""
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in view.items()}
+def plain(value):
+    """A view for RPC callers (whose serializer knows no datetime): every instant as the HTTP
+    replies and events show it (RFC 3339, UTC, "Z"), every date as ISO 8601, at any depth."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, datetime):
+        return iso_utc(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def status(row) -> dict:
