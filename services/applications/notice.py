@@ -65,7 +65,8 @@ def public_notices(session, page_no: int, page_size: int) -> dict:
 
 
 def file_objection(uow, now: datetime, application_id: str, reason: str):
-    """Anyone may object while the notice runs: (objection, application)."""
+    """Anyone may object while the notice runs, while fewer than MAX_OPEN_OBJECTIONS are open
+    (a further one is TooManyObjections: 429): (objection, application)."""
     row = repository.get_application(uow.session, application_id)
     at = repository.transition_time(row, now)
     repository.apply_domain(row, repository.to_domain(row).file_objection(at))
@@ -105,6 +106,46 @@ def resolve_objection(uow, now: datetime, calendar, objection_id: str, upheld: b
         after_transition(uow, row, before, at, calendar)
         s.flush()
     return objection, row
+
+
+def merge_objections(uow, now: datetime, application_id: str, into: str, duplicates: list[str], principal):
+    """Staff close `duplicates` (open objections of the application) as duplicates of `into`,
+    which stays open and decides for them all: (the kept objection, application)."""
+    s = uow.session
+    row = repository.get_application(s, application_id)
+    wanted = [into, *duplicates]
+    if len(set(wanted)) != len(wanted):
+        raise Unprocessable("an objection is listed twice (or as a duplicate of itself)",
+                            errors={"duplicates": ["listed twice"]})
+    found = {o.id: o for o in s.scalars(select(models.Objection).where(models.Objection.id.in_(wanted),
+                                                                       models.Objection.application_id == row.id))}
+    for field, ids in (("into", [into]), ("duplicates", duplicates)):
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise NotFound(f"objection {missing[0]} is not an objection to application {row.id}",
+                           errors={field: missing})
+        closed = [i for i in ids if found[i].resolved_at is not None]
+        if closed:
+            raise Conflict(f"objection {closed[0]} was already resolved", errors={field: closed})
+    at = repository.transition_time(row, now)
+    repository.apply_domain(row, repository.to_domain(row).merge_objections(len(duplicates), at))
+    for objection_id in duplicates:
+        o = found[objection_id]
+        o.resolved_at, o.resolved_by, o.duplicate_of = at, principal.ref, into
+    uow.publish("application.objections_merged", {"application_id": row.id, "objection_id": into,
+                                                  "duplicates": list(duplicates), "merged_at": iso_utc(at)})
+    return found[into], row
+
+
+def objections_of(session, application_id: str, principal) -> dict:
+    """Every objection to the application, oldest first; the reason only for the staff who see
+    the application's personal data (it may name people)."""
+    row = repository.get_application(session, application_id)
+    full = views.sees_personal_data(principal, row)
+    items = session.scalars(select(models.Objection).where(models.Objection.application_id == row.id)
+                            .order_by(models.Objection.filed_at, models.Objection.id)).all()
+    return {"application_id": row.id, "state": row.state, "open_objections": row.open_objections,
+            "items": [views.objection_item(o, full) for o in items]}
 
 
 def due_notices(session, now: datetime, limit: int = CLOSE_BATCH) -> list[str]:

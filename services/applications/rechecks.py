@@ -16,7 +16,7 @@ from services.common.events.contracts import iso_utc
 from . import models, repository
 from .domain import eligibility
 from .domain.eligibility import Housing
-from .domain.lifecycle import State
+from .domain.lifecycle import STATE_WORDS, State
 from .domain.policy import HousingKind
 
 
@@ -41,8 +41,8 @@ def run_recheck(uow, now: datetime, as_of: date, updates: list[dict], principal,
         if row is None:
             raise _refused(i, "application_id", f"application {app_id} not found", "not found")
         if row.state != State.APPROVED.value:
-            raise _refused(i, "application_id", f"application {app_id} is {row.state}; only approved applications "
-                           "are re-checked", f"state {row.state}")
+            raise _refused(i, "application_id", f"application {app_id} is {STATE_WORDS[State(row.state)]}; only "
+                           "approved applications are re-checked", f"state {row.state}")
         if app_id in seen:
             raise _refused(i, "application_id", f"application {app_id} listed twice", "duplicate")
         seen.add(app_id)
@@ -56,6 +56,7 @@ def run_recheck(uow, now: datetime, as_of: date, updates: list[dict], principal,
             result = eligibility.recheck(facts, policy, as_of)
         except eligibility.FactsError as exc:
             raise _refused(i, exc.field, exc.message, exc.message) from None
+        # "<rule>: 中文 / English": the rule's code leads, as eligibility.revoked has always carried it
         reasons = [f"{r.rule.value}: {r.reasons['zh']} / {r.reasons['en']}" for r in result.revocation_reasons]
         outcome = "keep" if result.keeps_eligibility else "pending"
         s.add(models.RecheckItem(recheck_id=recheck.id, application_id=app_id, outcome=outcome,
@@ -85,8 +86,9 @@ def confirm_recheck(uow, now: datetime, recheck_id: str, application_id: str, pr
     if item is None:
         raise NotFound(f"application {application_id} is not in re-check {recheck_id}")
     if item.outcome != "pending":
-        raise Conflict(f"re-check item is {item.outcome}; only pending (failed) items can be confirmed",
-                       errors={"outcome": [item.outcome]})
+        done = "kept its eligibility" if item.outcome == "keep" else "was revoked already"
+        raise Conflict(f"application {application_id} {done} in this re-check; only a failed re-check waiting "
+                       "for confirmation can be confirmed", errors={"outcome": [item.outcome]})
     row = repository.get_application(s, application_id)
     at = repository.transition_time(row, now)
     repository.apply_domain(row, repository.to_domain(row).revoke(at, item.reasons))

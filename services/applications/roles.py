@@ -17,11 +17,15 @@ from .domain.lifecycle import ReviewLevel
 READ = common.STAFF  # applications, points, the review queue, policies, re-checks, the survey
 INTAKE = common.INTAKE  # create, edit, submit, withdraw
 REVIEW = (ENTERPRISE_OFFICER, DISTRICT_OFFICER, CITY_OFFICER)  # each at its own level: REVIEWER
-RESOLVE_OBJECTION = common.DISTRICT_OPS
+RESOLVE_OBJECTION = common.DISTRICT_OPS  # resolving and merging duplicates
 CLOSE_NOTICES = common.DISTRICT_OPS
 SET_POLICY = (CITY_OFFICER,)
 RUN_RECHECK = common.DISTRICT_OPS
 CONFIRM_RECHECK = common.DISTRICT_OPS
+
+#: The roles as people name them (for messages).
+ROLE_WORDS = {ENTERPRISE_OFFICER: "an enterprise officer", DISTRICT_OFFICER: "a district officer",
+              CITY_OFFICER: "a city officer", common.AUDITOR: "an auditor", common.FINANCE_OFFICER: "a finance officer"}
 
 #: The one role that reviews at each level.
 REVIEWER = {ReviewLevel.ENTERPRISE: ENTERPRISE_OFFICER, ReviewLevel.DISTRICT: DISTRICT_OFFICER,

@@ -165,6 +165,15 @@ class ObjectionIn(Schema):
         "description": "why (5 to 2000 characters); seen only by the district office, never published"})
 
 
+class MergeObjectionsIn(Schema):
+    into = Text(min_length=1, max_length=36, required=True,
+                metadata={"description": "the open objection that stays open and decides for the duplicates"})
+    duplicates = fields.List(Text(min_length=1, max_length=36), required=True,
+                             validate=validate.Length(min=1, max=100), metadata={
+                                 "description": "open objections of the same application saying the same thing; "
+                                                "they are closed as duplicates of `into`"})
+
+
 class ResolveIn(Schema):
     upheld = Bool(required=True)
     note = PublicText(load_default="")
@@ -275,6 +284,16 @@ class ObjectionFiled(Schema):
     application_id = fields.String(required=True)
     objection_id = fields.String(required=True)
     filed_at = Instant(required=True)
+
+
+@contract("application.objections_merged", producer="applications",
+          description="Staff closed duplicate objections into one open objection of the same application, which "
+                      "stays open and decides for them all (each duplicate counts as resolved with it).")
+class ObjectionsMerged(Schema):
+    application_id = fields.String(required=True)
+    objection_id = fields.String(required=True, metadata={"description": "the objection kept open"})
+    duplicates = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+    merged_at = Instant(required=True)
 
 
 @contract("application.objection_resolved", producer="applications",

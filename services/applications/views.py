@@ -11,7 +11,7 @@ from services.common.identity import mask_id_number, mask_name, mask_phone
 from services.common.roles import ENTERPRISE_OFFICER
 
 from . import repository, roles
-from .domain.lifecycle import State
+from .domain.lifecycle import Action, State
 from .domain.policy import tenths_to_decimal
 
 
@@ -23,14 +23,24 @@ def sees_personal_data(principal, row) -> bool:
     return principal.role == ENTERPRISE_OFFICER and row.enterprise == principal.enterprise
 
 
-def application_view(session, row, full: bool) -> dict:
+def application_view(session, row, full: bool, now) -> dict:
     """An application as the API shows it, read from the database (row: ORM or Core record)."""
     applicant = repository.applicant_of(session, row.applicant_id)
-    return render_application(row, applicant, full=full, **repository.view_parts(session, row))
+    return render_application(row, applicant, full=full, now=now, **repository.view_parts(session, row))
 
 
-def render_application(row, applicant, *, members, preferences, reviews, points_tenths, full: bool) -> dict:
-    """The view from values in hand; `full` shows personal data, otherwise it is masked."""
+def allowed_actions(row, now, revocation_pending: bool = False) -> list[str]:
+    """What the endpoints accept for this application at `now`, from the domain's one source
+    (`refusal`), and revocation only while a failed re-check waits for confirmation (the one
+    way to revoke)."""
+    allowed = repository.to_domain(row).allowed_actions(now)
+    return sorted(a.value for a in allowed if a is not Action.REVOKE or revocation_pending)
+
+
+def render_application(row, applicant, *, members, preferences, reviews, points_tenths, full: bool, now,
+                       revocation_pending: bool = False) -> dict:
+    """The view from values in hand; `full` shows personal data, otherwise it is masked;
+    `allowed_actions` as of `now`."""
 
     def person(name, id_number):
         return {"name": name if full else mask_name(name),
@@ -62,13 +72,13 @@ def render_application(row, applicant, *, members, preferences, reviews, points_
         "open_objections": row.open_objections,
         "points": points_text(points_tenths) if points_tenths is not None else None,
         "approved_at": row.approved_at,
-        "allowed_actions": sorted(a.value for a in repository.to_domain(row).allowed_actions()),
+        "allowed_actions": allowed_actions(row, now, revocation_pending),
     }
 
 
-def stored_application(session, application_id: str) -> dict:
+def stored_application(session, application_id: str, now) -> dict:
     """The application as stored now, personal data shown (for its own staff, after a change)."""
-    return application_view(session, repository.get_application(session, application_id), full=True)
+    return application_view(session, repository.get_application(session, application_id), full=True, now=now)
 
 
 def plain(value):
@@ -104,6 +114,14 @@ def queue_item(r) -> dict:
     return {"application_id": r.id, "version": r.version, "programme": r.programme, "enterprise": r.enterprise,
             "state": r.state, "name_masked": r.name_masked, "first_submitted_at": r.first_submitted_at,
             "waiting_since": r.updated_at}
+
+
+def objection_item(o, full: bool) -> dict:
+    status = ("open" if o.resolved_at is None else "merged" if o.duplicate_of
+              else "upheld" if o.upheld else "dismissed")
+    return {"objection_id": o.id, "status": status, "reason": o.reason if full else None, "filed_at": o.filed_at,
+            "resolved_at": o.resolved_at, "resolved_by": o.resolved_by, "duplicate_of": o.duplicate_of,
+            "note": o.note}
 
 
 def notice_item(r) -> dict:

@@ -44,6 +44,16 @@ class Programme(StrEnum):
     RELOCATION = "relocation"  # 安置（回迁）住房
 
 
+#: The programmes as people name them.
+PROGRAMME_WORDS = {
+    Programme.STAFF_APARTMENT: "staff apartment",
+    Programme.PUBLIC_RENTAL: "public rental housing",
+    Programme.SHARED_OWNERSHIP: "shared-ownership housing",
+    Programme.TALENT_APARTMENT: "talent apartment",
+    Programme.RELOCATION: "relocation housing",
+}
+
+
 class HousingKind(StrEnum):
     """Present housing situation (现住房情况)."""
 

@@ -30,7 +30,7 @@ class IntakeEntrypoints:
                                     settings.person_ref_key(self.config))
             uow.commit()
         with self.db.read() as session:
-            return views.stored_application(session, application_id)
+            return views.stored_application(session, application_id, now)
 
     @api("POST", "/applications/<application_id>/submit", body=schemas.VersionIn, roles=roles.INTAKE,
          summary="Submit: validate everything and run the eligibility pre-check (422 with every rule "
@@ -47,8 +47,9 @@ class IntakeEntrypoints:
     @api("GET", "/applications/<application_id>", roles=roles.READ,
          summary="An application (personal data masked unless you are its district or enterprise staff)")
     def read_application(self, req):
+        now = self.clock.now()
         with self.db.read() as session:
-            return intake.read_application(session, req.path["application_id"], req.principal)
+            return intake.read_application(session, now, req.path["application_id"], req.principal)
 
     @api("GET", "/applications/<application_id>/points", roles=roles.READ,
          summary="Points with the full breakdown (rule, input, points, cap)")

@@ -6,11 +6,14 @@ from __future__ import annotations
 import logging
 
 from services.common.http import api
+from services.common.ratelimit import RateLimit
 from services.common.timers import config_timer
 
 from .. import notice, repository, roles, schemas
 
 log = logging.getLogger(__name__)
+#: Anonymous objections: per client address, in each replica (see services/common/ratelimit.py).
+OBJECTIONS_PER_CLIENT = RateLimit(5, 3600)
 
 
 class NoticeEntrypoints:
@@ -21,7 +24,11 @@ class NoticeEntrypoints:
             return notice.public_notices(session, req.query["page"], req.query["page_size"])
 
     @api("POST", "/applications/<application_id>/objections", body=schemas.ObjectionIn, public=True, status=201,
-         summary="File an objection (异议) during the notice period; anyone may")
+         limit=OBJECTIONS_PER_CLIENT,
+         summary="File an objection (异议) during the notice period; anyone may. At most 5 per hour from one "
+                 "address (counted by each replica: N replicas allow up to 5 × N), and at most 5 open on one "
+                 "application (429 until the district office has dealt with one). The reason is seen only by "
+                 "the district office, never published")
     def file_objection(self, req):
         application_id = req.path["application_id"]
         now = self.clock.now()
@@ -29,6 +36,27 @@ class NoticeEntrypoints:
             objection, row = notice.file_objection(uow, now, application_id, req.body["reason"])
             uow.commit()
         return {"objection_id": objection.id, "application_id": row.id, "state": row.state}
+
+    @api("GET", "/applications/<application_id>/objections", roles=roles.READ,
+         summary="The objections to an application, oldest first, open and resolved; the reason only for those "
+                 "who see the application's personal data")
+    def list_objections(self, req):
+        with self.db.read() as session:
+            return notice.objections_of(session, req.path["application_id"], req.principal)
+
+    @api("POST", "/applications/<application_id>/objections/merge", body=schemas.MergeObjectionsIn,
+         roles=roles.RESOLVE_OBJECTION,
+         summary="Merge duplicate objections: the duplicates are closed into one open objection, which stays "
+                 "open and decides for them all when it is resolved")
+    def merge_objections(self, req):
+        application_id = req.path["application_id"]
+        now = self.clock.now()
+        with repository.optimistic(application_id), self.db.unit_of_work() as uow:
+            kept, row = notice.merge_objections(uow, now, application_id, req.body["into"], req.body["duplicates"],
+                                                req.principal)
+            uow.commit()
+        return {"objection_id": kept.id, "application_id": row.id, "state": row.state,
+                "open_objections": row.open_objections}
 
     @api("POST", "/objections/<objection_id>/resolve", body=schemas.ResolveIn, roles=roles.RESOLVE_OBJECTION,
          summary="Resolve an objection: upheld rejects the application, dismissed lets the notice continue")

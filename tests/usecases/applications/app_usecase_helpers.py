@@ -29,15 +29,18 @@ def resident_id(birth: str = "19850312", seq: str = "123", region: str = "110105
 
 
 def body(seq: str = "123", programme: str = "shared_ownership", submit: bool = False, **over) -> dict:
-    """An ApplicationIn body as the endpoint receives it (validated and loaded by the schema)."""
+    """An ApplicationIn body as the endpoint receives it (validated and loaded by the schema).
+    The spouse's and child's ID numbers follow from `seq`, so each applicant's household is
+    their own (a person may be in one active household per programme)."""
+    spouse, child = f"{(int(seq) + 101) % 1000:03d}", f"{(int(seq) + 208) % 1000:03d}"
     raw = {
         "applicant": {"name": "张小三", "id_number": resident_id(seq=seq), "phone": "13812341234",
                       "email": "zxs@example.cn", "enterprise": ENTERPRISE, "hire_date": "2012-03-01",
                       "union_member": True, "honour": "city", "frontline": True},
         "programme": programme,
-        "members": [{"relation": "spouse", "name": "李四", "id_number": resident_id("19870101", "224"),
+        "members": [{"relation": "spouse", "name": "李四", "id_number": resident_id("19870101", spouse),
                      "monthly_income_fen": 200000},
-                    {"relation": "child", "name": "张小小", "id_number": resident_id("20150601", "331")}],
+                    {"relation": "child", "name": "张小小", "id_number": resident_id("20150601", child)}],
         "monthly_household_income_fen": 500000,
         "housing": {"kind": "rented", "area_m2": "18.50"},
         "preferences": ["P1", "P2"],

@@ -30,7 +30,7 @@ from services.common.errors import Conflict, Forbidden, Unprocessable
 def test_a_draft_then_its_submission(store):
     draft = create(store)
     assert draft["state"] == "draft" and draft["version"] == 1 and draft["household_size"] == 3
-    assert draft["eligibility"] is None and draft["allowed_actions"] == ["submit", "withdraw"]
+    assert draft["eligibility"] is None and draft["allowed_actions"] == ["edit", "submit", "withdraw"]
     assert outbox(store) == []  # a draft announces nothing
 
     later = T0 + timedelta(hours=3)
@@ -62,7 +62,8 @@ def test_a_failing_pre_check_writes_nothing(store):
     rich = dict(monthly_household_income_fen=9_000_000)
     with pytest.raises(Unprocessable) as refused:
         run(store, intake.create_application, T0, CALENDAR.date_of(T0), new(submit=True, **rich), EO, NOTICE_DAYS)
-    assert refused.value.detail == "eligibility pre-check failed: income_per_capita"
+    assert refused.value.detail == ("not eligible under the policy in force: household income per person (each "
+                                    "rule's reason is in errors.eligibility); nothing was changed")
     rules = refused.value.errors["eligibility"]["rules"]
     assert len(rules) == 5 and [r["rule"] for r in rules if not r["passed"]] == ["income_per_capita"]
     for model in (models.Applicant, models.Application, models.HouseholdMember, models.Preference):
@@ -91,7 +92,7 @@ def test_a_second_active_application_is_refused_naming_the_first(store):
     with pytest.raises(Conflict) as refused:
         create(store)
     assert refused.value.errors == {"application_id": [first]}
-    assert refused.value.detail == f"this person already has an active shared_ownership application: {first}"
+    assert refused.value.detail == f"this person already has an active shared-ownership housing application: {first}"
     assert count(store, models.Application) == 1 and count(store, models.HouseholdMember) == 2
     assert create(store, programme="public_rental")["state"] == "draft"  # another programme is fine
 
@@ -101,7 +102,8 @@ def test_a_stale_version_is_refused_and_changes_nothing(store):
     with pytest.raises(Conflict) as stale:
         run(store, intake.submit_application, T0, CALENDAR.date_of(T0), draft, 7, EO, NOTICE_DAYS)
     assert stale.value.errors == {"version": ["current is 1"]}
-    assert str(stale.value) == f"application {draft} is at version 1, not 7; reload it"
+    assert str(stale.value) == (f"application {draft} is at version 1, not 7: it was last changed at "
+                                "2026-03-02T02:00:00Z and is now a draft; reload it")
     assert row(store, draft).state == "draft"
 
 

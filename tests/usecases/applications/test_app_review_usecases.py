@@ -77,7 +77,7 @@ def test_return_for_correction_then_resubmission_starts_again_at_the_enterprise(
                            "return", version, ["收入证明缺失"], DO)
     assert returned.state == "returned"
     assert events[0][1]["decision"] == "return" and events[0][1]["reasons"] == ["收入证明缺失"]
-    with pytest.raises(LifecycleError, match="cannot review an application that is returned"):
+    with pytest.raises(LifecycleError, match="the application is returned for correction, so it cannot be reviewed"):
         run(store, review.review_application, T0 + timedelta(hours=3), CALENDAR, app_id, "district", "pass",
             returned.version, [], DO)
 
@@ -100,7 +100,7 @@ def test_reasons_roles_and_scope_are_checked_before_anything_changes(store):
     assert no_reason.value.errors == {"reasons": ["required for return and reject"]}
     with pytest.raises(Forbidden) as wrong_role:
         run(store, review.review_application, T0, CALENDAR, app_id, "city", "pass", version, [], DO)
-    assert str(wrong_role.value) == "city review is done by city_officer, not district_officer"
+    assert str(wrong_role.value) == "the city's review is done by a city officer, not a district officer"
     other = Principal("eo2", "enterprise_officer", "demo", "E-textile")
     with pytest.raises(Forbidden) as wrong_enterprise:
         run(store, review.review_application, T0, CALENDAR, app_id, "enterprise", "pass", version, [], other)
