@@ -18,7 +18,7 @@ from . import models, payloads, repository, views
 from .domain import eligibility
 from .domain.lifecycle import Application as DomainApplication
 from .domain.policy import PROGRAMME_WORDS, Programme
-from .roles import check_intake_scope
+from .roles import check_intake_scope, corrects_any_applicant, outside_scope
 
 
 class NewApplication(NamedTuple):
@@ -56,7 +56,10 @@ def create_application(uow, now, today, new: NewApplication, principal, notice_d
     draft = DomainApplication.new(Programme(new.programme))
     applicant = repository.upsert_applicant(s, dict(
         id=str(uuid.uuid4()), district=uow.district, person_ref=new.person_ref, id_number=new.resident.number,
-        birth_date=new.resident.birth_date, updated_at=now, **new.contact))
+        birth_date=new.resident.birth_date, updated_at=now, may_correct=corrects_any_applicant(principal),
+        caller_enterprise=principal.enterprise, **new.contact))
+    if applicant is None:
+        raise outside_scope("file for them here or change their name and contact data")
     row = repository.record(
         id=str(uuid.uuid4()), version=1, applicant_id=applicant.id, person_ref=new.person_ref,
         district=uow.district, programme=new.programme, state=draft.state.value, active_key=new.active_key,
@@ -122,14 +125,17 @@ def edit_application(uow, now, application_id: str, body: dict, principal, ref_k
     edited = repository.to_domain(row).edit(at)  # only a draft or a returned application
     repository.check_version(row, body["version"])
     applicant = uow.session.get(models.Applicant, row.applicant_id)
+    contact = _contact(body)
+    if (_changes_person(applicant, contact) and not corrects_any_applicant(principal)
+            and repository.active_elsewhere(uow.session, row.person_ref, principal.enterprise, row.id)):
+        raise outside_scope("change their name and contact data (the application's other facts may be edited)")
     if number != applicant.id_number:
         raise Unprocessable("applicant.id_number cannot change; withdraw and apply anew",
                             errors={"applicant.id_number": ["cannot change"]})
     if body["programme"] != row.programme:
         raise Unprocessable("programme cannot change; withdraw and apply anew",
                             errors={"programme": ["cannot change"]})
-    columns, contact, members, preferences = _details(body, principal, applicant.id_number, applicant.birth_date,
-                                                      ref_key)
+    columns, _, members, preferences = _details(body, principal, applicant.id_number, applicant.birth_date, ref_key)
     claims = _claims(row.person_ref, members)
     conflict = _household_conflict(uow.session, row.programme, claims, members, other_than=row.id)
     if conflict is not None:
@@ -218,12 +224,24 @@ def _details(body: dict, principal, id_number: str, birth_date, ref_key: bytes) 
         housing_kind=housing["kind"] if housing else None,
         housing_area_hundredths=int(Decimal(housing["area_m2"]) * 100) if housing else None,
         household_size=1 + len(members))
-    contact = dict(name=a["name"], name_masked=mask_name(a["name"]), phone=a["phone"] or None,
-                   email=a["email"] or None)
+    contact = _contact(body)
     member_rows = [dict(position=i, relation=m["relation"], name=m["name"], id_number=number,
                         person_ref=person_ref(number, ref_key), monthly_income_fen=m["monthly_income_fen"])
                    for i, (m, number) in enumerate(zip(members, ids, strict=True))]
     return columns, contact, member_rows, list(body["preferences"])
+
+
+def _contact(body: dict) -> dict:
+    """The applicant's name and contact data as the applicants table holds them."""
+    a = body["applicant"]
+    return dict(name=a["name"], name_masked=mask_name(a["name"]), phone=a["phone"] or None, email=a["email"] or None)
+
+
+def _changes_person(applicant, contact: dict) -> bool:
+    """Would storing `contact` change what is stored of the person (a phone or e-mail not given
+    keeps the stored one)?"""
+    return (contact["name"] != applicant.name or contact["phone"] not in (None, applicant.phone)
+            or contact["email"] not in (None, applicant.email))
 
 
 def _pre_check(app: DomainApplication, row, applicant, policy, at, today) -> dict:

@@ -20,6 +20,7 @@ from functools import cache
 from types import SimpleNamespace
 
 from sqlalchemy import (
+    Boolean,
     Integer,
     String,
     bindparam,
@@ -29,6 +30,7 @@ from sqlalchemy import (
     insert,
     literal,
     null,
+    or_,
     select,
     text,
     union_all,
@@ -116,11 +118,16 @@ def record(**values) -> SimpleNamespace:
 
 _APPLICANT_KEYS = ("id", "district", "person_ref", "id_number", "birth_date", "updated_at", "name", "name_masked",
                    "phone", "email")
+_SCOPE_KEYS = {"may_correct": Boolean(), "caller_enterprise": String()}
 
 
 @cache
 def _upsert_applicant(dialect: str):
-    """INSERT … ON CONFLICT (district, person_ref) DO UPDATE … RETURNING, as typed text.
+    """INSERT … ON CONFLICT (district, person_ref) DO UPDATE … WHERE <the caller may> RETURNING,
+    as typed text. The caller may change a known person's name and contact data when
+    ``:may_correct`` (a district officer) or when the person has no active application of an
+    enterprise other than ``:caller_enterprise``; otherwise the row is left alone and nothing
+    is returned (the caller refuses): the scope rule costs no round trip.
 
     SQLAlchemy (2.0.58) gives the dialects' INSERT constructs no cache key, so the upsert
     would be compiled again on every create (~6 % of a submission's CPU); compiled once here
@@ -129,16 +136,23 @@ def _upsert_applicant(dialect: str):
     module = postgresql if dialect == "postgresql" else sqlite
     stmt = module.insert(APPLICANTS)
     excluded = stmt.excluded
+    # Written out: the subquery refers to the row in conflict (applicants.…), which SQLAlchemy
+    # does not correlate inside an INSERT's ON CONFLICT clause.
+    may = text("(:may_correct OR NOT EXISTS (SELECT 1 FROM applications AS held "
+               "WHERE held.person_ref = applicants.person_ref AND held.active_key IS NOT NULL "
+               "AND (held.enterprise IS NULL OR held.enterprise <> :caller_enterprise)))")
     stmt = stmt.on_conflict_do_update(
         index_elements=[APPLICANTS.c.district, APPLICANTS.c.person_ref],
         set_={"name": excluded.name, "name_masked": excluded.name_masked,
               "phone": func.coalesce(excluded.phone, APPLICANTS.c.phone),
               "email": func.coalesce(excluded.email, APPLICANTS.c.email),
               "updated_at": excluded.updated_at},
+        where=may,
     ).returning(APPLICANTS.c.id, *_APPLICANT_VIEW)
     sql = str(stmt.compile(dialect=module.dialect(paramstyle="named"), column_keys=list(_APPLICANT_KEYS)))
     returned = (APPLICANTS.c.id, *_APPLICANT_VIEW)
-    return (text(sql).bindparams(*(bindparam(k, type_=APPLICANTS.c[k].type) for k in _APPLICANT_KEYS))
+    return (text(sql).bindparams(*(bindparam(k, type_=APPLICANTS.c[k].type) for k in _APPLICANT_KEYS),
+                                 *(bindparam(k, type_=t) for k, t in _SCOPE_KEYS.items()))
             .columns(*(column(c.name, c.type) for c in returned)))
 
 
@@ -152,12 +166,23 @@ def _load_for_change(dialect: str, policy_kind: str):
     return stmt.with_for_update(of=APPLICATIONS) if dialect == "postgresql" else stmt
 
 
-def upsert_applicant(session, values: dict) -> SimpleNamespace:
+def upsert_applicant(session, values: dict) -> SimpleNamespace | None:
     """Insert the applicant or, if this person is already known in the district, refresh the
-    name and any contact data given; returns the row as stored (its id may be the old one)."""
+    name and any contact data given — when the caller may (`values`' may_correct and
+    caller_enterprise, see `_upsert_applicant`). Returns the row as stored (its id may be the
+    old one), or None when the caller may not change this person."""
     conn = session.connection()
-    row = conn.execute(_upsert_applicant(conn.dialect.name), values).one()
-    return record(**row._mapping)
+    row = conn.execute(_upsert_applicant(conn.dialect.name), values).first()
+    return None if row is None else record(**row._mapping)
+
+
+def active_elsewhere(session, person_ref: str, enterprise: str | None, other_than: str) -> bool:
+    """The person has an active application (other than `other_than`) of an enterprise other
+    than `enterprise`."""
+    a = models.Application
+    return session.scalar(select(func.count()).select_from(a).where(
+        a.person_ref == person_ref, a.active_key.is_not(None), a.id != other_than,
+        or_(a.enterprise.is_(None), a.enterprise != enterprise))) > 0
 
 
 def insert_application(session, values: dict, members: list[dict], preferences: list[str],

@@ -34,6 +34,23 @@ REVIEWER = {ReviewLevel.ENTERPRISE: ENTERPRISE_OFFICER, ReviewLevel.DISTRICT: DI
 FULL_VIEW = frozenset(common.OFFICERS)
 
 
+#: Who may correct any applicant's name and contact data. An enterprise officer corrects only a
+#: person who has no active application of another enterprise (intake never changes an
+#: applicant outside the caller's scope): else the district office does.
+CORRECT_ANY_APPLICANT = common.DISTRICT_OPS
+
+
+def corrects_any_applicant(principal) -> bool:
+    return principal.role in CORRECT_ANY_APPLICANT
+
+
+def outside_scope(what_remains: str) -> Forbidden:
+    """The refusal when an enterprise officer would change a person another enterprise files for."""
+    return Forbidden("this person has an active application with another enterprise: only the district office "
+                     f"may {what_remains}", errors={"applicant.id_number": ["has an active application with another "
+                                                                            "enterprise"]})
+
+
 def check_intake_scope(principal, enterprise: str | None) -> None:
     """Enterprise officers act only for their own enterprise: not for another's, and not on an
     application that has none (a district officer's draft)."""

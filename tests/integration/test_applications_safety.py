@@ -163,3 +163,26 @@ def test_two_households_sharing_a_person_racing_one_wins(database, service_confi
         winner = next(r for r in responses if r.status_code == 201).json()["application_id"]
         assert loser.headers["Content-Type"].startswith("application/problem+json")
         assert loser.json()["errors"].get("application_id") in ([winner], None), loser.text
+
+
+def test_another_enterprise_cannot_overwrite_an_applicant(database, service_config, running_service, dev_token):
+    # issue 12 item 5, on both databases: drafting in another programme with E-steel's
+    # applicant's ID number neither changes the person nor files anything.
+    url = database("applications")
+    api = start(running_service, service_config, dev_token, url)
+    first = api.create()
+    assert first.status_code == 201, first.text
+    before = snapshot(url)
+    textile = dev_token("enterprise_officer", enterprise="E-textile")
+    forged = draft_body(programme="public_rental")
+    forged["applicant"].update(name="王冒名", phone="13900009999", enterprise="E-textile")
+    refused = api.create(forged, headers=textile)
+    assert refused.status_code == 403 and "district office" in refused.json()["detail"], refused.text
+    assert snapshot(url) == before
+    view = api.get(first.json()["application_id"])
+    assert view["applicant"]["name"] == "张小三" and view["applicant"]["phone"] == "13812341234"
+    # the district office may correct the person (and file in another programme)
+    fixed = draft_body(programme="public_rental")
+    fixed["applicant"]["phone"] = "13700007777"
+    assert api.create(fixed, headers=api.do).status_code == 201
+    assert api.get(first.json()["application_id"])["applicant"]["phone"] == "13700007777"
