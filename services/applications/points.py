@@ -82,20 +82,23 @@ def breakdown_of(session, record: models.ApplicationPoints) -> points.PointsBrea
     return points.compute(inp, repository.points_policy(session, record.policy_version))
 
 
-def read_points(session, now: datetime, calendar, application_id: str) -> dict:
+def read_points(session, now: datetime, calendar, application_id: str, principal) -> dict:
     """The stored points with their breakdown; before any are stored, a preview as of the
-    district's date today under the points policy in force."""
+    district's date today under the points policy in force. The inputs are shown only to those
+    who see the application's personal data (roles.py)."""
     row = repository.get_application(session, application_id)
+    full = views.sees_personal_data(principal, row)
     record = session.get(models.ApplicationPoints, row.id)
     if record is not None:
-        return views.points_view(row.id, preview=False, as_of=record.as_of, breakdown=breakdown_of(session, record))
+        return views.points_view(row.id, preview=False, as_of=record.as_of, breakdown=breakdown_of(session, record),
+                                 full=full)
     if row.hire_date is None:
         raise Conflict("no points yet: the hire date is missing", errors={"applicant.hire_date": ["missing"]})
     today = calendar.date_of(now)
     policy = repository.current_points_policy(session)
     breakdown = points.compute(points_input(row, repository.hardship_of(session, row.person_ref), today, calendar),
                                policy)
-    return views.points_view(row.id, preview=True, as_of=today, breakdown=breakdown)
+    return views.points_view(row.id, preview=True, as_of=today, breakdown=breakdown, full=full)
 
 
 def hardship_changed(uow, now: datetime, calendar, person_ref: str, category: str | None, household_id: str | None,

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from services.common.errors import Conflict, NotFound, Unprocessable
 from services.common.events.contracts import iso_utc
 
-from . import models, repository
+from . import models, repository, roles, views
 from .domain import eligibility
 from .domain.eligibility import Housing
 from .domain.lifecycle import STATE_WORDS, State
@@ -66,7 +66,10 @@ def run_recheck(uow, now: datetime, as_of: date, updates: list[dict], principal,
             "pending": sum(1 for it in items if it["outcome"] == "pending")}
 
 
-def read_recheck(session, recheck_id: str) -> dict:
+def read_recheck(session, recheck_id: str, principal) -> dict:
+    """A re-check run and each application's outcome; in full (values and reasons) for district
+    and city officers, else each rule's pass or fail and the failing rules' names (roles.py)."""
+    full = principal is not None and principal.role in roles.FULL_VIEW
     recheck = session.get(models.Recheck, recheck_id)
     if recheck is None:
         raise NotFound(f"re-check {recheck_id} not found")
@@ -74,9 +77,15 @@ def read_recheck(session, recheck_id: str) -> dict:
                             .order_by(models.RecheckItem.application_id)).all()
     return {"recheck_id": recheck.id, "as_of": recheck.as_of.isoformat(), "created_by": recheck.created_by,
             "created_at": recheck.created_at, "items": [
-                {"application_id": it.application_id, "outcome": it.outcome, "reasons": it.reasons,
-                 "result": it.result, "confirmed_by": it.confirmed_by, "confirmed_at": it.confirmed_at}
+                {"application_id": it.application_id, "outcome": it.outcome,
+                 "reasons": it.reasons if full else _failed_rules(it.result),
+                 "result": views.eligibility_view(it.result, full), "confirmed_by": it.confirmed_by,
+                 "confirmed_at": it.confirmed_at}
                 for it in items]}
+
+
+def _failed_rules(result: dict) -> list[str]:
+    return [eligibility.RULE_WORDS[eligibility.Rule(r["rule"])] for r in result["rules"] if not r["passed"]]
 
 
 def confirm_recheck(uow, now: datetime, recheck_id: str, application_id: str, principal) -> dict:

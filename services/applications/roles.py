@@ -30,8 +30,26 @@ ROLE_WORDS = {ENTERPRISE_OFFICER: "an enterprise officer", DISTRICT_OFFICER: "a 
 #: The one role that reviews at each level.
 REVIEWER = {ReviewLevel.ENTERPRISE: ENTERPRISE_OFFICER, ReviewLevel.DISTRICT: DISTRICT_OFFICER,
             ReviewLevel.CITY: CITY_OFFICER}
-#: Roles that see every application's personal data (an enterprise officer: their enterprise's).
+#: Who sees what, decided here once. District officers (their district's work) and city officers
+#: (the city-level review needs the facts; the city reads everything) see every application's
+#: personal data, an enterprise officer their own enterprise's applications'. Everyone else who
+#: may read - auditors, other enterprises' officers - gets the masked view: masked names and ID
+#: numbers, no contact data, no birth or hire date, no exact incomes or areas (the income band
+#: per person instead), eligibility as pass/fail per rule without its inputs, points without
+#: their inputs, objections without their reasons. Re-check runs (a district operation) are shown
+#: in full to district and city officers only.
 FULL_VIEW = frozenset(common.OFFICERS)
+WHO_SEES_PERSONAL_DATA = ("personal data shown to district and city officers and to the application's own "
+                          "enterprise officer; masked for auditors and other enterprises' officers")
+
+
+def sees_personal_data(principal, enterprise: str | None) -> bool:
+    """Does `principal` see the personal data of an application of `enterprise`?"""
+    if principal is None:
+        return False
+    if principal.role in FULL_VIEW:
+        return True
+    return principal.role == ENTERPRISE_OFFICER and enterprise is not None and enterprise == principal.enterprise
 
 
 #: Who may correct any applicant's name and contact data. An enterprise officer corrects only a

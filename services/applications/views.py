@@ -8,19 +8,32 @@ from decimal import Decimal
 
 from services.common.events.contracts import iso_utc
 from services.common.identity import mask_id_number, mask_name, mask_phone
-from services.common.roles import ENTERPRISE_OFFICER
 
 from . import repository, roles
+from .domain import survey
 from .domain.lifecycle import Action, State
 from .domain.policy import tenths_to_decimal
 
 
 def sees_personal_data(principal, row) -> bool:
-    if principal is None:
-        return False
-    if principal.role in roles.FULL_VIEW:
-        return True
-    return principal.role == ENTERPRISE_OFFICER and row.enterprise == principal.enterprise
+    """roles.py's rule for one application."""
+    return roles.sees_personal_data(principal, row.enterprise)
+
+
+def income_band(row) -> str | None:
+    """The household's monthly income per person as a band (domain/survey.py), or None."""
+    if row.monthly_household_income_fen is None:
+        return None
+    return survey.income_band(-(-row.monthly_household_income_fen // row.household_size))
+
+
+def eligibility_view(result: dict | None, full: bool) -> dict | None:
+    """A stored eligibility result; masked: pass or fail per rule, without values or reasons."""
+    if result is None or full:
+        return result
+    return {"policy_version": result["policy_version"], "checked_on": result["checked_on"],
+            "eligible": result["eligible"], "rules": [{"rule": r["rule"], "passed": r["passed"]}
+                                                      for r in result["rules"]]}
 
 
 def application_view(session, row, full: bool, now) -> dict:
@@ -53,19 +66,22 @@ def render_application(row, applicant, *, members, preferences, reviews, points_
                       "phone": (applicant.phone if full else mask_phone(applicant.phone or "")) or None,
                       "email": applicant.email if full else None,
                       "birth_date": applicant.birth_date.isoformat() if full else None,
-                      "enterprise": row.enterprise, "hire_date": row.hire_date.isoformat() if row.hire_date else None,
+                      "enterprise": row.enterprise,
+                      "hire_date": row.hire_date.isoformat() if full and row.hire_date else None,
                       "union_member": row.union_member, "honour": row.honour, "frontline": row.frontline,
                       "needs_accessible": row.needs_accessible},
         "members": [{"relation": m.relation, **person(m.name, m.id_number),
-                     "monthly_income_fen": m.monthly_income_fen} for m in members],
+                     "monthly_income_fen": m.monthly_income_fen if full else None} for m in members],
         "household_size": row.household_size,
-        "monthly_household_income_fen": row.monthly_household_income_fen,
+        "monthly_household_income_fen": row.monthly_household_income_fen if full else None,
+        "income_band": income_band(row),
         "housing": None if row.housing_kind is None else {
-            "kind": row.housing_kind, "area_m2": str(Decimal(row.housing_area_hundredths or 0).scaleb(-2))},
+            "kind": row.housing_kind,
+            "area_m2": str(Decimal(row.housing_area_hundredths or 0).scaleb(-2)) if full else None},
         "preferences": list(preferences),
         "reviews": [{"level": r.level, "decision": r.decision, "reviewer": r.reviewer,
                      "at": r.at, "reasons": r.reasons} for r in reviews],
-        "eligibility": row.eligibility,
+        "eligibility": eligibility_view(row.eligibility, full),
         "needs_city_review": row.needs_city_review,
         "notice_started_at": row.notice_started_at,
         "notice_ends_at": row.notice_ends_at,
@@ -104,10 +120,13 @@ def points_text(tenths: int) -> str:
     return str(tenths_to_decimal(tenths))
 
 
-def points_view(application_id: str, *, preview: bool, as_of, breakdown) -> dict:
+def points_view(application_id: str, *, preview: bool, as_of, breakdown, full: bool = True) -> dict:
+    """Points with their breakdown; masked (roles.py): each rule's points without its input."""
+    lines = breakdown.to_dict()
+    if not full:
+        lines = {**lines, "lines": [{**line, "input": None} for line in lines["lines"]]}
     return {"application_id": application_id, "preview": preview, "as_of": as_of.isoformat(),
-            "points": str(breakdown.total), "points_tenths": breakdown.total_tenths,
-            "breakdown": breakdown.to_dict()}
+            "points": str(breakdown.total), "points_tenths": breakdown.total_tenths, "breakdown": lines}
 
 
 def queue_item(r) -> dict:

@@ -45,18 +45,20 @@ class IntakeEntrypoints:
         return reply
 
     @api("GET", "/applications/<application_id>", roles=roles.READ,
-         summary="An application (personal data masked unless you are its district or enterprise staff)")
+         summary="An application, with what may be done with it now (allowed_actions); "
+                 + roles.WHO_SEES_PERSONAL_DATA)
     def read_application(self, req):
         now = self.clock.now()
         with self.db.read() as session:
             return intake.read_application(session, now, req.path["application_id"], req.principal)
 
     @api("GET", "/applications/<application_id>/points", roles=roles.READ,
-         summary="Points with the full breakdown (rule, input, points, cap)")
+         summary="Points with the full breakdown (rule, input, points, cap); the inputs are "
+                 + roles.WHO_SEES_PERSONAL_DATA)
     def read_points(self, req):
         now = self.clock.now()
         with self.db.read() as session:
-            return points.read_points(session, now, self.clock.calendar, req.path["application_id"])
+            return points.read_points(session, now, self.clock.calendar, req.path["application_id"], req.principal)
 
     @api("POST", "/applications/<application_id>/withdraw", body=schemas.VersionIn, roles=roles.INTAKE,
          summary="Withdraw (撤回) at any non-terminal point, approved included")

@@ -38,8 +38,8 @@ class NoticeEntrypoints:
         return {"objection_id": objection.id, "application_id": row.id, "state": row.state}
 
     @api("GET", "/applications/<application_id>/objections", roles=roles.READ,
-         summary="The objections to an application, oldest first, open and resolved; the reason only for those "
-                 "who see the application's personal data")
+         summary="The objections to an application, oldest first, open and resolved; the reasons are "
+                 + roles.WHO_SEES_PERSONAL_DATA)
     def list_objections(self, req):
         with self.db.read() as session:
             return notice.objections_of(session, req.path["application_id"], req.principal)

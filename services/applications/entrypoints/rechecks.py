@@ -19,10 +19,12 @@ class RecheckEntrypoints:
             uow.commit()
         return reply
 
-    @api("GET", "/rechecks/<recheck_id>", roles=roles.READ, summary="A re-check run and each application's outcome")
+    @api("GET", "/rechecks/<recheck_id>", roles=roles.READ,
+         summary="A re-check run and each application's outcome; values and reasons (personal data) shown to "
+                 "district and city officers; masked for auditors and enterprise officers (pass or fail per rule)")
     def read_recheck(self, req):
         with self.db.read() as session:
-            return rechecks.read_recheck(session, req.path["recheck_id"])
+            return rechecks.read_recheck(session, req.path["recheck_id"], req.principal)
 
     @api("POST", "/rechecks/<recheck_id>/items/<application_id>/confirm", roles=roles.CONFIRM_RECHECK,
          summary="Confirm a failed re-check: the application is revoked (退出) and eligibility.revoked published")

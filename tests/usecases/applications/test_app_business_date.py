@@ -5,7 +5,7 @@ the Beijing date."""
 
 from datetime import UTC, datetime
 
-from app_usecase_helpers import EO, KEY, NOTICE_DAYS, pass_reviews, resident_id, row, run
+from app_usecase_helpers import DO, EO, KEY, NOTICE_DAYS, pass_reviews, resident_id, row, run
 from nameko.testing.services import worker_factory
 
 from services.applications import intake, models, points, schemas
@@ -53,7 +53,7 @@ def test_points_count_waiting_months_and_as_of_in_beijing_dates(store):
     # since 1 March (UTC).
     late = datetime(2026, 4, 1, 15, 0, tzinfo=UTC)
     with store.worker_db().read() as session:
-        preview = points.read_points(session, late, SHANGHAI, app_id)
+        preview = points.read_points(session, late, SHANGHAI, app_id, DO)
     assert preview["as_of"] == "2026-04-01" and preview["preview"] is True
     waiting = next(line for line in preview["breakdown"]["lines"] if line["rule"] == "waiting")
     assert waiting["input"] == 0

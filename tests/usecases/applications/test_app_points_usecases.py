@@ -64,7 +64,7 @@ def test_a_points_policy_change_recomputes_and_announces_the_changed_totals(stor
     assert _stored_points(store, office).policy_version == 2
     with store.worker_db().read() as session:
         history = policy_admin.policy_history(session, "points", NOTICE_DAYS)["versions"]
-        view = points.read_points(session, LATER, CALENDAR, frontline)
+        view = points.read_points(session, LATER, CALENDAR, frontline, DO)
     assert [(v["version"], v["created_by"]) for v in history] == [(1, "built-in"), (2, "city_officer:co1")]
     assert view["preview"] is False and view["points_tenths"] == 410 and view["breakdown"]["policy_version"] == 2
 
