@@ -61,7 +61,9 @@ def public_notices(session, page_no: int, page_size: int) -> dict:
             .where(a.state.in_([State.IN_NOTICE.value, State.OBJECTED.value]))
             .order_by(a.notice_ends_at, a.id))
     total, rows = repository.page(session, stmt, page_no, page_size)
-    return {"total": total, "page": page_no, "page_size": page_size, "notices": [views.notice_item(r) for r in rows]}
+    items = [views.notice_item(r) for r in rows]
+    # "items" as every list pages; "notices", the same list, for the board's existing readers
+    return {"total": total, "page": page_no, "page_size": page_size, "items": items, "notices": items}
 
 
 def file_objection(uow, now: datetime, application_id: str, reason: str):

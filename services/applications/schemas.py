@@ -158,6 +158,26 @@ class QueueQuery(PageQuery):
     enterprise = Text(min_length=1, max_length=80, load_default=None)
 
 
+class ApplicationCountQuery(Schema):
+    """Filters of the application list and counts; every one is optional and they combine."""
+
+    level = fields.String(load_default=None, validate=validate.OneOf(LEVELS),
+                          metadata={"description": "waiting for this review level"})
+    programme = fields.String(load_default=None, validate=validate.OneOf(PROGRAMMES))
+    enterprise = Text(min_length=1, max_length=80, load_default=None,
+                      metadata={"description": "an enterprise officer sees only their own (another is 403)"})
+    submitted_from = Day(load_default=None, metadata={
+        "description": "first submitted on or after this date (the district's calendar, Asia/Shanghai)"})
+    submitted_to = Day(load_default=None, metadata={"description": "first submitted on or before this date"})
+    name_masked = Text(min_length=1, max_length=40, load_default=None,
+                       metadata={"description": "the masked name as lists and notices show it, e.g. 张*三"})
+    person_ref = Text(min_length=1, max_length=40, load_default=None)
+
+
+class ApplicationListQuery(PageQuery, ApplicationCountQuery):
+    state = fields.String(load_default=None, validate=validate.OneOf(STATES))
+
+
 class ObjectionIn(Schema):
     # Stored and shown only to the staff who see the application's personal data; never
     # published or put in an event, so it may name people and numbers (it often must).

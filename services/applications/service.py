@@ -8,6 +8,7 @@ entrypoint classes (entrypoints/), each calling the use cases of the module name
                    or a hardship change (entrypoints/hardship.py: assistance's events)
 - policy_admin.py  the versioned eligibility and points policy documents
 - rechecks.py      annual re-check and revocation
+- search.py        lists and search for staff: applications by their filters, counts per state
 - survey.py        the needs survey
 - queries.py       what other services ask over RPC
 
@@ -31,11 +32,13 @@ from .entrypoints.policy_admin import PolicyAdminEntrypoints
 from .entrypoints.queries import QueryEntrypoints
 from .entrypoints.rechecks import RecheckEntrypoints
 from .entrypoints.review import ReviewEntrypoints
+from .entrypoints.search import SearchEntrypoints
 from .entrypoints.survey import SurveyEntrypoints
 
 
 class ApplicationsService(IntakeEntrypoints, ReviewEntrypoints, NoticeEntrypoints, PolicyAdminEntrypoints,
-                          HardshipEntrypoints, RecheckEntrypoints, SurveyEntrypoints, QueryEntrypoints,
+                          HardshipEntrypoints, RecheckEntrypoints, SearchEntrypoints, SurveyEntrypoints,
+                          QueryEntrypoints,
                           PlatformService):
     name = "applications"
     error_status = errors.STATUS

@@ -143,6 +143,14 @@ def objection_item(o, full: bool) -> dict:
             "note": o.note}
 
 
+def list_item(r) -> dict:
+    return {"application_id": r.id, "version": r.version, "state": r.state, "programme": r.programme,
+            "enterprise": r.enterprise, "name_masked": r.name_masked, "person_ref": r.person_ref,
+            "household_size": r.household_size,
+            "points": points_text(r.total_tenths) if r.total_tenths is not None else None,
+            "first_submitted_at": r.first_submitted_at, "updated_at": r.updated_at, "created_at": r.created_at}
+
+
 def notice_item(r) -> dict:
     return {"application_id": r.id, "name_masked": r.name_masked, "enterprise": r.enterprise,
             "programme": r.programme, "points": points_text(r.total_tenths) if r.total_tenths is not None else None,
