@@ -28,8 +28,9 @@ from services.common.fields import (
     Text,
 )
 
-from .domain.lifecycle import Decision, ReviewLevel, State
+from .domain.lifecycle import Action, Decision, ReviewLevel, State
 from .domain.policy import HardshipCategory, HonourLevel, HousingKind, Programme
+from .domain.survey import INCOME_BANDS as INCOME_BAND_TABLE
 
 PROGRAMMES = [p.value for p in Programme]
 HOUSING_KINDS = [h.value for h in HousingKind]
@@ -438,3 +439,284 @@ class PointsChanged(Schema):
                            validate=validate.OneOf(["policy_change", "hardship_registered", "hardship_closed"]))
     changes = PointsChangeList(required=True, metadata={
         "type": "array", "minItems": 1, "maxItems": 1000, "items": _CHANGE_ITEM_SCHEMA})
+
+
+# -- replies (the OpenAPI document's response bodies) -----------------------------------------
+
+INCOME_BANDS = [label for label, _lo, _hi in INCOME_BAND_TABLE]
+ACTIONS = [a.value for a in Action]
+_At = {"format": "iso"}  # an instant in a reply: RFC 3339, UTC ("…Z")
+
+
+def _nullable(field_cls, **kwargs):
+    return field_cls(required=True, allow_none=True, **kwargs)
+
+
+class ApplicantOut(Schema):
+    name = fields.String(required=True, metadata={"description": "masked (张*三) in the masked view"})
+    id_number = fields.String(required=True, metadata={"description": "masked (110105********1234) in the masked "
+                                                                      "view"})
+    phone = _nullable(fields.String, metadata={"description": "masked (138****1234) in the masked view"})
+    email = _nullable(fields.String, metadata={"description": "not in the masked view"})
+    birth_date = _nullable(fields.Date, metadata={"description": "not in the masked view"})
+    enterprise = _nullable(fields.String)
+    hire_date = _nullable(fields.Date, metadata={"description": "not in the masked view"})
+    union_member = _nullable(fields.Boolean)
+    honour = _nullable(fields.String, validate=validate.OneOf(HONOURS))
+    frontline = fields.Boolean(required=True)
+    needs_accessible = fields.Boolean(required=True)
+
+
+class MemberOut(Schema):
+    relation = fields.String(required=True, validate=validate.OneOf(RELATIONS))
+    name = fields.String(required=True)
+    id_number = fields.String(required=True)
+    monthly_income_fen = _nullable(fields.Integer, metadata={"description": "not in the masked view"})
+
+
+class HousingOut(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(HOUSING_KINDS))
+    area_m2 = _nullable(fields.String, metadata={"description": AREA_DOC + "; not in the masked view"})
+
+
+class ReviewOut(Schema):
+    level = fields.String(required=True, validate=validate.OneOf(LEVELS))
+    decision = fields.String(required=True, validate=validate.OneOf(DECISIONS))
+    reviewer = fields.String(required=True)
+    at = fields.AwareDateTime(required=True, **_At)
+    reasons = fields.List(fields.String(), required=True)
+
+
+class RuleOut(Schema):
+    rule = fields.String(required=True)
+    passed = fields.Boolean(required=True)
+    actual = fields.Raw(allow_none=True, metadata={"description": "the applicant's value (fen, m², years, bool, "
+                                                                  "age); not in the masked view"})
+    limit = fields.Raw(allow_none=True, metadata={"description": "the policy's limit; not in the masked view"})
+    reasons = fields.Dict(keys=fields.String(), values=fields.String(),
+                          metadata={"description": "{zh, en}; not in the masked view"})
+
+
+class EligibilityOut(Schema):
+    policy_version = fields.Integer(required=True)
+    checked_on = fields.Date(required=True, metadata={"description": "the district's date of the check"})
+    eligible = fields.Boolean(required=True)
+    rules = fields.List(fields.Nested(RuleOut), required=True)
+
+
+class ApplicationOut(Schema):
+    application_id = fields.String(required=True)
+    version = fields.Integer(required=True, metadata={"description": "send it back with a change (optimistic lock)"})
+    state = fields.String(required=True, validate=validate.OneOf(STATES))
+    district = fields.String(required=True)
+    programme = fields.String(required=True, validate=validate.OneOf(PROGRAMMES))
+    person_ref = fields.String(required=True)
+    masked = fields.Boolean(required=True, metadata={"description": "the masked view (see the summary: who sees "
+                                                                    "what)"})
+    applicant = fields.Nested(ApplicantOut, required=True)
+    members = fields.List(fields.Nested(MemberOut), required=True)
+    household_size = fields.Integer(required=True)
+    monthly_household_income_fen = _nullable(fields.Integer, metadata={"description": "not in the masked view"})
+    income_band = _nullable(fields.String, validate=validate.OneOf(INCOME_BANDS), metadata={
+        "description": "monthly household income per person, as the needs survey bands it (fen: lt_1500 is "
+                       "below 1,500 元)"})
+    housing = fields.Nested(HousingOut, required=True, allow_none=True)
+    preferences = fields.List(fields.String(), required=True, metadata={"description": PREFERENCES_DOC})
+    reviews = fields.List(fields.Nested(ReviewOut), required=True)
+    eligibility = fields.Nested(EligibilityOut, required=True, allow_none=True, metadata={
+        "description": "the last pre-check: every rule with the value, limit and reasons; in the masked view only "
+                       "whether each rule passed"})
+    needs_city_review = fields.Boolean(required=True)
+    notice_started_at = _nullable(fields.AwareDateTime, **_At)
+    notice_ends_at = _nullable(fields.AwareDateTime, **_At)
+    open_objections = fields.Integer(required=True)
+    points = _nullable(fields.String, metadata={"description": "exact decimal, one place (from the notice on)"})
+    approved_at = _nullable(fields.AwareDateTime, **_At)
+    allowed_actions = fields.List(fields.String(validate=validate.OneOf(ACTIONS)), required=True, metadata={
+        "description": "what the endpoints accept for this application now (its state and the time; the "
+                       "caller's role and scope are judged by each endpoint): submit, edit, review, "
+                       "file_objection, resolve_objection, merge_objections, close_notice, withdraw, revoke"})
+
+
+class StatusOut(Schema):
+    application_id = fields.String(required=True)
+    state = fields.String(required=True, validate=validate.OneOf(STATES))
+    version = fields.Integer(required=True)
+
+
+class PointsOut(Schema):
+    application_id = fields.String(required=True)
+    preview = fields.Boolean(required=True, metadata={"description": "true: computed now, nothing stored yet"})
+    as_of = fields.Date(required=True)
+    points = fields.String(required=True)
+    points_tenths = fields.Integer(required=True)
+    breakdown = fields.Nested(BreakdownOut, required=True, metadata={
+        "description": "one line per rule; each line's input is not in the masked view"})
+
+
+def _page_of(item_schema, name: str, description: str = ""):
+    return type(name, (Schema,), {
+        "total": fields.Integer(required=True, metadata={"description": "how many match, on every page"}),
+        "page": fields.Integer(required=True), "page_size": fields.Integer(required=True),
+        "items": fields.List(fields.Nested(item_schema), required=True, metadata={"description": description}),
+        "__doc__": f"One page of {item_schema.__name__} (the one paging shape)."})
+
+
+class QueueItemOut(Schema):
+    application_id = fields.String(required=True)
+    version = fields.Integer(required=True)
+    programme = fields.String(required=True, validate=validate.OneOf(PROGRAMMES))
+    enterprise = _nullable(fields.String)
+    state = fields.String(required=True, validate=validate.OneOf(STATES))
+    name_masked = fields.String(required=True)
+    first_submitted_at = _nullable(fields.AwareDateTime, **_At)
+    waiting_since = fields.AwareDateTime(required=True, **_At)
+
+
+class ListItemOut(Schema):
+    application_id = fields.String(required=True)
+    version = fields.Integer(required=True)
+    state = fields.String(required=True, validate=validate.OneOf(STATES))
+    programme = fields.String(required=True, validate=validate.OneOf(PROGRAMMES))
+    enterprise = _nullable(fields.String)
+    name_masked = fields.String(required=True)
+    person_ref = fields.String(required=True)
+    household_size = fields.Integer(required=True)
+    points = _nullable(fields.String)
+    first_submitted_at = _nullable(fields.AwareDateTime, **_At)
+    updated_at = fields.AwareDateTime(required=True, **_At)
+    created_at = fields.AwareDateTime(required=True, **_At)
+
+
+class NoticeItemOut(Schema):
+    application_id = fields.String(required=True)
+    name_masked = fields.String(required=True)
+    enterprise = _nullable(fields.String)
+    programme = fields.String(required=True, validate=validate.OneOf(PROGRAMMES))
+    points = _nullable(fields.String)
+    notice_ends_at = fields.AwareDateTime(required=True, **_At)
+    objection_pending = fields.Boolean(required=True)
+
+
+QueueOut = _page_of(QueueItemOut, "QueueOut", "oldest first")
+ApplicationListOut = _page_of(ListItemOut, "ApplicationListOut", "newest first; names masked for every reader")
+
+
+class NoticeBoardOut(_page_of(NoticeItemOut, "NoticeBoardPage", "the soonest to end first")):
+    notices = fields.List(fields.Nested(NoticeItemOut), required=True,
+                          metadata={"description": "the same list as items (its earlier name)", "deprecated": True})
+
+
+class CountsOut(Schema):
+    total = fields.Integer(required=True)
+    by_state = fields.Dict(keys=fields.String(validate=validate.OneOf(STATES)), values=fields.Integer(),
+                           required=True, metadata={"description": "every state, zeros included"})
+
+
+class ObjectionFiledOut(Schema):
+    objection_id = fields.String(required=True)
+    application_id = fields.String(required=True)
+    state = fields.String(required=True, validate=validate.OneOf(STATES))
+
+
+class ObjectionItemOut(Schema):
+    objection_id = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(["open", "upheld", "dismissed", "merged"]))
+    reason = _nullable(fields.String, metadata={"description": "not in the masked view"})
+    filed_at = fields.AwareDateTime(required=True, **_At)
+    resolved_at = _nullable(fields.AwareDateTime, **_At)
+    resolved_by = _nullable(fields.String)
+    duplicate_of = _nullable(fields.String, metadata={"description": "the objection a merged duplicate went into"})
+    note = _nullable(fields.String)
+
+
+class ObjectionListOut(Schema):
+    application_id = fields.String(required=True)
+    state = fields.String(required=True, validate=validate.OneOf(STATES))
+    open_objections = fields.Integer(required=True)
+    items = fields.List(fields.Nested(ObjectionItemOut), required=True, metadata={"description": "oldest first"})
+
+
+class MergedOut(Schema):
+    objection_id = fields.String(required=True, metadata={"description": "the objection kept open"})
+    application_id = fields.String(required=True)
+    state = fields.String(required=True, validate=validate.OneOf(STATES))
+    open_objections = fields.Integer(required=True)
+
+
+class ClosedNoticesOut(Schema):
+    closed = fields.List(fields.String(), required=True, metadata={"description": "the applications approved"})
+    count = fields.Integer(required=True)
+
+
+class PolicyOut(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(["eligibility", "points"]))
+    version = fields.Integer(required=True)
+    document = fields.Dict(required=True, metadata={"description": "the policy document (areas in m² as decimal "
+                                                                   "strings, money in fen, points in tenths)"})
+    recomputed = fields.Integer(metadata={"description": "a new points policy: approved applications recomputed"})
+    changed = fields.Integer(metadata={"description": "a new points policy: totals that changed"})
+
+
+class PolicyVersionOut(Schema):
+    version = fields.Integer(required=True)
+    document = fields.Dict(required=True)
+    created_by = fields.String(required=True)
+    created_at = _nullable(fields.AwareDateTime, **_At, metadata={"description": "none for the built-in version 1"})
+
+
+class PolicyHistoryOut(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(["eligibility", "points"]))
+    versions = fields.List(fields.Nested(PolicyVersionOut), required=True)
+
+
+class RecheckRunItemOut(Schema):
+    application_id = fields.String(required=True)
+    outcome = fields.String(required=True, validate=validate.OneOf(["keep", "pending"]))
+    reasons = fields.List(fields.String(), required=True)
+
+
+class RecheckRunOut(Schema):
+    recheck_id = fields.String(required=True)
+    as_of = fields.Date(required=True)
+    items = fields.List(fields.Nested(RecheckRunItemOut), required=True)
+    pending = fields.Integer(required=True, metadata={"description": "failed, waiting for a district officer"})
+
+
+class RecheckItemOut(Schema):
+    application_id = fields.String(required=True)
+    outcome = fields.String(required=True, validate=validate.OneOf(["keep", "pending", "revoked"]))
+    reasons = fields.List(fields.String(), required=True, metadata={
+        "description": "the failing rules' reasons; masked: only their names"})
+    result = fields.Nested(EligibilityOut, required=True)
+    confirmed_by = _nullable(fields.String)
+    confirmed_at = _nullable(fields.AwareDateTime, **_At)
+
+
+class RecheckOut(Schema):
+    recheck_id = fields.String(required=True)
+    as_of = fields.Date(required=True)
+    created_by = fields.String(required=True)
+    created_at = fields.AwareDateTime(required=True, **_At)
+    items = fields.List(fields.Nested(RecheckItemOut), required=True)
+
+
+class RevokedOut(Schema):
+    application_id = fields.String(required=True)
+    state = fields.String(required=True, validate=validate.OneOf(STATES))
+    reasons = fields.List(fields.String(), required=True)
+
+
+def _counts():
+    return fields.Dict(keys=fields.String(), values=fields.Integer(allow_none=True), required=True,
+                       metadata={"description": "null: a cell suppressed (suppress_below)"})
+
+
+class SurveyOut(Schema):
+    total = fields.Integer(required=True)
+    by_enterprise = _counts()
+    by_programme = _counts()
+    by_household_size = _counts()
+    by_housing_kind = _counts()
+    by_income_band = _counts()
+    suppress_below = fields.Integer(required=True)

@@ -15,7 +15,7 @@ def test_find_applications_again_and_count_them(database, service_config, runnin
     assert [i["application_id"] for i in body["items"]] == made[:0:-1]  # newest first
     submitted = api.call("GET", "/applications?state=submitted", dev_token("auditor")).json()
     assert [i["application_id"] for i in submitted["items"]] == [made[0]] and "张小三" not in str(submitted)
-    counts = api.call("GET", "/applications/counts", api.eo).json()
+    counts = api.call("GET", "/application-counts", api.eo).json()
     assert counts["total"] == 3 and counts["by_state"]["draft"] == 2 and counts["by_state"]["submitted"] == 1
     other = api.call("GET", "/applications?enterprise=E-steel", dev_token("enterprise_officer", enterprise="E-x"))
     assert other.status_code == 403

@@ -9,6 +9,7 @@ from .. import intake, points, repository, roles, schemas, settings, views
 
 class IntakeEntrypoints:
     @api("POST", "/applications", body=schemas.ApplicationIn, roles=roles.INTAKE, status=201,
+         response=schemas.ApplicationOut,
          summary="Save a draft application (staff enter it on the worker's behalf); with "
                  "\"submit\": true it is submitted at once (pre-check failed → 422, nothing saved)")
     def create_application(self, req):
@@ -21,6 +22,7 @@ class IntakeEntrypoints:
         return reply
 
     @api("PUT", "/applications/<application_id>", body=schemas.ApplicationIn, roles=roles.INTAKE,
+         response=schemas.ApplicationOut,
          summary="Edit a draft or an application returned for correction")
     def edit_application(self, req):
         application_id = req.path["application_id"]
@@ -33,6 +35,7 @@ class IntakeEntrypoints:
             return views.stored_application(session, application_id, now)
 
     @api("POST", "/applications/<application_id>/submit", body=schemas.VersionIn, roles=roles.INTAKE,
+         response=schemas.ApplicationOut,
          summary="Submit: validate everything and run the eligibility pre-check (422 with every rule "
                  "when it fails; the application then stays as it was)")
     def submit_application(self, req):
@@ -44,7 +47,7 @@ class IntakeEntrypoints:
             uow.commit()
         return reply
 
-    @api("GET", "/applications/<application_id>", roles=roles.READ,
+    @api("GET", "/applications/<application_id>", roles=roles.READ, response=schemas.ApplicationOut,
          summary="An application, with what may be done with it now (allowed_actions); "
                  + roles.WHO_SEES_PERSONAL_DATA)
     def read_application(self, req):
@@ -52,7 +55,7 @@ class IntakeEntrypoints:
         with self.db.read() as session:
             return intake.read_application(session, now, req.path["application_id"], req.principal)
 
-    @api("GET", "/applications/<application_id>/points", roles=roles.READ,
+    @api("GET", "/applications/<application_id>/points", roles=roles.READ, response=schemas.PointsOut,
          summary="Points with the full breakdown (rule, input, points, cap); the inputs are "
                  + roles.WHO_SEES_PERSONAL_DATA)
     def read_points(self, req):
@@ -61,6 +64,7 @@ class IntakeEntrypoints:
             return points.read_points(session, now, self.clock.calendar, req.path["application_id"], req.principal)
 
     @api("POST", "/applications/<application_id>/withdraw", body=schemas.VersionIn, roles=roles.INTAKE,
+         response=schemas.StatusOut,
          summary="Withdraw (撤回) at any non-terminal point, approved included")
     def withdraw_application(self, req):
         application_id = req.path["application_id"]

@@ -17,14 +17,14 @@ OBJECTIONS_PER_CLIENT = RateLimit(5, 3600)
 
 
 class NoticeEntrypoints:
-    @api("GET", "/public/notices", query=schemas.PageQuery, public=True,
+    @api("GET", "/public/notices", query=schemas.PageQuery, public=True, response=schemas.NoticeBoardOut,
          summary="The public notice board (公示): masked names, enterprise, programme, points, notice end")
     def public_notices(self, req):
         with self.db.read() as session:
             return notice.public_notices(session, req.query["page"], req.query["page_size"])
 
     @api("POST", "/applications/<application_id>/objections", body=schemas.ObjectionIn, public=True, status=201,
-         limit=OBJECTIONS_PER_CLIENT,
+         limit=OBJECTIONS_PER_CLIENT, response=schemas.ObjectionFiledOut,
          summary="File an objection (异议) during the notice period; anyone may. At most 5 per hour from one "
                  "address (counted by each replica: N replicas allow up to 5 × N), and at most 5 open on one "
                  "application (429 until the district office has dealt with one). The reason is seen only by "
@@ -37,7 +37,7 @@ class NoticeEntrypoints:
             uow.commit()
         return {"objection_id": objection.id, "application_id": row.id, "state": row.state}
 
-    @api("GET", "/applications/<application_id>/objections", roles=roles.READ,
+    @api("GET", "/applications/<application_id>/objections", roles=roles.READ, response=schemas.ObjectionListOut,
          summary="The objections to an application, oldest first, open and resolved; the reasons are "
                  + roles.WHO_SEES_PERSONAL_DATA)
     def list_objections(self, req):
@@ -45,7 +45,7 @@ class NoticeEntrypoints:
             return notice.objections_of(session, req.path["application_id"], req.principal)
 
     @api("POST", "/applications/<application_id>/objections/merge", body=schemas.MergeObjectionsIn,
-         roles=roles.RESOLVE_OBJECTION,
+         roles=roles.RESOLVE_OBJECTION, response=schemas.MergedOut,
          summary="Merge duplicate objections: the duplicates are closed into one open objection, which stays "
                  "open and decides for them all when it is resolved")
     def merge_objections(self, req):
@@ -59,6 +59,7 @@ class NoticeEntrypoints:
                 "open_objections": row.open_objections}
 
     @api("POST", "/objections/<objection_id>/resolve", body=schemas.ResolveIn, roles=roles.RESOLVE_OBJECTION,
+         response=schemas.ObjectionFiledOut,
          summary="Resolve an objection: upheld rejects the application, dismissed lets the notice continue")
     def resolve_objection(self, req):
         now = self.clock.now()
@@ -76,6 +77,7 @@ class NoticeEntrypoints:
             log.info("closed %d notice(s)", len(closed))
 
     @api("POST", "/admin/notices/close", roles=roles.CLOSE_NOTICES, idempotent=False,
+         response=schemas.ClosedNoticesOut,
          summary="Close every notice that is due now (what the timer does) and list the approved applications")
     def close_notices_now(self, req):
         closed = notice.close_due_notices(self.db, self.clock.now(), self.clock.calendar)

@@ -9,6 +9,7 @@ from .. import repository, review, roles, schemas, views
 
 class ReviewEntrypoints:
     @api("POST", "/applications/<application_id>/reviews", body=schemas.ReviewIn, roles=roles.REVIEW,
+         response=schemas.StatusOut,
          summary="Review at one level: pass, return for correction, or reject (reasons required for the latter)")
     def review_application(self, req):
         application_id = req.path["application_id"]
@@ -21,7 +22,7 @@ class ReviewEntrypoints:
             uow.commit()
             return views.status(row)
 
-    @api("GET", "/review-queue", query=schemas.QueueQuery, roles=roles.READ,
+    @api("GET", "/review-queue", query=schemas.QueueQuery, roles=roles.READ, response=schemas.QueueOut,
          summary="Applications waiting for a review level, oldest first, with filters and pagination")
     def review_queue(self, req):
         q = req.query

@@ -9,6 +9,7 @@ from .. import roles, schemas, search
 
 class SearchEntrypoints:
     @api("GET", "/applications", query=schemas.ApplicationListQuery, roles=roles.READ,
+         response=schemas.ApplicationListOut,
          summary="Applications, newest first, filtered by state, review level waiting, programme, enterprise, "
                  "first submission date (the district's calendar), masked name or person_ref; one page of "
                  "{total, page, page_size, items}. Names are masked for every reader; an enterprise officer "
@@ -17,7 +18,8 @@ class SearchEntrypoints:
         with self.db.read() as session:
             return search.list_applications(session, self.clock.calendar, req.principal, req.query)
 
-    @api("GET", "/applications/counts", query=schemas.ApplicationCountQuery, roles=roles.READ,
+    @api("GET", "/application-counts", query=schemas.ApplicationCountQuery, roles=roles.READ,
+         response=schemas.CountsOut,
          summary="How many applications the filters select, in total and per state (every state listed); an "
                  "enterprise officer counts only their own enterprise's")
     def count_applications(self, req):
