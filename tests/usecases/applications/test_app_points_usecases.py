@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from app_usecase_helpers import CALENDAR, CO, DO, NOTICE_DAYS, T0, approved, resident_id, row, run
 
-from services.applications import models, points, policy_admin, rechecks
+from services.applications import intake, models, points, policy_admin, rechecks
 from services.applications.domain.policy import PolicyError
 from services.common.errors import Conflict, Unprocessable
 
@@ -114,3 +114,15 @@ def test_a_recheck_names_the_update_it_refuses(store):
     assert str(before_hire.value) == "updates.0.hire_date: is after the check date"
     assert before_hire.value.errors == {"updates.0.hire_date": ["is after the check date"]}
 
+
+
+def test_a_recheck_that_keeps_an_application_leaves_the_version_its_client_holds(store):
+    # issue 11 item 16: nothing a client edits changed, so its next action must not 409
+    app_id = approved(store, seq="611")
+    version = row(store, app_id).version
+    update = {"application_id": app_id, "monthly_household_income_fen": 300000, "housing": None,
+              "household_size": None, "union_member": None}
+    recheck, _ = run(store, rechecks.run_recheck, LATER, date(2027, 1, 1), [update], DO, NOTICE_DAYS)
+    assert recheck["items"][0]["outcome"] == "keep" and row(store, app_id).version == version
+    withdrawn, _ = run(store, intake.withdraw_application, LATER, app_id, version, ["搬离本区"], DO)
+    assert withdrawn.state == "withdrawn"
