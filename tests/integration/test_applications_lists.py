@@ -25,3 +25,17 @@ def test_find_applications_again_and_count_them(database, service_config, runnin
         assert resp.status_code == 400 and resp.headers["Content-Type"].startswith("application/problem+json"), bad
     assert api.call("GET", "/review-queue?level=enterprise&page=99999999999999999999", api.do).status_code == 400
     assert api.call("GET", "/public/notices?page=-1").status_code == 400
+
+
+def test_a_household_written_in_one_statement_keeps_every_character(database, service_config, running_service,
+                                                                     dev_token):
+    # On PostgreSQL the members, preferences and household claims go as bound arrays in one
+    # statement: quotes, commas and braces in names and choices come back as they were sent.
+    api = start(running_service, service_config, dev_token, database("applications"))
+    body = draft_body(id_number=resident_id(seq="871"), preferences=["P{1}", 'P"2', "a,b"])
+    body["members"][0]["name"] = "O'Neil, \"{张}\""
+    created = api.create(body)
+    assert created.status_code == 201, created.text
+    view = api.get(created.json()["application_id"])
+    assert view["members"][0]["name"] == "O'Neil, \"{张}\"" and view["preferences"] == ["P{1}", 'P"2', "a,b"]
+    assert [m["relation"] for m in view["members"]] == ["spouse", "child"]
