@@ -24,6 +24,7 @@ from sqlalchemy import func, select, text  # noqa: E402
 
 from services.applications import models, points, schemas  # noqa: E402, F401 - schemas: the event contracts
 from services.applications.domain.policy import DEFAULT_POINTS_POLICY, PointsPolicy  # noqa: E402
+from services.common.clock import Calendar  # noqa: E402
 from services.common.db import Store, UnitOfWork  # noqa: E402
 from services.common.events.contracts import utc_now  # noqa: E402
 from services.common.migrations import upgrade  # noqa: E402
@@ -84,7 +85,9 @@ def main() -> int:
     started = time.perf_counter()
     with UnitOfWork(store, district="demo", producer="applications") as uow:
         watch = Stopwatch()
-        outcome = points.recompute_points(uow, policy, now.date(), now, "policy_change", watch=watch)
+        calendar = Calendar()
+        outcome = points.recompute_points(uow, policy, calendar.date_of(now), now, "policy_change", calendar,
+                                          watch=watch)
         before_commit = time.perf_counter()
         uow.commit()
     total = time.perf_counter() - started

@@ -290,7 +290,8 @@ def resident_id(region: str, born: date, seq: int) -> str:
 
 
 def application_body(i: int, submit: bool = False) -> bytes:
-    """A complete, eligible application for person number i (distinct ID numbers throughout);
+    """A complete, eligible application for person number i (distinct ID numbers throughout, the
+    household's members too: a person may be in one active household per programme);
     `submit`: submitted at once (one request) instead of saved as a draft."""
     born = date(1980, 1, 1) + timedelta(days=i // 1000)
     spouse = date(1982, 1, 1) + timedelta(days=i // 1000)
@@ -302,8 +303,8 @@ def application_body(i: int, submit: bool = False) -> bytes:
         "programme": ("public_rental", "shared_ownership", "staff_apartment")[i % 3],
         "members": [{"relation": "spouse", "name": "李四", "id_number": resident_id("110106", spouse, i % 1000),
                      "monthly_income_fen": 200000},
-                    {"relation": "child", "name": "张小小", "id_number": resident_id("110107", date(2015, 6, 1),
-                                                                                   i % 1000),
+                    {"relation": "child", "name": "张小小",
+                     "id_number": resident_id("110107", date(2015, 6, 1) + timedelta(days=i // 1000), i % 1000),
                      "monthly_income_fen": 0}],
         "monthly_household_income_fen": 500000,
         "housing": {"kind": "rented", "area_m2": "18.50"},

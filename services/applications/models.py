@@ -48,7 +48,8 @@ class Applicant(Base):
     """申请人: one row per person and district (the owner's copy of the personal data)."""
 
     __tablename__ = "applicants"
-    __table_args__ = (UniqueConstraint("district", "person_ref", name="uq_applicants_district_person"),)
+    __table_args__ = (UniqueConstraint("district", "person_ref", name="uq_applicants_district_person"),
+                      Index("ix_applicants_name_masked", "name_masked"))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     district: Mapped[str] = mapped_column(String(40))
@@ -73,6 +74,9 @@ class Application(Base):
         UniqueConstraint("active_key", name="uq_applications_active_key"),
         Index("ix_applications_state", "state", "programme"),
         Index("ix_applications_person", "person_ref"),
+        Index("ix_applications_enterprise", "enterprise", "state"),
+        Index("ix_applications_submitted", "first_submitted_at"),
+        Index("ix_applications_created", "created_at"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -127,6 +131,21 @@ class HouseholdMember(Base):
     monthly_income_fen: Mapped[int] = mapped_column(BigInteger())
 
 
+class HouseholdClaim(Base):
+    """One person's place in an active application's household, the applicant's included: the
+    primary key lets a person be in at most one active application per programme, so two
+    households that share a person are refused by the database even when their creates race
+    (written in the create's transaction; removed when the application ends)."""
+
+    __tablename__ = "household_claims"
+    __table_args__ = (Index("ix_household_claims_application", "application_id"),)
+
+    programme: Mapped[str] = mapped_column(String(30), primary_key=True)
+    person_ref: Mapped[str] = mapped_column(String(40), primary_key=True)
+    application_id: Mapped[str] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
+    relation: Mapped[str] = mapped_column(String(20))  # "applicant", or the member's relation
+
+
 class Preference(Base):
     """意向: up to five, best first (a project id or a unit category)."""
 
@@ -154,7 +173,9 @@ class Review(Base):
 
 
 class Objection(Base):
-    """异议 filed during the public notice."""
+    """异议 filed during the public notice. The reason is stored, never published (it may name
+    people); a duplicate merged into another open objection has `duplicate_of` set and is
+    resolved with it."""
 
     __tablename__ = "objections"
     __table_args__ = (Index("ix_objections_application", "application_id"),)
@@ -167,6 +188,7 @@ class Objection(Base):
     upheld: Mapped[bool | None] = mapped_column(Boolean(), nullable=True)
     note: Mapped[str | None] = mapped_column(Text(), nullable=True)
     resolved_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    duplicate_of: Mapped[str | None] = mapped_column(String(36), nullable=True)
 
 
 class Policy(Base):
@@ -220,6 +242,7 @@ class RecheckItem(Base):
     revoked (confirmed by a district officer)."""
 
     __tablename__ = "recheck_items"
+    __table_args__ = (Index("ix_recheck_items_application", "application_id", "outcome"),)
 
     recheck_id: Mapped[str] = mapped_column(ForeignKey("rechecks.id"), primary_key=True)
     application_id: Mapped[str] = mapped_column(ForeignKey("applications.id"), primary_key=True)

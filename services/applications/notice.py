@@ -20,25 +20,26 @@ log = logging.getLogger(__name__)
 CLOSE_BATCH = 500
 
 
-def after_transition(uow, row: models.Application, before: str, at: datetime) -> None:
+def after_transition(uow, row: models.Application, before: str, at: datetime, calendar) -> None:
     """The effects of entering a state (after a review, an objection's resolution or a notice's
     closing): the notice starting stores the points and announces them; approval stores them
-    again, as of the approval, and publishes application.approved."""
+    again, as of the approval, and publishes application.approved. Points are as of the
+    district's date of `at` (`calendar`)."""
     if row.state == State.IN_NOTICE.value and before not in (State.IN_NOTICE.value, State.OBJECTED.value):
         breakdown = points.store_points(uow.session, row, repository.current_points_policy(uow.session),
-                                        at.date(), at)
+                                        calendar.date_of(at), at, calendar)
         applicant = uow.session.get(models.Applicant, row.applicant_id)
         uow.publish("application.notice_started", {
             "application_id": row.id, "person_ref": row.person_ref, "name_masked": applicant.name_masked,
             "enterprise": row.enterprise, "programme": row.programme, "points": str(breakdown.total),
             "notice_started_at": iso_utc(row.notice_started_at), "notice_ends_at": iso_utc(row.notice_ends_at)})
     elif row.state == State.APPROVED.value and before != State.APPROVED.value:
-        _approve(uow, row, at)
+        _approve(uow, row, at, calendar)
 
 
-def _approve(uow, row: models.Application, at: datetime) -> None:
+def _approve(uow, row: models.Application, at: datetime, calendar) -> None:
     s = uow.session
-    breakdown = points.store_points(s, row, repository.current_points_policy(s), at.date(), at)
+    breakdown = points.store_points(s, row, repository.current_points_policy(s), calendar.date_of(at), at, calendar)
     row.approved_at = at
     hardship = s.get(models.ApplicationPoints, row.id).hardship_category
     uow.publish("application.approved", {
@@ -60,11 +61,14 @@ def public_notices(session, page_no: int, page_size: int) -> dict:
             .where(a.state.in_([State.IN_NOTICE.value, State.OBJECTED.value]))
             .order_by(a.notice_ends_at, a.id))
     total, rows = repository.page(session, stmt, page_no, page_size)
-    return {"total": total, "page": page_no, "page_size": page_size, "notices": [views.notice_item(r) for r in rows]}
+    items = [views.notice_item(r) for r in rows]
+    # "items" as every list pages; "notices", the same list, for the board's existing readers
+    return {"total": total, "page": page_no, "page_size": page_size, "items": items, "notices": items}
 
 
 def file_objection(uow, now: datetime, application_id: str, reason: str):
-    """Anyone may object while the notice runs: (objection, application)."""
+    """Anyone may object while the notice runs, while fewer than MAX_OPEN_OBJECTIONS are open
+    (a further one is TooManyObjections: 429): (objection, application)."""
     row = repository.get_application(uow.session, application_id)
     at = repository.transition_time(row, now)
     repository.apply_domain(row, repository.to_domain(row).file_objection(at))
@@ -75,7 +79,7 @@ def file_objection(uow, now: datetime, application_id: str, reason: str):
     return objection, row
 
 
-def resolve_objection(uow, now: datetime, objection_id: str, upheld: bool, note: str, principal):
+def resolve_objection(uow, now: datetime, calendar, objection_id: str, upheld: bool, note: str, principal):
     """Upheld rejects the application (a note must say why); dismissed lets the notice go on,
     or approves at once if the period ran out meanwhile: (objection, application)."""
     if upheld and not note.strip():
@@ -101,9 +105,49 @@ def resolve_objection(uow, now: datetime, objection_id: str, upheld: bool, note:
             "state": row.state, "resolved_at": iso_utc(at)})
         if row.state == State.REJECTED.value:
             uow.publish("application.rejected", payloads.rejected(row, "objection", reasons, at))
-        after_transition(uow, row, before, at)
+        after_transition(uow, row, before, at, calendar)
         s.flush()
     return objection, row
+
+
+def merge_objections(uow, now: datetime, application_id: str, into: str, duplicates: list[str], principal):
+    """Staff close `duplicates` (open objections of the application) as duplicates of `into`,
+    which stays open and decides for them all: (the kept objection, application)."""
+    s = uow.session
+    row = repository.get_application(s, application_id)
+    wanted = [into, *duplicates]
+    if len(set(wanted)) != len(wanted):
+        raise Unprocessable("an objection is listed twice (or as a duplicate of itself)",
+                            errors={"duplicates": ["listed twice"]})
+    found = {o.id: o for o in s.scalars(select(models.Objection).where(models.Objection.id.in_(wanted),
+                                                                       models.Objection.application_id == row.id))}
+    for field, ids in (("into", [into]), ("duplicates", duplicates)):
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise NotFound(f"objection {missing[0]} is not an objection to application {row.id}",
+                           errors={field: missing})
+        closed = [i for i in ids if found[i].resolved_at is not None]
+        if closed:
+            raise Conflict(f"objection {closed[0]} was already resolved", errors={field: closed})
+    at = repository.transition_time(row, now)
+    repository.apply_domain(row, repository.to_domain(row).merge_objections(len(duplicates), at))
+    for objection_id in duplicates:
+        o = found[objection_id]
+        o.resolved_at, o.resolved_by, o.duplicate_of = at, principal.ref, into
+    uow.publish("application.objections_merged", {"application_id": row.id, "objection_id": into,
+                                                  "duplicates": list(duplicates), "merged_at": iso_utc(at)})
+    return found[into], row
+
+
+def objections_of(session, application_id: str, principal) -> dict:
+    """Every objection to the application, oldest first; the reason only for the staff who see
+    the application's personal data (it may name people)."""
+    row = repository.get_application(session, application_id)
+    full = views.sees_personal_data(principal, row)
+    items = session.scalars(select(models.Objection).where(models.Objection.application_id == row.id)
+                            .order_by(models.Objection.filed_at, models.Objection.id)).all()
+    return {"application_id": row.id, "state": row.state, "open_objections": row.open_objections,
+            "items": [views.objection_item(o, full) for o in items]}
 
 
 def due_notices(session, now: datetime, limit: int = CLOSE_BATCH) -> list[str]:
@@ -113,18 +157,18 @@ def due_notices(session, now: datetime, limit: int = CLOSE_BATCH) -> list[str]:
                                 .order_by(a.notice_ends_at).limit(limit)))
 
 
-def close_notice(uow, now: datetime, application_id: str) -> bool:
+def close_notice(uow, now: datetime, calendar, application_id: str) -> bool:
     """公示期满: approve the application if it is still in notice (False if it no longer is)."""
     row = repository.get_application(uow.session, application_id)
     if row.state != State.IN_NOTICE.value:
         return False
     at = repository.transition_time(row, now)
     repository.apply_domain(row, repository.to_domain(row).close_notice(at))
-    after_transition(uow, row, State.IN_NOTICE.value, at)
+    after_transition(uow, row, State.IN_NOTICE.value, at, calendar)
     return True
 
 
-def close_due_notices(db, now: datetime) -> list[str]:
+def close_due_notices(db, now: datetime, calendar) -> list[str]:
     """Approve every application whose notice period is over at `now` with no open objection.
     Takes the worker's database, not one unit of work: each notice closes in its own, so one
     that changed meanwhile (an objection) leaves the rest closed; the next run looks again."""
@@ -134,7 +178,7 @@ def close_due_notices(db, now: datetime) -> list[str]:
     for application_id in due:
         try:
             with repository.optimistic(application_id), db.unit_of_work() as uow:
-                if not close_notice(uow, now, application_id):
+                if not close_notice(uow, now, calendar, application_id):
                     continue
                 uow.commit()
             closed.append(application_id)

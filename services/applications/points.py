@@ -36,8 +36,10 @@ def priority_groups(frontline: bool, honour: str | None, hardship: str | None) -
     return groups
 
 
-def points_input(row: models.Application, hardship: str | None, as_of: date) -> points.PointsInput:
-    start = row.first_submitted_at.date() if row.first_submitted_at else as_of
+def points_input(row: models.Application, hardship: str | None, as_of: date, calendar) -> points.PointsInput:
+    """The points' inputs as of `as_of`; waiting counts from the district's date of the first
+    submission (`calendar`)."""
+    start = calendar.date_of(row.first_submitted_at) if row.first_submitted_at else as_of
     return points.PointsInput(
         years_of_service=completed_years(row.hire_date, as_of) if row.hire_date <= as_of else 0,
         household_size=row.household_size,
@@ -48,10 +50,10 @@ def points_input(row: models.Application, hardship: str | None, as_of: date) -> 
 
 
 def store_points(session, row: models.Application, policy: PointsPolicy, as_of: date,
-                 now: datetime) -> points.PointsBreakdown:
+                 now: datetime, calendar) -> points.PointsBreakdown:
     """Compute the application's points now and keep their inputs (the breakdown's source)."""
     hardship = repository.hardship_of(session, row.person_ref)
-    inp = points_input(row, hardship, as_of)
+    inp = points_input(row, hardship, as_of, calendar)
     breakdown = points.compute(inp, policy)
     record = session.get(models.ApplicationPoints, row.id)
     if record is None:
@@ -80,22 +82,26 @@ def breakdown_of(session, record: models.ApplicationPoints) -> points.PointsBrea
     return points.compute(inp, repository.points_policy(session, record.policy_version))
 
 
-def read_points(session, now: datetime, application_id: str) -> dict:
-    """The stored points with their breakdown; before any are stored, a preview as of today
-    under the points policy in force."""
+def read_points(session, now: datetime, calendar, application_id: str, principal) -> dict:
+    """The stored points with their breakdown; before any are stored, a preview as of the
+    district's date today under the points policy in force. The inputs are shown only to those
+    who see the application's personal data (roles.py)."""
     row = repository.get_application(session, application_id)
+    full = views.sees_personal_data(principal, row)
     record = session.get(models.ApplicationPoints, row.id)
     if record is not None:
-        return views.points_view(row.id, preview=False, as_of=record.as_of, breakdown=breakdown_of(session, record))
+        return views.points_view(row.id, preview=False, as_of=record.as_of, breakdown=breakdown_of(session, record),
+                                 full=full)
     if row.hire_date is None:
         raise Conflict("no points yet: the hire date is missing", errors={"applicant.hire_date": ["missing"]})
-    today = now.date()
+    today = calendar.date_of(now)
     policy = repository.current_points_policy(session)
-    breakdown = points.compute(points_input(row, repository.hardship_of(session, row.person_ref), today), policy)
-    return views.points_view(row.id, preview=True, as_of=today, breakdown=breakdown)
+    breakdown = points.compute(points_input(row, repository.hardship_of(session, row.person_ref), today, calendar),
+                               policy)
+    return views.points_view(row.id, preview=True, as_of=today, breakdown=breakdown, full=full)
 
 
-def hardship_changed(uow, now: datetime, person_ref: str, category: str | None, household_id: str | None,
+def hardship_changed(uow, now: datetime, calendar, person_ref: str, category: str | None, household_id: str | None,
                      reason: str) -> dict:
     """assistance registered (category) or closed (None) a person's hardship: keep the status
     and recompute that person's approved applications under the points policy in force."""
@@ -109,10 +115,11 @@ def hardship_changed(uow, now: datetime, person_ref: str, category: str | None, 
         status.household_id = household_id
     status.updated_at = now
     s.flush()
-    return recompute_points(uow, repository.current_points_policy(s), now.date(), now, reason, person_ref=person_ref)
+    return recompute_points(uow, repository.current_points_policy(s), calendar.date_of(now), now, reason, calendar,
+                            person_ref=person_ref)
 
 
-def recompute_points(uow, policy: PointsPolicy, as_of: date, now: datetime, reason: str,
+def recompute_points(uow, policy: PointsPolicy, as_of: date, now: datetime, reason: str, calendar,
                      person_ref: str | None = None, watch=NO_STOPWATCH) -> dict:
     """Recompute the points of every approved application (or one person's), persist them with
     their inputs and publish `application.points_changed` in batches of 1000, all in `uow`'s
@@ -130,11 +137,12 @@ def recompute_points(uow, policy: PointsPolicy, as_of: date, now: datetime, reas
     rows = s.execute(stmt).all()
     watch.lap("load")
     hardship = {c.value: c for c in HardshipCategory}
+    date_of = calendar.date_of
     honours = {c.value: c for c in HonourLevel}
     inputs = []
     for r in rows:
         years = completed_years(r.hire_date, as_of) if r.hire_date <= as_of else 0
-        start = r.first_submitted_at.date() if r.first_submitted_at else as_of
+        start = date_of(r.first_submitted_at) if r.first_submitted_at else as_of
         months = points.completed_months(start, as_of)
         inputs.append(points.PointsInput(years, r.household_size, hardship.get(r.category), honours.get(r.honour),
                                          r.frontline, months))

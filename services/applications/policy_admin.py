@@ -34,7 +34,7 @@ def policy_history(session, kind: str, notice_days: int) -> dict:
     return {"kind": kind, "versions": versions}
 
 
-def set_policy(uow, now: datetime, kind: str, document: dict, set_by: str, notice_days: int) -> dict:
+def set_policy(uow, now: datetime, calendar, kind: str, document: dict, set_by: str, notice_days: int) -> dict:
     """Store `document` as the next version of the policy (a PolicyError names a bad field); a
     points policy then recomputes every approved application's points."""
     _kind(kind)
@@ -47,6 +47,6 @@ def set_policy(uow, now: datetime, kind: str, document: dict, set_by: str, notic
     uow.session.flush()
     reply = {"kind": kind, "version": policy.version, "document": policy.to_dict()}
     if kind == "points":
-        outcome = points.recompute_points(uow, policy, now.date(), now, "policy_change")
+        outcome = points.recompute_points(uow, policy, calendar.date_of(now), now, "policy_change", calendar)
         reply.update(recomputed=outcome["recomputed"], changed=outcome["changed"])
     return reply

@@ -15,9 +15,9 @@ def contact(session, person_ref: str) -> dict | None:
             "name_masked": applicant.name_masked}
 
 
-def masked_application(session, application_id: str) -> dict | None:
+def masked_application(session, now, application_id: str) -> dict | None:
     """An application with its personal data masked (None when unknown)."""
     row = session.get(models.Application, application_id)
     if row is None:
         return None
-    return views.plain(views.application_view(session, row, full=False))
+    return views.plain(views.application_view(session, row, full=False, now=now))

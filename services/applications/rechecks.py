@@ -13,10 +13,10 @@ from sqlalchemy import select
 from services.common.errors import Conflict, NotFound, Unprocessable
 from services.common.events.contracts import iso_utc
 
-from . import models, repository
+from . import models, repository, roles, views
 from .domain import eligibility
 from .domain.eligibility import Housing
-from .domain.lifecycle import State
+from .domain.lifecycle import STATE_WORDS, State
 from .domain.policy import HousingKind
 
 
@@ -41,8 +41,8 @@ def run_recheck(uow, now: datetime, as_of: date, updates: list[dict], principal,
         if row is None:
             raise _refused(i, "application_id", f"application {app_id} not found", "not found")
         if row.state != State.APPROVED.value:
-            raise _refused(i, "application_id", f"application {app_id} is {row.state}; only approved applications "
-                           "are re-checked", f"state {row.state}")
+            raise _refused(i, "application_id", f"application {app_id} is {STATE_WORDS[State(row.state)]}; only "
+                           "approved applications are re-checked", f"state {row.state}")
         if app_id in seen:
             raise _refused(i, "application_id", f"application {app_id} listed twice", "duplicate")
         seen.add(app_id)
@@ -56,6 +56,7 @@ def run_recheck(uow, now: datetime, as_of: date, updates: list[dict], principal,
             result = eligibility.recheck(facts, policy, as_of)
         except eligibility.FactsError as exc:
             raise _refused(i, exc.field, exc.message, exc.message) from None
+        # "<rule>: 中文 / English": the rule's code leads, as eligibility.revoked has always carried it
         reasons = [f"{r.rule.value}: {r.reasons['zh']} / {r.reasons['en']}" for r in result.revocation_reasons]
         outcome = "keep" if result.keeps_eligibility else "pending"
         s.add(models.RecheckItem(recheck_id=recheck.id, application_id=app_id, outcome=outcome,
@@ -65,7 +66,10 @@ def run_recheck(uow, now: datetime, as_of: date, updates: list[dict], principal,
             "pending": sum(1 for it in items if it["outcome"] == "pending")}
 
 
-def read_recheck(session, recheck_id: str) -> dict:
+def read_recheck(session, recheck_id: str, principal) -> dict:
+    """A re-check run and each application's outcome; in full (values and reasons) for district
+    and city officers, else each rule's pass or fail and the failing rules' names (roles.py)."""
+    full = principal is not None and principal.role in roles.FULL_VIEW
     recheck = session.get(models.Recheck, recheck_id)
     if recheck is None:
         raise NotFound(f"re-check {recheck_id} not found")
@@ -73,9 +77,15 @@ def read_recheck(session, recheck_id: str) -> dict:
                             .order_by(models.RecheckItem.application_id)).all()
     return {"recheck_id": recheck.id, "as_of": recheck.as_of.isoformat(), "created_by": recheck.created_by,
             "created_at": recheck.created_at, "items": [
-                {"application_id": it.application_id, "outcome": it.outcome, "reasons": it.reasons,
-                 "result": it.result, "confirmed_by": it.confirmed_by, "confirmed_at": it.confirmed_at}
+                {"application_id": it.application_id, "outcome": it.outcome,
+                 "reasons": it.reasons if full else _failed_rules(it.result),
+                 "result": views.eligibility_view(it.result, full), "confirmed_by": it.confirmed_by,
+                 "confirmed_at": it.confirmed_at}
                 for it in items]}
+
+
+def _failed_rules(result: dict) -> list[str]:
+    return [eligibility.RULE_WORDS[eligibility.Rule(r["rule"])] for r in result["rules"] if not r["passed"]]
 
 
 def confirm_recheck(uow, now: datetime, recheck_id: str, application_id: str, principal) -> dict:
@@ -85,8 +95,9 @@ def confirm_recheck(uow, now: datetime, recheck_id: str, application_id: str, pr
     if item is None:
         raise NotFound(f"application {application_id} is not in re-check {recheck_id}")
     if item.outcome != "pending":
-        raise Conflict(f"re-check item is {item.outcome}; only pending (failed) items can be confirmed",
-                       errors={"outcome": [item.outcome]})
+        done = "kept its eligibility" if item.outcome == "keep" else "was revoked already"
+        raise Conflict(f"application {application_id} {done} in this re-check; only a failed re-check waiting "
+                       "for confirmation can be confirmed", errors={"outcome": [item.outcome]})
     row = repository.get_application(s, application_id)
     at = repository.transition_time(row, now)
     repository.apply_domain(row, repository.to_domain(row).revoke(at, item.reasons))

@@ -14,13 +14,30 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from functools import cache
 from types import SimpleNamespace
 
-from sqlalchemy import bindparam, column, delete, func, insert, literal, null, select, text, union_all, update
+from sqlalchemy import (
+    Boolean,
+    Integer,
+    String,
+    bindparam,
+    column,
+    delete,
+    func,
+    insert,
+    literal,
+    null,
+    or_,
+    select,
+    text,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import object_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from services.common.errors import Conflict, NotFound, Unprocessable
@@ -45,6 +62,7 @@ PREFERENCES = models.Preference.__table__
 REVIEWS = models.Review.__table__
 POINTS = models.ApplicationPoints.__table__
 POLICIES = models.Policy.__table__
+CLAIMS = models.HouseholdClaim.__table__
 
 _APPLICANT_VIEW = (APPLICANTS.c.name, APPLICANTS.c.id_number, APPLICANTS.c.birth_date, APPLICANTS.c.phone,
                    APPLICANTS.c.email)
@@ -53,8 +71,30 @@ _APPLICATION_COLUMNS = tuple(c.name for c in APPLICATIONS.columns)
 _INSERT_APPLICATION = insert(APPLICATIONS)
 _INSERT_MEMBERS = insert(MEMBERS)
 _INSERT_PREFERENCES = insert(PREFERENCES)
+_INSERT_CLAIMS = insert(CLAIMS)
 _DELETE_MEMBERS = delete(MEMBERS).where(MEMBERS.c.application_id == bindparam("application_id"))
 _DELETE_PREFERENCES = delete(PREFERENCES).where(PREFERENCES.c.application_id == bindparam("application_id"))
+_DELETE_CLAIMS = delete(CLAIMS).where(CLAIMS.c.application_id == bindparam("application_id"))
+# PostgreSQL: a create's household, preferences and household claims in one statement (one
+# round trip instead of three; the arrays are bound as parameters).
+_ARRAY = {"m_position": Integer, "m_relation": String, "m_name": String, "m_id_number": String,
+          "m_person_ref": String, "m_income": postgresql.BIGINT, "p_rank": Integer, "p_choice": String,
+          "c_person_ref": String, "c_relation": String}
+_DETAILS_PG = text("""
+WITH m AS (
+    INSERT INTO household_members (application_id, position, relation, name, id_number, person_ref,
+                                   monthly_income_fen)
+    SELECT :application_id, u.* FROM unnest(CAST(:m_position AS integer[]), CAST(:m_relation AS varchar[]),
+        CAST(:m_name AS varchar[]), CAST(:m_id_number AS varchar[]), CAST(:m_person_ref AS varchar[]),
+        CAST(:m_income AS bigint[])) AS u
+), p AS (
+    INSERT INTO preferences (application_id, rank, choice)
+    SELECT :application_id, u.* FROM unnest(CAST(:p_rank AS integer[]), CAST(:p_choice AS varchar[])) AS u
+)
+INSERT INTO household_claims (programme, person_ref, application_id, relation)
+SELECT :programme, u.person_ref, :application_id, u.relation
+FROM unnest(CAST(:c_person_ref AS varchar[]), CAST(:c_relation AS varchar[])) AS u (person_ref, relation)
+""").bindparams(*(bindparam(name, type_=postgresql.ARRAY(kind)) for name, kind in _ARRAY.items()))
 _APPLICANT = select(*_APPLICANT_VIEW).where(APPLICANTS.c.id == bindparam("applicant_id"))
 # Members and preferences in one round trip (a view needs both): tagged rows of one shape.
 _DETAILS = union_all(
@@ -78,11 +118,16 @@ def record(**values) -> SimpleNamespace:
 
 _APPLICANT_KEYS = ("id", "district", "person_ref", "id_number", "birth_date", "updated_at", "name", "name_masked",
                    "phone", "email")
+_SCOPE_KEYS = {"may_correct": Boolean(), "caller_enterprise": String()}
 
 
 @cache
 def _upsert_applicant(dialect: str):
-    """INSERT … ON CONFLICT (district, person_ref) DO UPDATE … RETURNING, as typed text.
+    """INSERT … ON CONFLICT (district, person_ref) DO UPDATE … WHERE <the caller may> RETURNING,
+    as typed text. The caller may change a known person's name and contact data when
+    ``:may_correct`` (a district officer) or when the person has no active application of an
+    enterprise other than ``:caller_enterprise``; otherwise the row is left alone and nothing
+    is returned (the caller refuses): the scope rule costs no round trip.
 
     SQLAlchemy (2.0.58) gives the dialects' INSERT constructs no cache key, so the upsert
     would be compiled again on every create (~6 % of a submission's CPU); compiled once here
@@ -91,16 +136,23 @@ def _upsert_applicant(dialect: str):
     module = postgresql if dialect == "postgresql" else sqlite
     stmt = module.insert(APPLICANTS)
     excluded = stmt.excluded
+    # Written out: the subquery refers to the row in conflict (applicants.…), which SQLAlchemy
+    # does not correlate inside an INSERT's ON CONFLICT clause.
+    may = text("(:may_correct OR NOT EXISTS (SELECT 1 FROM applications AS held "
+               "WHERE held.person_ref = applicants.person_ref AND held.active_key IS NOT NULL "
+               "AND (held.enterprise IS NULL OR held.enterprise <> :caller_enterprise)))")
     stmt = stmt.on_conflict_do_update(
         index_elements=[APPLICANTS.c.district, APPLICANTS.c.person_ref],
         set_={"name": excluded.name, "name_masked": excluded.name_masked,
               "phone": func.coalesce(excluded.phone, APPLICANTS.c.phone),
               "email": func.coalesce(excluded.email, APPLICANTS.c.email),
               "updated_at": excluded.updated_at},
+        where=may,
     ).returning(APPLICANTS.c.id, *_APPLICANT_VIEW)
     sql = str(stmt.compile(dialect=module.dialect(paramstyle="named"), column_keys=list(_APPLICANT_KEYS)))
     returned = (APPLICANTS.c.id, *_APPLICANT_VIEW)
-    return (text(sql).bindparams(*(bindparam(k, type_=APPLICANTS.c[k].type) for k in _APPLICANT_KEYS))
+    return (text(sql).bindparams(*(bindparam(k, type_=APPLICANTS.c[k].type) for k in _APPLICANT_KEYS),
+                                 *(bindparam(k, type_=t) for k, t in _SCOPE_KEYS.items()))
             .columns(*(column(c.name, c.type) for c in returned)))
 
 
@@ -114,34 +166,74 @@ def _load_for_change(dialect: str, policy_kind: str):
     return stmt.with_for_update(of=APPLICATIONS) if dialect == "postgresql" else stmt
 
 
-def upsert_applicant(session, values: dict) -> SimpleNamespace:
+def upsert_applicant(session, values: dict) -> SimpleNamespace | None:
     """Insert the applicant or, if this person is already known in the district, refresh the
-    name and any contact data given; returns the row as stored (its id may be the old one)."""
+    name and any contact data given — when the caller may (`values`' may_correct and
+    caller_enterprise, see `_upsert_applicant`). Returns the row as stored (its id may be the
+    old one), or None when the caller may not change this person."""
     conn = session.connection()
-    row = conn.execute(_upsert_applicant(conn.dialect.name), values).one()
-    return record(**row._mapping)
+    row = conn.execute(_upsert_applicant(conn.dialect.name), values).first()
+    return None if row is None else record(**row._mapping)
 
 
-def insert_application(session, values: dict, members: list[dict], preferences: list[str]) -> None:
+def active_elsewhere(session, person_ref: str, enterprise: str | None, other_than: str) -> bool:
+    """The person has an active application (other than `other_than`) of an enterprise other
+    than `enterprise`."""
+    a = models.Application
+    return session.scalar(select(func.count()).select_from(a).where(
+        a.person_ref == person_ref, a.active_key.is_not(None), a.id != other_than,
+        or_(a.enterprise.is_(None), a.enterprise != enterprise))) > 0
+
+
+def insert_application(session, values: dict, members: list[dict], preferences: list[str],
+                       claims: list[tuple[str, str]]) -> None:
+    """The application, its household, preferences and household claims ((person_ref,
+    relation), the applicant's first). A person already in another active application of the
+    programme fails the claims' primary key: IntegrityError, nothing kept."""
     session.connection().execute(_INSERT_APPLICATION, values)
-    _insert_details(session, values["id"], members, preferences)
+    _insert_details(session, values["id"], values["programme"], members, preferences, claims)
 
 
-def replace_details(session, application_id: str, members: list[dict], preferences: list[str]) -> None:
-    """An edit's household and preferences replace the old ones."""
+def replace_details(session, application_id: str, programme: str, members: list[dict], preferences: list[str],
+                    claims: list[tuple[str, str]]) -> None:
+    """An edit's household, preferences and claims replace the old ones."""
     conn = session.connection()
-    conn.execute(_DELETE_MEMBERS, {"application_id": application_id})
-    conn.execute(_DELETE_PREFERENCES, {"application_id": application_id})
-    _insert_details(session, application_id, members, preferences)
+    for statement in (_DELETE_MEMBERS, _DELETE_PREFERENCES, _DELETE_CLAIMS):
+        conn.execute(statement, {"application_id": application_id})
+    _insert_details(session, application_id, programme, members, preferences, claims)
 
 
-def _insert_details(session, application_id: str, members: list[dict], preferences: list[str]) -> None:
+def _insert_details(session, application_id: str, programme: str, members: list[dict], preferences: list[str],
+                    claims: list[tuple[str, str]]) -> None:
     conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.execute(_DETAILS_PG, {
+            "application_id": application_id, "programme": programme,
+            "m_position": [m["position"] for m in members], "m_relation": [m["relation"] for m in members],
+            "m_name": [m["name"] for m in members], "m_id_number": [m["id_number"] for m in members],
+            "m_person_ref": [m["person_ref"] for m in members],
+            "m_income": [m["monthly_income_fen"] for m in members],
+            "p_rank": list(range(1, len(preferences) + 1)), "p_choice": list(preferences),
+            "c_person_ref": [ref for ref, _ in claims], "c_relation": [relation for _, relation in claims]})
+        return
     if members:
         conn.execute(_INSERT_MEMBERS, [dict(m, application_id=application_id) for m in members])
     if preferences:
         conn.execute(_INSERT_PREFERENCES, [dict(application_id=application_id, rank=rank, choice=choice)
                                            for rank, choice in enumerate(preferences, start=1)])
+    conn.execute(_INSERT_CLAIMS, [dict(programme=programme, person_ref=ref, application_id=application_id,
+                                       relation=relation) for ref, relation in claims])
+
+
+def claim_holder(session, programme: str, person_refs: list[str], other_than: str | None = None):
+    """The first of `person_refs` already in an active application of `programme` (other than
+    `other_than`): (person_ref, application_id), or None."""
+    stmt = (select(CLAIMS.c.person_ref, CLAIMS.c.application_id)
+            .where(CLAIMS.c.programme == programme, CLAIMS.c.person_ref.in_(person_refs)))
+    if other_than is not None:
+        stmt = stmt.where(CLAIMS.c.application_id != other_than)
+    found = {ref: app for ref, app in session.execute(stmt)}
+    return next(((ref, found[ref]) for ref in person_refs if ref in found), None)
 
 
 def load_for_change(session, application_id: str, policy_kind: str):
@@ -193,7 +285,16 @@ def view_parts(session, application) -> dict:
             preferences.append(a)
     return {"members": members, "preferences": preferences,
             "reviews": reviews_of(session, application.id) if application.first_submitted_at else [],
-            "points_tenths": points_total(session, application.id) if application.notice_started_at else None}
+            "points_tenths": points_total(session, application.id) if application.notice_started_at else None,
+            "revocation_pending": (application.state == State.APPROVED.value
+                                   and revocation_pending(session, application.id))}
+
+
+def revocation_pending(session, application_id: str) -> bool:
+    """A failed re-check of the application waits for a district officer's confirmation."""
+    items = models.RecheckItem
+    return session.scalar(select(func.count()).select_from(items).where(
+        items.application_id == application_id, items.outcome == "pending")) > 0
 
 
 # -- the ORM rows (the quieter use cases) ---------------------------------------------------------
@@ -244,8 +345,10 @@ def page(session, stmt, page_no: int, page_size: int):
 def check_version(row, expected: int | None) -> None:
     """The version the caller last saw (None: not given) must still be the row's."""
     if expected is not None and expected != row.version:
-        raise Conflict(f"application {row.id} is at version {row.version}, not {expected}; reload it",
-                       errors={"version": [f"current is {row.version}"]})
+        state = lifecycle.STATE_WORDS[State(row.state)]
+        changed = row.updated_at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        raise Conflict(f"application {row.id} is at version {row.version}, not {expected}: it was last changed at "
+                       f"{changed} and is now {state}; reload it", errors={"version": [f"current is {row.version}"]})
 
 
 @contextlib.contextmanager
@@ -294,8 +397,12 @@ def domain_changes(app: lifecycle.Application) -> dict:
 
 
 def apply_domain(row: models.Application, app: lifecycle.Application) -> None:
+    """Copy the domain's lifecycle value onto the row; an application that ends gives up its
+    dedup keys (its active_key and its household's claims) in the same transaction."""
     for name, value in domain_changes(app).items():
         setattr(row, name, value)
+    if app.is_terminal:
+        object_session(row).connection().execute(_DELETE_CLAIMS, {"application_id": row.id})
 
 
 def housing_of(row) -> Housing | None:

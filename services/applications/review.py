@@ -12,23 +12,24 @@ from services.common.events.contracts import iso_utc
 from services.common.roles import CITY_OFFICER, ENTERPRISE_OFFICER
 
 from . import models, notice, payloads, repository, views
-from .domain.lifecycle import AWAITING_LEVEL, ReviewLevel, State
-from .roles import REVIEWER
+from .domain.lifecycle import AWAITING_LEVEL, LEVEL_WORDS, ReviewLevel, State
+from .roles import REVIEWER, ROLE_WORDS
 
 STATE_FOR_LEVEL = {level: state for state, level in AWAITING_LEVEL.items()}
 
 
-def review_application(uow, now: datetime, application_id: str, level: str, decision: str, version: int,
-                       reasons: list[str], reviewer) -> models.Application:
+def review_application(uow, now: datetime, calendar, application_id: str, level: str, decision: str,
+                       version: int, reasons: list[str], reviewer) -> models.Application:
     """One level's decision (reasons required to return or reject): application.reviewed, and
     application.rejected or the notice starting when the decision leads there."""
     level = ReviewLevel(level)
     if reviewer.role != REVIEWER[level]:
-        raise Forbidden(f"{level.value} review is done by {REVIEWER[level]}, not {reviewer.role}",
-                        errors={"level": [f"not a {reviewer.role} level"]})
+        raise Forbidden(f"{LEVEL_WORDS[level.value]} review is done by {ROLE_WORDS[REVIEWER[level]]}, "
+                        f"not {ROLE_WORDS.get(reviewer.role, reviewer.role)}",
+                        errors={"level": ["not your level"]})
     if decision != "pass" and not reasons:
-        raise Unprocessable(f"decision {decision} needs at least one reason",
-                            errors={"reasons": ["required for return and reject"]})
+        what = "a return for correction" if decision == "return" else "a rejection"
+        raise Unprocessable(f"{what} needs at least one reason", errors={"reasons": ["required for return and reject"]})
     row = repository.get_application(uow.session, application_id)
     if row.district != reviewer.district and reviewer.role != CITY_OFFICER:
         raise Forbidden(f"application {application_id} belongs to district {row.district}",
@@ -48,7 +49,7 @@ def review_application(uow, now: datetime, application_id: str, level: str, deci
         "state": row.state, "reviewed_at": iso_utc(at)})
     if row.state == State.REJECTED.value:
         uow.publish("application.rejected", payloads.rejected(row, "review", list(reasons), at))
-    notice.after_transition(uow, row, before, at)
+    notice.after_transition(uow, row, before, at, calendar)
     return row
 
 

@@ -20,14 +20,18 @@ def resident_id(birth: str = "19850312", seq: str = "123", region: str = "110105
 
 
 def draft_body(id_number=None, programme="shared_ownership", **over):
+    """A complete application; the spouse's and child's ID numbers follow from the applicant's
+    (a person may be in one active household per programme)."""
+    seq = int((id_number or resident_id())[14:17])
+    spouse, child = f"{(seq + 101) % 1000:03d}", f"{(seq + 208) % 1000:03d}"
     body = {
         "applicant": {"name": "张小三", "id_number": id_number or resident_id(), "phone": "13812341234",
                       "email": "zxs@example.cn", "enterprise": ENTERPRISE, "hire_date": "2012-03-01",
                       "union_member": True, "honour": "city", "frontline": True, "needs_accessible": False},
         "programme": programme,
-        "members": [{"relation": "spouse", "name": "李四", "id_number": resident_id("19870101", "224"),
+        "members": [{"relation": "spouse", "name": "李四", "id_number": resident_id("19870101", spouse),
                      "monthly_income_fen": 200000},
-                    {"relation": "child", "name": "张小小", "id_number": resident_id("20150601", "331"),
+                    {"relation": "child", "name": "张小小", "id_number": resident_id("20150601", child),
                      "monthly_income_fen": 0}],
         "monthly_household_income_fen": 500000,
         "housing": {"kind": "rented", "area_m2": "18.50"},
@@ -81,11 +85,12 @@ class Api:
         app_id = resp.json()["application_id"]
         assert self.submit(app_id).status_code == 200
         for level in ("enterprise", "district", "city"):
-            if self.get(app_id)["state"] == "in_notice":
+            if self.get(app_id)["state"] in ("in_notice", "approved"):
                 break
             resp = self.review(app_id, level)
             assert resp.status_code == 200, resp.text
-        assert self.get(app_id)["state"] == "in_notice"
+        # (with a zero-day notice and a fast timer it may be approved already)
+        assert self.get(app_id)["state"] in ("in_notice", "approved")
         return app_id
 
 

@@ -43,16 +43,17 @@ CASES = {
     "unknown programme": (_create({"programme": "castle"}), 400, "programme"),
     "six preferences": (_create({"preferences": ["P1", "P2", "P3", "P4", "P5", "P6"]}), 400, "preferences"),
     "hire before birth": (_applicant(hire_date="1980-01-01"), 422, "applicant.hire_date"),
-    "wrong level": (lambda api, ids: api.review(ids["submitted"], "district"), 409, "awaits enterprise review"),
+    "wrong level": (lambda api, ids: api.review(ids["submitted"], "district"), 409,
+                    "waits for the enterprise union's review"),
     "wrong role for level": (lambda api, ids: api.review(ids["submitted"], "city", headers=api.do), 403,
-                             "city review is done by city_officer"),
+                             "the city's review is done by a city officer"),
     "wrong district": (lambda api, ids: api.review(ids["submitted"], "enterprise", headers=api.dev_token(
         "enterprise_officer", district="other", enterprise="E-steel")), 403, "district other"),
     "wrong enterprise": (lambda api, ids: api.review(ids["submitted"], "enterprise", headers=api.dev_token(
         "enterprise_officer", enterprise="E-textile")), 403, "not yours"),
     "stale version": (lambda api, ids: api.review(ids["submitted"], "enterprise", version=99), 409, "version"),
     "review a draft": (lambda api, ids: api.review(ids["draft"], "enterprise"), 409,
-                       "cannot review an application that is draft"),
+                       "the application is a draft, so it cannot be reviewed"),
     "submit an incomplete draft": (lambda api, ids: api.call(
         "PUT", f"/applications/{ids['draft']}", api.eo, json=draft_body(id_number=resident_id(seq="101"),
                                                                          housing=None, version=99)), 409, "version"),
@@ -65,7 +66,7 @@ CASES = {
                                                                reasons=["联系 13900001111"]), 400, "reasons"),
     "edit a submitted application": (lambda api, ids: api.call(
         "PUT", f"/applications/{ids['submitted']}", api.eo, json=draft_body(id_number=resident_id(seq="102"))),
-        409, "only draft or returned"),
+        409, "so it cannot be edited"),
     "not eligible": (lambda api, ids: api.call(
         "PUT", f"/applications/{ids['draft']}", api.eo,
         json=draft_body(id_number=resident_id(seq="101"), monthly_household_income_fen=9_000_000)), 200, None),
@@ -143,3 +144,45 @@ def test_two_reviewers_at_once_exactly_one_wins(database, service_config, runnin
         assert len(view["reviews"]) == 1 and view["version"] == version + 1
         winner = next(r for r in responses if r.status_code == 200).json()
         assert view["state"] == winner["state"]
+
+
+def test_two_households_sharing_a_person_racing_one_wins(database, service_config, running_service, dev_token):
+    # issue 11 item 5: 张小三 lists 李四 as his spouse while 李四 lists him as hers, at the same
+    # moment: the household claims' key lets exactly one through, on both databases.
+    url = database("applications")
+    api = start(running_service, service_config, dev_token, url)
+    for n in range(3):
+        his, hers = resident_id(seq=f"6{n}1"), resident_id("19870101", f"6{n}2")
+        him = draft_body(id_number=his, members=[{"relation": "spouse", "name": "李四", "id_number": hers}])
+        her = draft_body(id_number=hers, members=[{"relation": "spouse", "name": "张小三", "id_number": his}])
+        her["applicant"]["name"] = "李四"
+        racers = [eventlet.spawn(api.create, b) for b in (him, her)]
+        responses = [r.wait() for r in racers]
+        assert sorted(r.status_code for r in responses) == [201, 409], [r.text for r in responses]
+        loser = next(r for r in responses if r.status_code == 409)
+        winner = next(r for r in responses if r.status_code == 201).json()["application_id"]
+        assert loser.headers["Content-Type"].startswith("application/problem+json")
+        assert loser.json()["errors"].get("application_id") in ([winner], None), loser.text
+
+
+def test_another_enterprise_cannot_overwrite_an_applicant(database, service_config, running_service, dev_token):
+    # issue 12 item 5, on both databases: drafting in another programme with E-steel's
+    # applicant's ID number neither changes the person nor files anything.
+    url = database("applications")
+    api = start(running_service, service_config, dev_token, url)
+    first = api.create()
+    assert first.status_code == 201, first.text
+    before = snapshot(url)
+    textile = dev_token("enterprise_officer", enterprise="E-textile")
+    forged = draft_body(programme="public_rental")
+    forged["applicant"].update(name="王冒名", phone="13900009999", enterprise="E-textile")
+    refused = api.create(forged, headers=textile)
+    assert refused.status_code == 403 and "district office" in refused.json()["detail"], refused.text
+    assert snapshot(url) == before
+    view = api.get(first.json()["application_id"])
+    assert view["applicant"]["name"] == "张小三" and view["applicant"]["phone"] == "13812341234"
+    # the district office may correct the person (and file in another programme)
+    fixed = draft_body(programme="public_rental")
+    fixed["applicant"]["phone"] = "13700007777"
+    assert api.create(fixed, headers=api.do).status_code == 201
+    assert api.get(first.json()["application_id"])["applicant"]["phone"] == "13700007777"

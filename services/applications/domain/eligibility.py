@@ -39,6 +39,20 @@ class Rule(StrEnum):
     AGE = "age"  # 年龄
 
 
+#: The rules as people name them.
+RULE_WORDS = {
+    Rule.INCOME_PER_CAPITA: "household income per person",
+    Rule.HOUSING_AREA_PER_CAPITA: "housing area per person",
+    Rule.YEARS_OF_SERVICE: "years of service",
+    Rule.UNION_MEMBERSHIP: "union membership",
+    Rule.AGE: "age",
+}
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 @dataclass(frozen=True)
 class Housing:
     """Present housing (现住房). ``area_m2`` is the area that counts under local policy
@@ -162,7 +176,7 @@ def _income_rule(f: ApplicantFacts, p: EligibilityPolicy) -> RuleResult:
     per_capita = -(-total // n)  # ceiling division, see module docstring
     ok = per_capita <= cap
     detail_zh = f"（家庭月收入 {format_yuan(total)} 元，{n} 人）"
-    detail_en = f" (household {format_yuan(total)} yuan, {n} persons)"
+    detail_en = f" (household {format_yuan(total)} yuan, {_count(n, 'person', 'persons')})"
     return RuleResult(Rule.INCOME_PER_CAPITA, ok, per_capita, cap, {
         "zh": f"家庭人均月收入 {format_yuan(per_capita)} 元{detail_zh}，"
               f"{'未超过' if ok else '超过'}上限 {format_yuan(cap)} 元",
@@ -182,7 +196,7 @@ def _area_rule(f: ApplicantFacts, p: EligibilityPolicy) -> RuleResult:
                       p.housing_area_per_capita_ceiling_m2, {
         "zh": f"家庭人均住房面积 {_m2(per_capita_h)} m²（住房面积 {_m2(total_h)} m²，{n} 人），"
               f"{'未超过' if ok else '超过'}上限 {_m2(cap_h)} m²",
-        "en": f"Housing area per capita {_m2(per_capita_h)} m² ({_m2(total_h)} m², {n} persons), "
+        "en": f"Housing area per capita {_m2(per_capita_h)} m² ({_m2(total_h)} m², {_count(n, 'person', 'persons')}), "
               f"{'within' if ok else 'exceeds'} the ceiling of {_m2(cap_h)} m²",
     })
 
@@ -192,7 +206,7 @@ def _service_rule(f: ApplicantFacts, p: EligibilityPolicy, today: date) -> RuleR
     ok = years >= need
     return RuleResult(Rule.YEARS_OF_SERVICE, ok, years, need, {
         "zh": f"工龄 {years} 年，{'不少于' if ok else '少于'}要求的 {need} 年",
-        "en": f"{years} years of service, {'at least' if ok else 'fewer than'} the required {need}",
+        "en": f"{_count(years, 'year', 'years')} of service, {'at least' if ok else 'fewer than'} the required {need}",
     })
 
 

@@ -23,12 +23,19 @@ Choices where the business rules leave room:
 * Withdrawal (撤回) is possible at any non-terminal point, including after approval
   (giving up a place in the allocation pool). Revocation (退出) applies only to approved
   applications.
+* At most MAX_OPEN_OBJECTIONS objections may be open at once: a further one waits until the
+  district office has dealt with one (TooManyObjections, not a state conflict). Staff may
+  merge duplicates into one, which then decides for them all.
+* What may be done next (`allowed_actions(at)`) and whether an action is refused come from one
+  place, `refusal(action, at)`: the state, and the time or count conditions some actions have.
 * Times must be timezone-aware and never go backwards along one application's history.
+* Messages speak of the application as people do (its state in words, the action in words);
+  the codes stay on the exception (`current_state`, `action`) for machines.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from .policy import EligibilityPolicy, Programme
@@ -62,12 +69,46 @@ class Decision(StrEnum):
 
 class Action(StrEnum):
     SUBMIT = "submit"
+    EDIT = "edit"  # change a draft's (or a returned application's) facts
     REVIEW = "review"
     FILE_OBJECTION = "file_objection"
     RESOLVE_OBJECTION = "resolve_objection"
+    MERGE_OBJECTIONS = "merge_objections"  # close duplicates of an open objection into it
     CLOSE_NOTICE = "close_notice"
     WITHDRAW = "withdraw"
     REVOKE = "revoke"
+
+
+MAX_OPEN_OBJECTIONS = 5
+
+#: An application's state as people say it ("the application is …").
+STATE_WORDS = {
+    State.DRAFT: "a draft",
+    State.SUBMITTED: "waiting for the enterprise union's review",
+    State.DISTRICT_REVIEW: "waiting for the district's review",
+    State.CITY_REVIEW: "waiting for the city's review",
+    State.RETURNED: "returned for correction",
+    State.REJECTED: "rejected",
+    State.IN_NOTICE: "on public notice",
+    State.OBJECTED: "on public notice with an objection open",
+    State.APPROVED: "approved",
+    State.WITHDRAWN: "withdrawn",
+    State.REVOKED: "revoked",
+}
+#: What cannot happen, in words ("… so it …").
+_CANNOT = {
+    Action.SUBMIT: "cannot be submitted",
+    Action.EDIT: "cannot be edited",
+    Action.REVIEW: "cannot be reviewed",
+    Action.FILE_OBJECTION: "cannot take an objection",
+    Action.RESOLVE_OBJECTION: "has no objection to resolve",
+    Action.MERGE_OBJECTIONS: "has no objections to merge",
+    Action.CLOSE_NOTICE: "has no notice to close",
+    Action.WITHDRAW: "cannot be withdrawn",
+    Action.REVOKE: "cannot be revoked",
+}
+#: The review levels in words.
+LEVEL_WORDS = {"enterprise": "the enterprise union's", "district": "the district's", "city": "the city's"}
 
 
 TERMINAL_STATES = frozenset({State.REJECTED, State.WITHDRAWN, State.REVOKED})
@@ -83,9 +124,11 @@ AWAITING_LEVEL = {
 #: (objection before notice end, closing after it) and are checked when applied.
 ALLOWED_FROM: dict[Action, frozenset[State]] = {
     Action.SUBMIT: frozenset({State.DRAFT, State.RETURNED}),
+    Action.EDIT: frozenset({State.DRAFT, State.RETURNED}),
     Action.REVIEW: frozenset(AWAITING_LEVEL),
     Action.FILE_OBJECTION: frozenset({State.IN_NOTICE, State.OBJECTED}),
     Action.RESOLVE_OBJECTION: frozenset({State.OBJECTED}),
+    Action.MERGE_OBJECTIONS: frozenset({State.OBJECTED}),
     Action.CLOSE_NOTICE: frozenset({State.IN_NOTICE}),
     Action.WITHDRAW: frozenset(set(State) - TERMINAL_STATES),
     Action.REVOKE: frozenset({State.APPROVED}),
@@ -93,27 +136,51 @@ ALLOWED_FROM: dict[Action, frozenset[State]] = {
 
 
 class LifecycleError(Exception):
-    """Base of lifecycle refusals; the service maps these to 409 Conflict."""
+    """Base of lifecycle refusals; the service maps these to 409 Conflict. ``field`` names the
+    input a refusal is about ("state": the application's state does not allow it)."""
+
+    field = "state"
 
 
 class TransitionError(LifecycleError):
-    """``action`` is not allowed in ``current_state`` (now, or at the given time)."""
+    """``action`` is not allowed in ``current_state`` (now, or at the given time); ``detail``
+    says why when it is not the state itself."""
 
     def __init__(self, current_state: State, action: Action, detail: str = ""):
         self.current_state = current_state
         self.action = action
         self.detail = detail
-        msg = f"cannot {action.value} an application that is {current_state.value}"
-        super().__init__(f"{msg}: {detail}" if detail else msg)
+        self.message = detail or f"the application is {STATE_WORDS[current_state]}, so it {_CANNOT[action]}"
+        super().__init__(self.message)
+
+
+class TooManyObjections(LifecycleError):
+    """MAX_OPEN_OBJECTIONS objections are open already (the service answers 429)."""
+
+    field = "application_id"
+
+    def __init__(self, open_objections: int):
+        self.open_objections = open_objections
+        self.message = (f"this application already has {open_objections} open objections waiting for the "
+                        "district office; a further objection can be filed once one of them is dealt with")
+        super().__init__(self.message)
 
 
 class WrongReviewLevel(LifecycleError):
     """A review was attempted by a level other than the one the application waits for."""
 
+    field = "level"
+
     def __init__(self, expected: ReviewLevel, got: ReviewLevel):
         self.expected = expected
         self.got = got
-        super().__init__(f"application awaits {expected.value} review, not {got.value}")
+        self.message = (f"the application waits for {LEVEL_WORDS[expected.value]} review, "
+                        f"not {LEVEL_WORDS[got.value]}")
+        super().__init__(self.message)
+
+
+def _text(at: datetime) -> str:
+    return at.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 @dataclass(frozen=True)
@@ -177,9 +244,28 @@ class Application:
     def is_terminal(self) -> bool:
         return self.state in TERMINAL_STATES
 
-    def allowed_actions(self) -> frozenset[Action]:
-        """Actions the state allows (time conditions not considered) — for UIs."""
-        return frozenset(a for a, states in ALLOWED_FROM.items() if self.state in states)
+    def refusal(self, action: Action, at: datetime) -> LifecycleError | None:
+        """Why ``action`` cannot be taken at ``at`` (None: it can): the state, then the time or
+        count condition the action has. The one source of `allowed_actions` and of every
+        action's guard, so what is listed as allowed is what is accepted."""
+        if self.state not in ALLOWED_FROM[action]:
+            return TransitionError(self.state, action)
+        if action is Action.FILE_OBJECTION:
+            if at >= self.notice_ends_at:
+                return TransitionError(self.state, action, f"the notice period ended at {_text(self.notice_ends_at)}; "
+                                                           "objections can no longer be filed")
+            if self.open_objections >= MAX_OPEN_OBJECTIONS:
+                return TooManyObjections(self.open_objections)
+        if action is Action.CLOSE_NOTICE and at < self.notice_ends_at:
+            return TransitionError(self.state, action, f"the notice period runs until {_text(self.notice_ends_at)}")
+        if action is Action.MERGE_OBJECTIONS and self.open_objections < 2:
+            return TransitionError(self.state, action, "only one objection is open; there is nothing to merge it with")
+        return None
+
+    def allowed_actions(self, at: datetime) -> frozenset[Action]:
+        """What may be done with the application at ``at``: each action its state and the
+        time allow (the caller's role and scope are for the endpoint to judge)."""
+        return frozenset(a for a in Action if self.refusal(a, at) is None)
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -190,6 +276,9 @@ class Application:
         if self.history and at < self.history[-1].at:
             raise ValueError(f"time {at.isoformat()} is before the last recorded "
                              f"transition at {self.history[-1].at.isoformat()}")
+        refused = self.refusal(action, at)
+        if refused is not None:
+            raise refused
 
     def _to(self, action: Action, state: State, at: datetime,
             reasons: tuple[str, ...] = (), **changes) -> Application:
@@ -212,6 +301,11 @@ class Application:
                         needs_city_review=self.programme in policy.city_review_programmes,
                         notice_period_days=policy.notice_period_days,
                         first_submitted_at=self.first_submitted_at or at)
+
+    def edit(self, at: datetime) -> Application:
+        """补正: the facts of a draft or of a returned application change; the state does not."""
+        self._guard(Action.EDIT, at)
+        return self._to(Action.EDIT, self.state, at)
 
     def review(self, level: ReviewLevel, decision: Decision, reviewer: str, at: datetime,
                reasons: tuple[str, ...] | list[str] = ()) -> Application:
@@ -238,11 +332,9 @@ class Application:
         return self._enter_notice(Action.REVIEW, at, reasons, reviews=reviews)
 
     def file_objection(self, at: datetime) -> Application:
-        """异议: only inside the notice period; each one must be resolved."""
+        """异议: only inside the notice period, at most MAX_OPEN_OBJECTIONS open; each one must be
+        resolved (or merged into another)."""
         self._guard(Action.FILE_OBJECTION, at)
-        if at >= self.notice_ends_at:
-            raise TransitionError(self.state, Action.FILE_OBJECTION,
-                                  f"notice period ended at {self.notice_ends_at.isoformat()}")
         return self._to(Action.FILE_OBJECTION, State.OBJECTED, at,
                         open_objections=self.open_objections + 1,
                         objections_filed=self.objections_filed + 1)
@@ -267,12 +359,22 @@ class Application:
             nxt = State.IN_NOTICE
         return self._to(Action.RESOLVE_OBJECTION, nxt, at, reasons, open_objections=remaining)
 
+    def merge_objections(self, duplicates: int, at: datetime) -> Application:
+        """``duplicates`` open objections are closed as duplicates of another open one, which
+        stays open and decides for them all."""
+        self._guard(Action.MERGE_OBJECTIONS, at)
+        if isinstance(duplicates, bool) or not isinstance(duplicates, int) or duplicates < 1:
+            raise ValueError("merge at least one duplicate")
+        if duplicates >= self.open_objections:
+            raise TransitionError(self.state, Action.MERGE_OBJECTIONS,
+                                  f"{duplicates} duplicates and the one they merge into are more than the "
+                                  f"{self.open_objections} open objections")
+        return self._to(Action.MERGE_OBJECTIONS, State.OBJECTED, at,
+                        open_objections=self.open_objections - duplicates)
+
     def close_notice(self, now: datetime) -> Application:
         """公示期满无异议 → approved."""
         self._guard(Action.CLOSE_NOTICE, now)
-        if now < self.notice_ends_at:
-            raise TransitionError(self.state, Action.CLOSE_NOTICE,
-                                  f"notice period runs until {self.notice_ends_at.isoformat()}")
         return self._to(Action.CLOSE_NOTICE, State.APPROVED, now)
 
     def withdraw(self, at: datetime, reasons: tuple[str, ...] | list[str] = ()) -> Application:

@@ -10,6 +10,10 @@ Units, chosen once for the whole domain layer:
 * areas are ``Decimal`` square metres with at most 2 decimal places;
 * points are integers in **tenths of a point** (``12`` means 1.2 points). Integer
   tenths keep sums exact and fast; :func:`tenths_to_decimal` gives the display value.
+
+Every number has an upper bound as well as a lower one (the ``MAX_*`` below): far beyond
+any real policy, and low enough that every stored total fits its column (a points total is
+at most three capped rules and three bonuses: 3 × MAX_CAP_TENTHS + 3 × MAX_TENTHS < 2**31).
 """
 from __future__ import annotations
 
@@ -40,6 +44,16 @@ class Programme(StrEnum):
     RELOCATION = "relocation"  # 安置（回迁）住房
 
 
+#: The programmes as people name them.
+PROGRAMME_WORDS = {
+    Programme.STAFF_APARTMENT: "staff apartment",
+    Programme.PUBLIC_RENTAL: "public rental housing",
+    Programme.SHARED_OWNERSHIP: "shared-ownership housing",
+    Programme.TALENT_APARTMENT: "talent apartment",
+    Programme.RELOCATION: "relocation housing",
+}
+
+
 class HousingKind(StrEnum):
     """Present housing situation (现住房情况)."""
 
@@ -68,6 +82,16 @@ class HonourLevel(StrEnum):
     CITY = "city"  # 市级劳模
 
 
+MAX_VERSION = 2**31 - 1
+MAX_FEN = 10_000_000_000  # 1 亿元 a month
+MAX_AREA_M2 = Decimal(10_000)
+MAX_YEARS = 80  # years of service
+MAX_AGE = 150
+MAX_NOTICE_DAYS = 365
+MAX_TENTHS = 100_000  # one rule's points per unit, or a bonus: 10,000 points
+MAX_CAP_TENTHS = 1_000_000  # one rule's cap: 100,000 points
+
+
 def tenths_to_decimal(tenths: int) -> Decimal:
     """Display value of a points amount kept in tenths (``875`` -> ``Decimal('87.5')``)."""
     return Decimal(tenths).scaleb(-1)
@@ -75,12 +99,14 @@ def tenths_to_decimal(tenths: int) -> Decimal:
 
 # --- field validators: each raises PolicyError(field, ...) -------------------------------
 
-def _int(name: str, value: Any, minimum: int = 0) -> int:
+def _int(name: str, value: Any, minimum: int = 0, maximum: int = MAX_TENTHS) -> int:
     # bool is an int subclass; a JSON ``true`` where a number is meant is a typo, not 1.
     if isinstance(value, bool) or not isinstance(value, int):
         raise PolicyError(name, f"must be an integer, got {value!r}")
     if value < minimum:
         raise PolicyError(name, f"must be >= {minimum}, got {value}")
+    if value > maximum:
+        raise PolicyError(name, f"must be <= {maximum}, got {value}")
     return value
 
 
@@ -102,6 +128,8 @@ def _area(name: str, value: Any) -> Decimal:
         raise PolicyError(name, f"must be a finite decimal, got {value!r}")
     if dec < 0:
         raise PolicyError(name, f"must be >= 0, got {dec}")
+    if dec > MAX_AREA_M2:
+        raise PolicyError(name, f"must be <= {MAX_AREA_M2}, got {dec}")
     if dec.as_tuple().exponent < -2:
         raise PolicyError(name, f"at most 2 decimal places, got {dec}")
     return dec
@@ -146,20 +174,20 @@ class EligibilityPolicy:
     notice_period_days: int = 7  # 公示期, calendar days; 0 = no waiting period
 
     def __post_init__(self) -> None:
-        _int("version", self.version, minimum=1)
-        _int("income_per_capita_ceiling_fen", self.income_per_capita_ceiling_fen)
+        _int("version", self.version, 1, MAX_VERSION)
+        _int("income_per_capita_ceiling_fen", self.income_per_capita_ceiling_fen, 0, MAX_FEN)
         _area("housing_area_per_capita_ceiling_m2", self.housing_area_per_capita_ceiling_m2)
-        _int("min_years_of_service", self.min_years_of_service)
+        _int("min_years_of_service", self.min_years_of_service, 0, MAX_YEARS)
         _bool("membership_required", self.membership_required)
-        _int("min_age", self.min_age)
-        _int("max_age", self.max_age)
+        _int("min_age", self.min_age, 0, MAX_AGE)
+        _int("max_age", self.max_age, 0, MAX_AGE)
         if self.min_age > self.max_age:
             raise PolicyError("min_age", f"min_age {self.min_age} > max_age {self.max_age}")
         if not isinstance(self.city_review_programmes, frozenset) or not all(
             isinstance(p, Programme) for p in self.city_review_programmes
         ):
             raise PolicyError("city_review_programmes", "must be a frozenset of Programme")
-        _int("notice_period_days", self.notice_period_days)
+        _int("notice_period_days", self.notice_period_days, 0, MAX_NOTICE_DAYS)
 
     _REQUIRED = frozenset({
         "version", "income_per_capita_ceiling_fen", "housing_area_per_capita_ceiling_m2",
@@ -180,17 +208,17 @@ class EligibilityPolicy:
             except ValueError:
                 raise PolicyError("city_review_programmes", f"unknown programme {code!r}") from None
         return cls(
-            version=_int("version", doc["version"], minimum=1),
+            version=_int("version", doc["version"], 1, MAX_VERSION),
             income_per_capita_ceiling_fen=_int(
-                "income_per_capita_ceiling_fen", doc["income_per_capita_ceiling_fen"]),
+                "income_per_capita_ceiling_fen", doc["income_per_capita_ceiling_fen"], 0, MAX_FEN),
             housing_area_per_capita_ceiling_m2=_area(
                 "housing_area_per_capita_ceiling_m2", doc["housing_area_per_capita_ceiling_m2"]),
-            min_years_of_service=_int("min_years_of_service", doc["min_years_of_service"]),
+            min_years_of_service=_int("min_years_of_service", doc["min_years_of_service"], 0, MAX_YEARS),
             membership_required=_bool("membership_required", doc["membership_required"]),
-            min_age=_int("min_age", doc["min_age"]),
-            max_age=_int("max_age", doc["max_age"]),
+            min_age=_int("min_age", doc["min_age"], 0, MAX_AGE),
+            max_age=_int("max_age", doc["max_age"], 0, MAX_AGE),
             city_review_programmes=frozenset(programmes),
-            notice_period_days=_int("notice_period_days", doc.get("notice_period_days", 7)),
+            notice_period_days=_int("notice_period_days", doc.get("notice_period_days", 7), 0, MAX_NOTICE_DAYS),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -233,8 +261,8 @@ class PointsPolicy:
         for name in ("per_service_year_tenths", "service_cap_tenths",
                      "per_household_member_tenths", "household_cap_tenths",
                      "frontline_tenths", "per_waiting_month_tenths", "waiting_cap_tenths"):
-            _int(name, getattr(self, name))
-        _int("version", self.version, minimum=1)
+            _int(name, getattr(self, name), 0, _MAXIMUM.get(name, MAX_TENTHS))
+        _int("version", self.version, 1, MAX_VERSION)
         # Read-only copies so a shared default policy cannot be mutated by a caller.
         for name, enum in (("hardship_tenths", HardshipCategory), ("honour_tenths", HonourLevel)):
             table = getattr(self, name)
@@ -254,7 +282,7 @@ class PointsPolicy:
     def from_dict(cls, doc: Mapping[str, Any]) -> PointsPolicy:
         names = set(cls._SCALARS) | {"hardship_tenths", "honour_tenths"}
         _keys(doc, names, names)
-        scalars = {n: _int(n, doc[n], minimum=1 if n == "version" else 0) for n in cls._SCALARS}
+        scalars = {n: _int(n, doc[n], 1 if n == "version" else 0, _MAXIMUM.get(n, MAX_TENTHS)) for n in cls._SCALARS}
         return cls(
             **scalars,
             hardship_tenths=_enum_table("hardship_tenths", doc["hardship_tenths"],
@@ -268,6 +296,9 @@ class PointsPolicy:
         out["honour_tenths"] = {k.value: v for k, v in self.honour_tenths.items()}
         return out
 
+
+_MAXIMUM = {"version": MAX_VERSION, "service_cap_tenths": MAX_CAP_TENTHS, "household_cap_tenths": MAX_CAP_TENTHS,
+            "waiting_cap_tenths": MAX_CAP_TENTHS}
 
 DEFAULT_ELIGIBILITY_POLICY = EligibilityPolicy(
     version=1,

@@ -14,7 +14,8 @@ class HardshipEntrypoints:
         data = event.data
         now = self.clock.now()
         with self.db.unit_of_work() as uow:
-            points.hardship_changed(uow, now, data["person_ref"], data["category"], data["household_id"],
+            points.hardship_changed(uow, now, self.clock.calendar, data["person_ref"], data["category"],
+                                    data["household_id"],
                                     "hardship_registered")
             uow.commit()
 
@@ -23,5 +24,6 @@ class HardshipEntrypoints:
         data = event.data
         now = self.clock.now()
         with self.db.unit_of_work() as uow:
-            points.hardship_changed(uow, now, data["person_ref"], None, data.get("household_id"), "hardship_closed")
+            points.hardship_changed(uow, now, self.clock.calendar, data["person_ref"], None, data.get("household_id"),
+                                    "hardship_closed")
             uow.commit()

@@ -18,4 +18,4 @@ class QueryEntrypoints:
     def get_application(self, application_id):
         """An application with its personal data masked (None when unknown)."""
         with self.db.read() as session:
-            return queries.masked_application(session, application_id)
+            return queries.masked_application(session, self.clock.now(), application_id)

@@ -8,7 +8,7 @@ from .. import roles, schemas, survey
 
 
 class SurveyEntrypoints:
-    @api("GET", "/survey", query=schemas.SurveyQuery, roles=roles.READ,
+    @api("GET", "/survey", query=schemas.SurveyQuery, roles=roles.READ, response=schemas.SurveyOut,
          summary="Needs survey (调查摸底): counts by enterprise, programme, household size, housing, income band")
     def needs_survey(self, req):
         with self.db.read() as session:

@@ -5,9 +5,9 @@ totals that changed; the annual re-check, confirmed, revokes."""
 from datetime import date, timedelta
 
 import pytest
-from app_usecase_helpers import CO, DO, NOTICE_DAYS, T0, approved, resident_id, row, run
+from app_usecase_helpers import CALENDAR, CO, DO, NOTICE_DAYS, T0, approved, resident_id, row, run
 
-from services.applications import models, points, policy_admin, rechecks
+from services.applications import intake, models, points, policy_admin, rechecks
 from services.applications.domain.policy import PolicyError
 from services.common.errors import Conflict, Unprocessable
 
@@ -24,7 +24,7 @@ def test_a_hardship_registered_then_closed_recomputes_the_persons_points(store):
     ref = row(store, app_id).person_ref
     assert _stored_points(store, app_id).total_tenths == 310  # 14.0 + 6.0 + 6.0 (city honour) + 5.0
 
-    outcome, events = run(store, points.hardship_changed, LATER, ref, "sanwu", "H1", "hardship_registered")
+    outcome, events = run(store, points.hardship_changed, LATER, CALENDAR, ref, "sanwu", "H1", "hardship_registered")
     assert outcome == {"recomputed": 1, "changed": 1, "events": 1}
     (event_type, data), = events
     assert event_type == "application.points_changed" and data["reason"] == "hardship_registered"
@@ -35,14 +35,14 @@ def test_a_hardship_registered_then_closed_recomputes_the_persons_points(store):
     with store.worker_db().read() as session:
         assert session.get(models.HardshipStatus, ref).updated_at == LATER  # the use case's time, not the wall's
 
-    _, events = run(store, points.hardship_changed, LATER, ref, None, None, "hardship_closed")
+    _, events = run(store, points.hardship_changed, LATER, CALENDAR, ref, None, None, "hardship_closed")
     change = events[0][1]["changes"][0]
     assert change["points_tenths"] == 310 and change["priority_groups"] == ["frontline", "model_worker"]
 
 
 def test_an_unknown_hardship_category_counts_as_none(store):
     app_id = approved(store)
-    _, events = run(store, points.hardship_changed, LATER, row(store, app_id).person_ref, "castle", "H2",
+    _, events = run(store, points.hardship_changed, LATER, CALENDAR, row(store, app_id).person_ref, "castle", "H2",
                     "hardship_registered")
     assert events[0][1]["changes"][0]["points_tenths"] == 310  # still published: the person's status changed
 
@@ -56,7 +56,7 @@ def test_a_points_policy_change_recomputes_and_announces_the_changed_totals(stor
         document = policy_admin.read_policy(session, "points", NOTICE_DAYS)["document"]
     document["frontline_tenths"] += 100
 
-    reply, events = run(store, policy_admin.set_policy, LATER, "points", document, CO.ref, NOTICE_DAYS)
+    reply, events = run(store, policy_admin.set_policy, LATER, CALENDAR, "points", document, CO.ref, NOTICE_DAYS)
     assert (reply["version"], reply["recomputed"], reply["changed"]) == (2, 2, 1)
     (event_type, data), = events
     assert (data["reason"], data["policy_version"]) == ("policy_change", 2)
@@ -64,7 +64,7 @@ def test_a_points_policy_change_recomputes_and_announces_the_changed_totals(stor
     assert _stored_points(store, office).policy_version == 2
     with store.worker_db().read() as session:
         history = policy_admin.policy_history(session, "points", NOTICE_DAYS)["versions"]
-        view = points.read_points(session, LATER, frontline)
+        view = points.read_points(session, LATER, CALENDAR, frontline, DO)
     assert [(v["version"], v["created_by"]) for v in history] == [(1, "built-in"), (2, "city_officer:co1")]
     assert view["preview"] is False and view["points_tenths"] == 410 and view["breakdown"]["policy_version"] == 2
 
@@ -73,7 +73,7 @@ def test_a_policy_that_does_not_hold_together_is_refused_naming_its_field(store)
     with store.worker_db().read() as session:
         document = policy_admin.read_policy(session, "points", NOTICE_DAYS)["document"]
     with pytest.raises(PolicyError) as refused:
-        run(store, policy_admin.set_policy, LATER, "points", dict(document, frontline_tenths=-5), CO.ref,
+        run(store, policy_admin.set_policy, LATER, CALENDAR, "points", dict(document, frontline_tenths=-5), CO.ref,
             NOTICE_DAYS)
     assert refused.value.field == "frontline_tenths"
     with store.worker_db().read() as session:
@@ -114,3 +114,15 @@ def test_a_recheck_names_the_update_it_refuses(store):
     assert str(before_hire.value) == "updates.0.hire_date: is after the check date"
     assert before_hire.value.errors == {"updates.0.hire_date": ["is after the check date"]}
 
+
+
+def test_a_recheck_that_keeps_an_application_leaves_the_version_its_client_holds(store):
+    # issue 11 item 16: nothing a client edits changed, so its next action must not 409
+    app_id = approved(store, seq="611")
+    version = row(store, app_id).version
+    update = {"application_id": app_id, "monthly_household_income_fen": 300000, "housing": None,
+              "household_size": None, "union_member": None}
+    recheck, _ = run(store, rechecks.run_recheck, LATER, date(2027, 1, 1), [update], DO, NOTICE_DAYS)
+    assert recheck["items"][0]["outcome"] == "keep" and row(store, app_id).version == version
+    withdrawn, _ = run(store, intake.withdraw_application, LATER, app_id, version, ["搬离本区"], DO)
+    assert withdrawn.state == "withdrawn"

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from app_usecase_helpers import (
+    CALENDAR,
     CO,
     DO,
     EO,
@@ -34,7 +35,7 @@ def test_three_levels_then_the_notice_closes_into_approval(store):
 
     day2 = T0 + timedelta(days=2)
     version = row(store, app_id).version
-    in_notice, events = run(store, review.review_application, day2, app_id, "city", "pass", version, [], CO)
+    in_notice, events = run(store, review.review_application, day2, CALENDAR, app_id, "city", "pass", version, [], CO)
     assert in_notice.state == "in_notice"
     assert in_notice.notice_started_at == day2 and in_notice.notice_ends_at == day2 + timedelta(days=NOTICE_DAYS)
     assert [e[0] for e in events] == ["application.reviewed", "application.notice_started"]
@@ -45,12 +46,12 @@ def test_three_levels_then_the_notice_closes_into_approval(store):
     # Not due a second before the period ends; due at its end.
     ends = in_notice.notice_ends_at
     db = store.worker_db()
-    assert notice.close_due_notices(db, ends - timedelta(seconds=1)) == []
-    assert notice.close_due_notices(db, ends) == [app_id]
+    assert notice.close_due_notices(db, ends - timedelta(seconds=1), CALENDAR) == []
+    assert notice.close_due_notices(db, ends, CALENDAR) == [app_id]
     approved = row(store, app_id)
     assert approved.state == "approved" and approved.approved_at == ends and approved.active_key is not None
     assert outbox(store)[-2:] == ["application.notice_started", "application.approved"]
-    assert notice.close_due_notices(db, ends + timedelta(days=30)) == []  # closed once
+    assert notice.close_due_notices(db, ends + timedelta(days=30), CALENDAR) == []  # closed once
 
 
 def test_approval_publishes_the_points_and_what_allocation_needs(store):
@@ -58,7 +59,7 @@ def test_approval_publishes_the_points_and_what_allocation_needs(store):
     pass_reviews(store, app_id, T0 + timedelta(hours=1), levels=("enterprise", "district"))
     ends = row(store, app_id).notice_ends_at
     with store.uow() as uow:
-        assert notice.close_notice(uow, ends + timedelta(days=40), app_id) is True
+        assert notice.close_notice(uow, ends + timedelta(days=40), CALENDAR, app_id) is True
         uow.commit()
     (event_type, data), = [(e["event_type"], e["data"]) for e in uow.published]
     assert event_type == "application.approved"
@@ -72,18 +73,18 @@ def test_return_for_correction_then_resubmission_starts_again_at_the_enterprise(
     app_id = submitted(store, programme="public_rental")
     pass_reviews(store, app_id, T0, levels=("enterprise",))
     version = row(store, app_id).version
-    returned, events = run(store, review.review_application, T0 + timedelta(hours=2), app_id, "district", "return",
-                           version, ["收入证明缺失"], DO)
+    returned, events = run(store, review.review_application, T0 + timedelta(hours=2), CALENDAR, app_id, "district",
+                           "return", version, ["收入证明缺失"], DO)
     assert returned.state == "returned"
     assert events[0][1]["decision"] == "return" and events[0][1]["reasons"] == ["收入证明缺失"]
-    with pytest.raises(LifecycleError, match="cannot review an application that is returned"):
-        run(store, review.review_application, T0 + timedelta(hours=3), app_id, "district", "pass",
+    with pytest.raises(LifecycleError, match="the application is returned for correction, so it cannot be reviewed"):
+        run(store, review.review_application, T0 + timedelta(hours=3), CALENDAR, app_id, "district", "pass",
             returned.version, [], DO)
 
     at = T0 + timedelta(days=1)
     run(store, intake.edit_application, at, app_id, body(programme="public_rental",
                                                          monthly_household_income_fen=450000), EO, KEY)
-    view, events = run(store, intake.submit_application, at, app_id, None, EO, NOTICE_DAYS)
+    view, events = run(store, intake.submit_application, at, CALENDAR.date_of(at), app_id, None, EO, NOTICE_DAYS)
     assert view["state"] == "submitted" and [r["decision"] for r in view["reviews"]] == ["pass", "return"]
     assert events[0][1]["resubmission"] is True
     assert row(store, app_id).first_submitted_at == T0  # waiting time counts from the first submission
@@ -93,16 +94,16 @@ def test_reasons_roles_and_scope_are_checked_before_anything_changes(store):
     app_id = submitted(store)
     version = row(store, app_id).version
     with pytest.raises(WrongReviewLevel):
-        run(store, review.review_application, T0, app_id, "district", "pass", version, [], DO)
+        run(store, review.review_application, T0, CALENDAR, app_id, "district", "pass", version, [], DO)
     with pytest.raises(Unprocessable) as no_reason:
-        run(store, review.review_application, T0, app_id, "enterprise", "reject", version, [], EO)
+        run(store, review.review_application, T0, CALENDAR, app_id, "enterprise", "reject", version, [], EO)
     assert no_reason.value.errors == {"reasons": ["required for return and reject"]}
     with pytest.raises(Forbidden) as wrong_role:
-        run(store, review.review_application, T0, app_id, "city", "pass", version, [], DO)
-    assert str(wrong_role.value) == "city review is done by city_officer, not district_officer"
+        run(store, review.review_application, T0, CALENDAR, app_id, "city", "pass", version, [], DO)
+    assert str(wrong_role.value) == "the city's review is done by a city officer, not a district officer"
     other = Principal("eo2", "enterprise_officer", "demo", "E-textile")
     with pytest.raises(Forbidden) as wrong_enterprise:
-        run(store, review.review_application, T0, app_id, "enterprise", "pass", version, [], other)
+        run(store, review.review_application, T0, CALENDAR, app_id, "enterprise", "pass", version, [], other)
     assert wrong_enterprise.value.errors == {"enterprise": ["E-steel"]}
     assert row(store, app_id).version == version and outbox(store) == ["application.submitted"]
 
@@ -114,10 +115,10 @@ def test_an_upheld_objection_rejects_the_application(store):
     (objection, objected), events = run(store, notice.file_objection, filed_at, app_id, "申请人已有住房，请核实")
     assert objected.state == "objected" and [e[0] for e in events] == ["application.objection_filed"]
     with pytest.raises(Unprocessable):  # upholding needs a note
-        run(store, notice.resolve_objection, filed_at, objection.id, True, " ", DO)
+        run(store, notice.resolve_objection, filed_at, CALENDAR, objection.id, True, " ", DO)
 
-    (resolved, rejected), events = run(store, notice.resolve_objection, filed_at + timedelta(hours=4), objection.id,
-                                       True, "经核实有房", DO)
+    (resolved, rejected), events = run(store, notice.resolve_objection, filed_at + timedelta(hours=4), CALENDAR,
+                                       objection.id, True, "经核实有房", DO)
     assert rejected.state == "rejected" and rejected.active_key is None
     assert resolved.upheld is True and resolved.resolved_by == "district_officer:do1"
     assert [e[0] for e in events] == ["application.objection_resolved", "application.rejected"]

@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from services.applications.domain.eligibility import (
+    RULE_WORDS,
     ApplicantFacts,
     FactsError,
     Housing,
@@ -251,3 +252,15 @@ def test_recheck_is_check_minus_exemptions(f, p, exempt):
     out = recheck(f, p, TODAY, exempt)
     assert out.result == check(f, p, TODAY)
     assert {r.rule for r in out.revocation_reasons} == {r.rule for r in out.result.failed} - exempt
+
+
+def test_a_household_of_one_is_one_person_and_years_are_counted_in_words():
+    # issue 11: "1 person" (and "1 year"), not "1 persons" / "1 years"
+    res = check(facts(household_size=1, monthly_household_income_fen=200_000, housing=Housing(HousingKind.NONE),
+                      hire_date=date(2024, 6, 15)), POLICY, TODAY)
+    assert "1 person)" in rule(res, Rule.INCOME_PER_CAPITA).reasons["en"]
+    assert "1 person)" in rule(res, Rule.HOUSING_AREA_PER_CAPITA).reasons["en"]
+    assert rule(res, Rule.YEARS_OF_SERVICE).reasons["en"].startswith("1 year of service,")
+    assert "3 persons" in rule(check(facts(), POLICY, TODAY), Rule.INCOME_PER_CAPITA).reasons["en"]
+    assert [RULE_WORDS[r] for r in Rule] == ["household income per person", "housing area per person",
+                                             "years of service", "union membership", "age"]

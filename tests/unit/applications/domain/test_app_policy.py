@@ -60,6 +60,13 @@ def test_notice_period_zero_is_allowed():
     ({"city_review_programmes": ["villa"]}, "city_review_programmes"),
     ({"city_review_programmes": "talent_apartment"}, "city_review_programmes"),
     ({"colour": "red"}, "colour"),
+    # upper bounds (issue 12 item 7): nothing a policy says may overflow a stored total
+    ({"income_per_capita_ceiling_fen": 10**10 + 1}, "income_per_capita_ceiling_fen"),
+    ({"housing_area_per_capita_ceiling_m2": "10000.01"}, "housing_area_per_capita_ceiling_m2"),
+    ({"min_years_of_service": 81}, "min_years_of_service"),
+    ({"max_age": 151}, "max_age"),
+    ({"notice_period_days": 366}, "notice_period_days"),
+    ({"version": 2**31}, "version"),
 ])
 def test_eligibility_from_dict_refuses_bad_field(change, field):
     with pytest.raises(PolicyError) as e:
@@ -104,6 +111,23 @@ def test_points_policy_round_trip_and_refusals():
     assert e.value.field == "hardship_tenths.sanwu"
 
 
+@pytest.mark.parametrize("field, too_big", [("per_service_year_tenths", 100_001), ("frontline_tenths", 10**12),
+                                            ("service_cap_tenths", 1_000_001), ("hardship_tenths.dibao", 2**31),
+                                            ("honour_tenths.city", 100_001), ("version", 2**31)])
+def test_points_policy_amounts_are_bounded_so_totals_fit_their_column(field, too_big):
+    doc = DEFAULT_POINTS_POLICY.to_dict()
+    if "." in field:
+        table, code = field.split(".")
+        doc[table] = {**doc[table], code: too_big}
+    else:
+        doc[field] = too_big
+    with pytest.raises(PolicyError) as e:
+        PointsPolicy.from_dict(doc)
+    assert e.value.field == field
+    biggest = {n: (1_000_000 if n.endswith("cap_tenths") else 100_000) for n in PointsPolicy._SCALARS}
+    assert 3 * biggest["service_cap_tenths"] + 3 * biggest["frontline_tenths"] < 2**31
+
+
 def test_default_policy_tables_are_read_only():
     with pytest.raises(TypeError):
         DEFAULT_POINTS_POLICY.hardship_tenths[HardshipCategory.SANWU] = 0  # type: ignore[index]
@@ -123,7 +147,7 @@ def test_tenths_to_decimal():
 @given(
     ceiling=st.integers(0, 10**9),
     area=st.decimals(min_value=0, max_value=10**4, places=2, allow_nan=False),
-    lo=st.integers(0, 120), span=st.integers(0, 50), days=st.integers(0, 60),
+    lo=st.integers(0, 100), span=st.integers(0, 50), days=st.integers(0, 60),
     progs=st.frozensets(st.sampled_from(list(Programme))),
 )
 def test_eligibility_policy_round_trips(ceiling, area, lo, span, days, progs):
