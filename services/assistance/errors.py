@@ -1,9 +1,10 @@
 """assistance's domain exceptions → HTTP status (registered by service.py)."""
 
-from .domain.relief import ApprovalRefused, BudgetExceeded, InvalidRelief
+from .domain.relief import ApprovalRefused, BudgetExceeded, InvalidRelief, OutOfStock
 
 STATUS: dict[type, int] = {
     InvalidRelief: 422,
     ApprovalRefused: 409,
     BudgetExceeded: 409,
+    OutOfStock: 409,
 }

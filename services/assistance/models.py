@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, MetaData, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Integer, MetaData, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.tables import UtcDateTime, platform_tables
@@ -70,6 +70,7 @@ class ReliefCase(Base):
     decision_note: Mapped[str | None] = mapped_column(String(500), nullable=True)
     delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     delivered_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    delivery_note: Mapped[str | None] = mapped_column(String(500), nullable=True)
 
 
 class ReliefBudget(Base):
@@ -105,6 +106,34 @@ class Referral(Base):
     opened_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     closed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+
+class StockItem(Base):
+    """物资: goods on hand for in-kind relief; ``reserved`` is held for approved, undelivered
+    cases. Never negative, never more reserved than on hand (checked by the database too)."""
+
+    __tablename__ = "stock_items"
+    __table_args__ = (CheckConstraint("quantity >= 0", name="ck_stock_items_quantity"),
+                      CheckConstraint("reserved >= 0 AND reserved <= quantity", name="ck_stock_items_reserved"))
+
+    item: Mapped[str] = mapped_column(String(20), primary_key=True)
+    quantity: Mapped[int] = mapped_column(Integer, default=0)
+    reserved: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StockMovement(Base):
+    """Append-only: donations in (+), handovers out (−), with who and why."""
+
+    __tablename__ = "stock_movements"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    item: Mapped[str] = mapped_column(String(20), index=True)
+    delta: Mapped[int] = mapped_column(Integer)
+    relief_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    note: Mapped[str] = mapped_column(String(500), default="")
+    by: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
 
 
 metadata = Base.metadata

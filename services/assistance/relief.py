@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from services.common.errors import Conflict, NotFound
 
-from . import models
+from . import models, stock
 from .domain import relief as rules
 from .domain.relief import ApprovalPolicy, CaseStatus, InvalidRelief, ReliefKind
 
@@ -85,6 +85,8 @@ def approve(uow, now: datetime, relief_id: str, officer: str, note: str = "") ->
     approvers = [*case.approvers, officer]
     if len(approvers) >= case.approvals_needed:
         _charge_budget(uow.session, case.year, case.kind, case.total_fen)
+        if case.kind == ReliefKind.IN_KIND:
+            stock.reserve(uow.session, list(case.items))
         case.status = CaseStatus.APPROVED
         case.decided_by, case.decided_at, case.decision_note = officer, now, note or None
         data = {"relief_id": case.id, "household_id": case.household_id, "person_ref": case.person_ref,
@@ -128,8 +130,12 @@ def reject(uow, now: datetime, relief_id: str, officer: str, reason: str) -> mod
     return case
 
 
-def deliver(uow, now: datetime, relief_id: str, officer: str) -> models.ReliefCase:
-    """The handover of an approved in-kind relief (实物发放), once."""
+def deliver(uow, now: datetime, relief_id: str, officer: str, recipient_confirmed: bool,
+            note: str = "") -> models.ReliefCase:
+    """The handover of an approved in-kind relief (实物发放), once, confirmed by the recipient:
+    its reserved items leave the stock."""
+    if not recipient_confirmed:
+        raise InvalidRelief("the recipient must confirm the handover (签收)", "recipient_confirmed")
     case = get_case(uow.session, relief_id, for_update=True)
     if case.kind != ReliefKind.IN_KIND:
         raise Conflict(f"relief case {case.id} is {case.kind}; only goods are delivered",
@@ -137,8 +143,9 @@ def deliver(uow, now: datetime, relief_id: str, officer: str) -> models.ReliefCa
     if case.status != CaseStatus.APPROVED:
         raise Conflict(f"relief case {case.id} is {case.status}; only an approved case can be delivered",
                        errors={"relief_id": [f"the case is {case.status}"]})
+    stock.hand_over(uow.session, now, case.id, list(case.items), officer)
     case.status = CaseStatus.DELIVERED
-    case.delivered_at, case.delivered_by = now, officer
+    case.delivered_at, case.delivered_by, case.delivery_note = now, officer, note or None
     uow.publish("relief.delivered", {"relief_id": case.id, "household_id": case.household_id,
                                      "person_ref": case.person_ref, "items": list(case.items),
                                      "delivered_at": now.isoformat()})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from services.common.events.contracts import contract
-from services.common.fields import Int, PersonName, ResidentIdNumber, Text
+from services.common.fields import Bool, Int, PersonName, ResidentIdNumber, Text
 
 from .domain.hardship import CLOSE_REASONS, HardshipCategory
 from .domain.relief import ITEMS
@@ -85,6 +85,28 @@ class DecisionIn(Schema):
 
 class RejectIn(Schema):
     reason = Text(min_length=1, max_length=500, multiline=True, required=True)
+
+
+class DeliveryIn(Schema):
+    recipient_confirmed = Bool(required=True, metadata={"description": "the recipient signed for the goods (签收)"})
+    note = Text(max_length=500, multiline=True, load_default="")
+
+
+class StockReceiptIn(Schema):
+    item = fields.String(required=True, validate=validate.OneOf(ITEMS))
+    quantity = Int(1, 100_000, required=True)
+    note = Text(max_length=500, multiline=True, load_default="")
+
+
+class StockOut(Schema):
+    item = fields.String(required=True)
+    quantity = fields.Integer(required=True)
+    reserved = fields.Integer(required=True)
+    available = fields.Integer(required=True)
+
+
+class StockList(Schema):
+    items = fields.List(fields.Nested(StockOut), required=True)
 
 
 class BudgetIn(Schema):

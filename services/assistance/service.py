@@ -2,10 +2,11 @@
 
 - hardship.py                use cases: register, find and close hardship households
 - relief.py                  relief cases approved by amount, budgets, delivery of goods
+- stock.py                   in-kind stock: receipts, reservations, handovers
 - relocation.py              relocation relief (回迁救助) opened on tenancy.started
 - referrals.py               referrals (转介) opened on rent.overdue
 - entrypoints/hardship.py    HardshipEntrypoints: /hardship-households
-- entrypoints/relief.py      ReliefEntrypoints: /relief-cases, /relief-budgets
+- entrypoints/relief.py      ReliefEntrypoints: /relief-cases, /relief-budgets, /stock
 - entrypoints/referrals.py   ReferralEntrypoints: tenancy.started, rent.overdue, /referrals
 - settings.py, views.py, roles.py, errors.py, schemas.py, models.py,
   domain/hardship.py (the categories), domain/relief.py (approval chain, duplicates, budget)

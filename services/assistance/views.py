@@ -36,3 +36,7 @@ def referral_view(r: models.Referral) -> dict:
     return {"referral_id": r.id, "household_id": r.household_id, "person_ref": r.person_ref,
             "tenancy_id": r.tenancy_id, "period": r.period, "days_overdue": r.days_overdue, "status": r.status,
             "outcome": r.outcome, "note": r.note, "opened_at": r.opened_at, "closed_at": r.closed_at}
+
+
+def stock_view(s: models.StockItem) -> dict:
+    return {"item": s.item, "quantity": s.quantity, "reserved": s.reserved, "available": s.quantity - s.reserved}

@@ -130,3 +130,30 @@ def test_concurrent_approvals_beyond_the_budget_only_those_that_fit_succeed(data
     assert statuses == [200, 200, 409, 409]
     [budget] = requests.get(f"{base}/relief-budgets/{YEAR}", headers=u1, timeout=10).json()["items"]
     assert (budget["used_fen"], budget["remaining_fen"]) == (200_000, 50_000)
+
+
+def test_goods_received_reserved_and_handed_over_never_below_zero(database, service_config, running_service,
+                                                                 dev_token, event_tap):
+    delivered_tap = event_tap("assistance", "relief.delivered")
+    base = running_service(AssistanceService, service_config("assistance", database("assistance"))).base
+    u1, u2 = dev_token("district_officer", subject="u1"), dev_token("district_officer", subject="u2")
+    h = register(base, u1, IDS[0])
+    assert requests.post(f"{base}/stock/receipts", json={"item": "bedding", "quantity": 1}, headers=u1,
+                         timeout=10).status_code == 201
+    case = requests.post(f"{base}/relief-cases", json={
+        "household_id": h["household_id"], "kind": "in_kind", "reason": "回迁新房无家具", "amount_fen": 0,
+        "items": [{"item": "bedding", "quantity": 2}]}, headers=u1, timeout=10).json()
+    short = requests.post(f"{base}/relief-cases/{case['relief_id']}/approvals", json={}, headers=u2, timeout=10)
+    assert short.status_code == 409 and short.json()["errors"] == {"items": ["bedding: 1 available, this case needs 2"]}
+    requests.post(f"{base}/stock/receipts", json={"item": "bedding", "quantity": 1}, headers=u1, timeout=10)
+    assert requests.post(f"{base}/relief-cases/{case['relief_id']}/approvals", json={}, headers=u2,
+                         timeout=10).json()["status"] == "approved"
+    url = f"{base}/relief-cases/{case['relief_id']}/delivery"
+    assert requests.post(url, json={"recipient_confirmed": False}, headers=u2, timeout=10).status_code == 422
+    assert requests.post(url, json={"recipient_confirmed": True}, headers=u2, timeout=10).json()["status"] == \
+        "delivered"
+    assert requests.post(url, json={"recipient_confirmed": True}, headers=u2, timeout=10).status_code == 409
+    levels = {r["item"]: r for r in requests.get(f"{base}/stock", headers=u1, timeout=10).json()["items"]}
+    assert (levels["bedding"]["quantity"], levels["bedding"]["available"]) == (0, 0)
+    assert delivered_tap.get()["data"]["relief_id"] == case["relief_id"]
+    assert delivered_tap.drain(settle=0.3) == []

@@ -102,3 +102,20 @@ def check_budget(total: int, used: int, amount: int, year: int, kind: str) -> No
     if amount > remaining:
         raise BudgetExceeded(f"the {year} {kind} budget has {remaining} fen left; this case needs {amount} fen",
                              "amount_fen")
+
+
+class OutOfStock(ReliefRuleError):
+    """The goods a case needs are not in stock (on hand less reserved)."""
+
+
+def check_stock(item: str, available: int, wanted: int) -> None:
+    if wanted > available:
+        raise OutOfStock(f"{item}: {available} available, this case needs {wanted}", "items")
+
+
+def items_needed(items: list[dict]) -> dict[str, int]:
+    """An item list as quantities by item (an item listed twice counts twice)."""
+    needed: dict[str, int] = {}
+    for line in items:
+        needed[line["item"]] = needed.get(line["item"], 0) + int(line["quantity"])
+    return dict(sorted(needed.items()))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from services.common.http import api
 
-from .. import relief, roles, schemas, settings, views
+from .. import relief, roles, schemas, settings, stock, views
 
 
 class ReliefEntrypoints:
@@ -40,11 +40,14 @@ class ReliefEntrypoints:
             uow.commit()
             return views.case_view(case)
 
-    @api("POST", "/relief-cases/<relief_id>/delivery", roles=roles.DECIDE_RELIEF, response=schemas.ReliefCaseOut,
-         summary="Record the handover of an approved in-kind relief (relief.delivered); once")
+    @api("POST", "/relief-cases/<relief_id>/delivery", body=schemas.DeliveryIn, roles=roles.DECIDE_RELIEF,
+         response=schemas.ReliefCaseOut,
+         summary="Record the handover of an approved in-kind relief, confirmed by the recipient: its reserved "
+                 "items leave the stock (relief.delivered); once")
     def deliver_relief(self, req):
         with self.db.unit_of_work() as uow:
-            case = relief.deliver(uow, self.clock.now(), req.path["relief_id"], req.principal.ref)
+            case = relief.deliver(uow, self.clock.now(), req.path["relief_id"], req.principal.ref,
+                                  req.body["recipient_confirmed"], req.body["note"])
             uow.commit()
             return views.case_view(case)
 
@@ -80,3 +83,18 @@ class ReliefEntrypoints:
     def list_relief_budgets(self, req):
         with self.db.read() as s:
             return {"items": [views.budget_view(b) for b in relief.budgets(s, req.path["year"])]}
+
+    @api("POST", "/stock/receipts", body=schemas.StockReceiptIn, roles=roles.MANAGE_STOCK, status=201,
+         response=schemas.StockOut, summary="Goods received into the in-kind stock (物资入库: donation, purchase)")
+    def receive_stock(self, req):
+        b = req.body
+        with self.db.unit_of_work() as uow:
+            row = stock.receive(uow, self.clock.now(), b["item"], b["quantity"], b["note"], req.principal.ref)
+            uow.commit()
+            return views.stock_view(row)
+
+    @api("GET", "/stock", roles=roles.READ_RELIEF, response=schemas.StockList,
+         summary="In-kind stock levels: on hand, reserved for approved cases, available")
+    def list_stock(self, req):
+        with self.db.read() as s:
+            return {"items": [views.stock_view(r) for r in stock.levels(s)]}

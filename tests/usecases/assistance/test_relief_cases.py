@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from services.assistance import hardship, referrals, relief, relocation
-from services.assistance.domain.relief import ApprovalPolicy, ApprovalRefused, BudgetExceeded, InvalidRelief
+from services.assistance import hardship, referrals, relief, relocation, stock
+from services.assistance.domain.relief import ApprovalPolicy, ApprovalRefused, BudgetExceeded, InvalidRelief, OutOfStock
 from services.common.errors import Conflict
 
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
@@ -139,19 +139,55 @@ def test_a_rent_reduction_counts_all_its_months_and_carries_them(db):
     assert (event["from_month"], event["months"], event["amount_fen"], event["year"]) == ("2027-01", 6, 50_000, 2027)
 
 
-def test_goods_are_delivered_once_after_approval(db):
-    hid, _ = household(db)
-    cid = request(db, hid, kind="in_kind", amount=0, items=[{"item": "furniture", "quantity": 1}])
-    with db.uow() as uow, pytest.raises(Conflict, match="requested"):
-        relief.deliver(uow, NOW, cid, "district_officer:u2")
-    assert approve(db, cid, "district_officer:u2") == "approved"  # value 0: no budget needed
+def receive(db, item, quantity):
     with db.uow() as uow:
-        relief.deliver(uow, NOW, cid, "district_officer:u2")
+        stock.receive(uow, NOW, item, quantity, "捐赠", "district_officer:u1")
         uow.commit()
+
+
+def levels(db):
+    with db.worker_db().read() as s:
+        return {r.item: (r.quantity, r.reserved) for r in stock.levels(s)}
+
+
+def test_goods_are_reserved_at_approval_and_delivered_once_with_the_recipients_confirmation(db):
+    hid, _ = household(db)
+    items = [{"item": "furniture", "quantity": 1}, {"item": "bedding", "quantity": 2}]
+    cid = request(db, hid, kind="in_kind", amount=0, items=items)
+    receive(db, "furniture", 1)
+    receive(db, "bedding", 1)
+    with pytest.raises(OutOfStock, match="bedding: 1 available, this case needs 2") as refused:
+        approve(db, cid, "district_officer:u2")
+    assert refused.value.field == "items"
+    assert levels(db) == {"bedding": (1, 0), "furniture": (1, 0)}  # all or nothing
+    with db.uow() as uow, pytest.raises(Conflict, match="requested"):
+        relief.deliver(uow, NOW, cid, "district_officer:u2", True)
+    receive(db, "bedding", 4)
+    assert approve(db, cid, "district_officer:u2") == "approved"  # value 0: no budget needed
+    assert levels(db) == {"bedding": (5, 2), "furniture": (1, 1)}
+    with db.uow() as uow, pytest.raises(InvalidRelief) as unconfirmed:
+        relief.deliver(uow, NOW, cid, "district_officer:u2", False)
+    assert unconfirmed.value.field == "recipient_confirmed"
+    with db.uow() as uow:
+        relief.deliver(uow, NOW, cid, "district_officer:u2", True, "本人签收")
+        uow.commit()
+    assert levels(db) == {"bedding": (3, 0), "furniture": (0, 0)}
     with db.uow() as uow, pytest.raises(Conflict, match="delivered"):
-        relief.deliver(uow, NOW, cid, "district_officer:u2")
+        relief.deliver(uow, NOW, cid, "district_officer:u2", True)
     [event] = outbox(db, "relief.delivered")
-    assert event["items"] == [{"item": "furniture", "quantity": 1}]
+    assert event["items"] == items
+    assert levels(db) == {"bedding": (3, 0), "furniture": (0, 0)}
+
+
+def test_reserved_goods_are_not_offered_twice(db):
+    a, _ = household(db)
+    b, _ = household(db, ID_B)
+    receive(db, "cookware", 1)
+    first = request(db, a, kind="in_kind", amount=0, items=[{"item": "cookware", "quantity": 1}])
+    second = request(db, b, kind="in_kind", amount=0, items=[{"item": "cookware", "quantity": 1}])
+    approve(db, first, "district_officer:u2")
+    with pytest.raises(OutOfStock, match="0 available"):
+        approve(db, second, "district_officer:u2")
 
 
 def test_tenancy_started_opens_one_relocation_case_for_a_hardship_household_only(db):

@@ -70,3 +70,17 @@ def test_budget_never_goes_over(total, used, amount):
         assert used + amount > total
     else:
         assert used + amount <= total
+
+
+def test_stock_rule_and_item_totals():
+    r.check_stock("bedding", 2, 2)
+    with pytest.raises(r.OutOfStock, match="bedding: 1 available, this case needs 2"):
+        r.check_stock("bedding", 1, 2)
+    assert r.items_needed([{"item": "bedding", "quantity": 1}, {"item": "appliances", "quantity": 1},
+                           {"item": "bedding", "quantity": 2}]) == {"appliances": 1, "bedding": 3}
+
+
+@given(st.lists(st.tuples(st.sampled_from(r.ITEMS), st.integers(1, 1000)), max_size=20))
+def test_item_totals_keep_every_unit(lines):
+    needed = r.items_needed([{"item": i, "quantity": q} for i, q in lines])
+    assert sum(needed.values()) == sum(q for _, q in lines) and set(needed) == {i for i, _ in lines}
