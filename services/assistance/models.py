@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Integer, MetaData, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Date, ForeignKey, Integer, MetaData, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.tables import UtcDateTime, platform_tables
@@ -134,6 +134,40 @@ class StockMovement(Base):
     note: Mapped[str] = mapped_column(String(500), default="")
     by: Mapped[str] = mapped_column(String(200))
     at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+
+
+class SupportPlan(Base):
+    """长期帮扶: one goal for a household (job placement, training, micro-loan, public-welfare post)."""
+
+    __tablename__ = "support_plans"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    household_id: Mapped[str] = mapped_column(ForeignKey("hardship_households.id"), index=True)
+    goal: Mapped[str] = mapped_column(String(30))
+    note: Mapped[str] = mapped_column(String(500), default="")
+    status: Mapped[str] = mapped_column(String(20), index=True)  # open / closed
+    outcome: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    opened_by: Mapped[str] = mapped_column(String(200))
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class FollowUp(Base):
+    """A follow-up visit of a plan: due on a day, by an officer; done with an outcome."""
+
+    __tablename__ = "follow_ups"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("support_plans.id"), index=True)
+    household_id: Mapped[str] = mapped_column(String(36))
+    due_on: Mapped[date] = mapped_column(Date, index=True)
+    officer: Mapped[str] = mapped_column(String(200), index=True)
+    note: Mapped[str] = mapped_column(String(500), default="")
+    scheduled_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    outcome: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    outcome_note: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    done_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 metadata = Base.metadata

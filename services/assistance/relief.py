@@ -13,7 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from services.common.errors import Conflict, NotFound
+from services.common.errors import BadRequest, Conflict, NotFound
 
 from . import models, stock
 from .domain import relief as rules
@@ -170,7 +170,7 @@ def set_budget(uow, year: int, kind: str, total_fen: int) -> models.ReliefBudget
     """Set the district's yearly budget of a kind; never below what is already used."""
     check_year(year)
     if kind not in set(ReliefKind):
-        raise InvalidRelief(f"unknown relief kind {kind[:40]!r}: one of {', '.join(ReliefKind)}", "kind")
+        raise BadRequest(f"unknown relief kind {kind[:40]!r}", errors={"kind": [f"one of {', '.join(ReliefKind)}"]})
     budget = uow.session.scalar(select(B).where(B.year == year, B.kind == kind).with_for_update())
     if budget is None:
         budget = B(year=year, kind=kind, total_fen=total_fen, used_fen=0)
@@ -185,9 +185,9 @@ def set_budget(uow, year: int, kind: str, total_fen: int) -> models.ReliefBudget
 
 def check_year(year: int) -> None:
     if not 2000 <= year <= 2100:
-        raise InvalidRelief("year must be 2000 … 2100", "year")
+        raise BadRequest("year must be 2000 … 2100", errors={"year": ["2000 … 2100"]})
 
 
 def budgets(session, year: int) -> list[models.ReliefBudget]:
-    check_year(year)
+    """The year's budgets (none for a year without any)."""
     return session.scalars(select(B).where(B.year == year).order_by(B.kind)).all()

@@ -5,10 +5,11 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from services.common.events.contracts import contract
-from services.common.fields import Bool, Int, PersonName, ResidentIdNumber, Text
+from services.common.fields import Bool, Day, Int, PersonName, ResidentIdNumber, Text
 
 from .domain.hardship import CLOSE_REASONS, HardshipCategory
 from .domain.relief import ITEMS
+from .domain.support import GOALS, OUTCOMES
 
 CATEGORIES = [c.value for c in HardshipCategory]
 
@@ -206,6 +207,86 @@ REFERRAL_OUTCOMES = ["rent_reduction", "cash_relief", "visited", "resolved", "no
 class ReferralCloseIn(Schema):
     outcome = fields.String(required=True, validate=validate.OneOf(REFERRAL_OUTCOMES))
     note = Text(max_length=500, multiline=True, load_default="")
+
+
+# -- long-term support plans (长期帮扶) ---------------------------------------------------------
+
+class SupportPlanIn(Schema):
+    household_id = Text(min_length=1, max_length=36, required=True)
+    goal = fields.String(required=True, validate=validate.OneOf(GOALS))
+    note = Text(max_length=500, multiline=True, load_default="")
+
+
+class FollowUpIn(Schema):
+    due_on = Day(required=True)
+    note = Text(max_length=500, multiline=True, load_default="")
+
+
+class OutcomeIn(Schema):
+    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
+    note = Text(max_length=500, multiline=True, load_default="")
+    close_plan = Bool(load_default=False)
+
+
+class FollowUpOut(Schema):
+    follow_up_id = fields.String(required=True)
+    plan_id = fields.String(required=True)
+    household_id = fields.String(required=True)
+    due_on = fields.Date(required=True)
+    officer = fields.String(required=True)
+    note = fields.String(required=True)
+    outcome = fields.String(allow_none=True)
+    outcome_note = fields.String(allow_none=True)
+    done_at = fields.DateTime(allow_none=True)
+    overdue = fields.Boolean(required=True)
+
+
+class SupportPlanOut(Schema):
+    plan_id = fields.String(required=True)
+    household_id = fields.String(required=True)
+    goal = fields.String(required=True)
+    note = fields.String(required=True)
+    status = fields.String(required=True)
+    outcome = fields.String(allow_none=True)
+    opened_by = fields.String(required=True)
+    opened_at = fields.DateTime(required=True)
+    closed_at = fields.DateTime(allow_none=True)
+    follow_ups = fields.List(fields.Nested(FollowUpOut), required=True)
+
+
+class SupportPlanQuery(Schema):
+    household_id = Text(max_length=36, load_default=None)
+    status = fields.String(load_default=None, validate=validate.OneOf(["open", "closed"]))
+    page = Int(1, 100_000, load_default=1)
+    page_size = Int(1, 200, load_default=50)
+
+
+class SupportPlanPage(Schema):
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    page_size = fields.Integer(required=True)
+    items = fields.List(fields.Nested(SupportPlanOut), required=True)
+
+
+class OverdueQuery(Schema):
+    officer = Text(max_length=200, load_default=None, metadata={"description": "one officer's (their ref)"})
+    limit = Int(1, 500, load_default=100)
+
+
+class FollowUpList(Schema):
+    items = fields.List(fields.Nested(FollowUpOut), required=True)
+
+
+class PlanCount(Schema):
+    goal = fields.String(required=True)
+    status = fields.String(required=True)
+    count = fields.Integer(required=True)
+
+
+class SupportStatistics(Schema):
+    plans = fields.List(fields.Nested(PlanCount), required=True)
+    follow_ups_done = fields.Integer(required=True)
+    follow_ups_pending = fields.Integer(required=True)
 
 
 # -- inbound events -------------------------------------------------------------------------

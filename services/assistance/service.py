@@ -2,14 +2,16 @@
 
 - hardship.py                use cases: register, find and close hardship households
 - relief.py                  relief cases approved by amount, budgets, delivery of goods
+- support.py                 long-term support plans (长期帮扶) and follow-up visits
 - stock.py                   in-kind stock: receipts, reservations, handovers
 - relocation.py              relocation relief (回迁救助) opened on tenancy.started
 - referrals.py               referrals (转介) opened on rent.overdue
 - entrypoints/hardship.py    HardshipEntrypoints: /hardship-households
 - entrypoints/relief.py      ReliefEntrypoints: /relief-cases, /relief-budgets, /stock
+- entrypoints/support.py     SupportEntrypoints: /support-plans, /follow-ups
 - entrypoints/referrals.py   ReferralEntrypoints: tenancy.started, rent.overdue, /referrals
 - settings.py, views.py, roles.py, errors.py, schemas.py, models.py,
-  domain/hardship.py (the categories), domain/relief.py (approval chain, duplicates, budget)
+  domain/hardship.py (the categories), domain/relief.py (approval chain, duplicates, budget, stock), domain/support.py
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ from . import errors, models
 from .entrypoints.hardship import HardshipEntrypoints
 from .entrypoints.referrals import ReferralEntrypoints
 from .entrypoints.relief import ReliefEntrypoints
+from .entrypoints.support import SupportEntrypoints
 
 
-class AssistanceService(HardshipEntrypoints, ReliefEntrypoints, ReferralEntrypoints, PlatformService):
+class AssistanceService(HardshipEntrypoints, ReliefEntrypoints, ReferralEntrypoints, SupportEntrypoints,
+                        PlatformService):
     name = "assistance"
     error_status = errors.STATUS
     db = Database(models.metadata)

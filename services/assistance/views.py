@@ -6,6 +6,7 @@ from __future__ import annotations
 from services.common.identity import mask_id_number
 
 from . import models, roles
+from .domain.support import is_overdue
 
 
 def household_view(h: models.HardshipHousehold, principal) -> dict:
@@ -40,3 +41,15 @@ def referral_view(r: models.Referral) -> dict:
 
 def stock_view(s: models.StockItem) -> dict:
     return {"item": s.item, "quantity": s.quantity, "reserved": s.reserved, "available": s.quantity - s.reserved}
+
+
+def follow_up_view(f: models.FollowUp, today) -> dict:
+    return {"follow_up_id": f.id, "plan_id": f.plan_id, "household_id": f.household_id, "due_on": f.due_on,
+            "officer": f.officer, "note": f.note, "outcome": f.outcome, "outcome_note": f.outcome_note,
+            "done_at": f.done_at, "overdue": is_overdue(f.due_on, today, f.done_at is not None)}
+
+
+def plan_view(p: models.SupportPlan, visits, today) -> dict:
+    return {"plan_id": p.id, "household_id": p.household_id, "goal": p.goal, "note": p.note, "status": p.status,
+            "outcome": p.outcome, "opened_by": p.opened_by, "opened_at": p.opened_at, "closed_at": p.closed_at,
+            "follow_ups": [follow_up_view(f, today) for f in visits]}

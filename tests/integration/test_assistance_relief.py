@@ -157,3 +157,23 @@ def test_goods_received_reserved_and_handed_over_never_below_zero(database, serv
     assert (levels["bedding"]["quantity"], levels["bedding"]["available"]) == (0, 0)
     assert delivered_tap.get()["data"]["relief_id"] == case["relief_id"]
     assert delivered_tap.drain(settle=0.3) == []
+
+
+def test_a_support_plan_with_a_follow_up_over_http(database, service_config, running_service, dev_token):
+    base = running_service(AssistanceService, service_config("assistance", database("assistance"))).base
+    u1 = dev_token("district_officer", subject="u1")
+    h = register(base, u1, IDS[0])
+    plan = requests.post(f"{base}/support-plans", json={"household_id": h["household_id"], "goal": "training"},
+                         headers=u1, timeout=10)
+    assert plan.status_code == 201, plan.text
+    url = f"{base}/support-plans/{plan.json()['plan_id']}/follow-ups"
+    assert requests.post(url, json={"due_on": "2000-01-01"}, headers=u1, timeout=10).status_code == 422
+    visit = requests.post(url, json={"due_on": today().isoformat()}, headers=u1, timeout=10)
+    assert visit.status_code == 201 and visit.json()["overdue"] is False
+    done = requests.post(f"{base}/follow-ups/{visit.json()['follow_up_id']}/outcome",
+                         json={"outcome": "in_progress"}, headers=u1, timeout=10)
+    assert done.status_code == 200 and done.json()["outcome"] == "in_progress"
+    stats = requests.get(f"{base}/support-plans/statistics", headers=dev_token("auditor"), timeout=10).json()
+    assert stats == {"plans": [{"goal": "training", "status": "open", "count": 1}], "follow_ups_done": 1,
+                     "follow_ups_pending": 0}
+    assert requests.get(f"{base}/follow-ups/overdue", headers=u1, timeout=10).json() == {"items": []}
