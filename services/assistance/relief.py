@@ -153,6 +153,25 @@ def deliver(uow, now: datetime, relief_id: str, officer: str, recipient_confirme
     return case
 
 
+def cancel(uow, now: datetime, relief_id: str, officer: str, reason: str) -> models.ReliefCase:
+    """Cancel an approved in-kind case that was not delivered: its reserved goods go back to
+    stock and its value back to the budget. (Cash and rent reductions are with finance once
+    approved; they are not cancelled here.)"""
+    case = get_case(uow.session, relief_id, for_update=True)
+    if case.kind != ReliefKind.IN_KIND or case.status != CaseStatus.APPROVED:
+        raise Conflict(f"relief case {case.id} is {case.kind}, {case.status}; only an approved in-kind case that "
+                       "was not delivered can be cancelled", errors={"relief_id": [f"the case is {case.status}"]})
+    stock.release(uow.session, list(case.items))
+    if case.total_fen:
+        uow.session.execute(update(B).where(B.year == case.year, B.kind == case.kind, B.used_fen >= case.total_fen)
+                            .values(used_fen=B.used_fen - case.total_fen))
+    case.status = CaseStatus.CANCELLED
+    case.duplicate_key = None
+    case.decided_by, case.decided_at, case.decision_note = officer, now, reason
+    uow.session.flush()
+    return case
+
+
 def find_cases(session, *, household_id=None, person_ref=None, kind=None, status=None, origin=None,
                page: int = 1, page_size: int = 50) -> tuple[int, list[models.ReliefCase]]:
     stmt = select(C)

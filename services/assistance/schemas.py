@@ -47,7 +47,7 @@ class HouseholdPage(Schema):
 
 
 RELIEF_KINDS = ["cash", "in_kind", "rent_reduction"]
-CASE_STATUSES = ["requested", "approved", "rejected", "delivered"]
+CASE_STATUSES = ["requested", "approved", "rejected", "delivered", "cancelled"]
 MONTH = r"[0-9]{4}-(0[1-9]|1[0-2])\Z"
 MAX_FEN = 10**10  # 100 million yuan: far beyond any relief
 

@@ -37,6 +37,13 @@ def reserve(session, items: list[dict]) -> None:
             raise rules.OutOfStock(f"{item}: not enough in stock for {wanted}", "items")
 
 
+def release(session, items: list[dict]) -> None:
+    """Give back a cancelled case's reservation."""
+    for item, quantity in rules.items_needed(items).items():
+        session.execute(update(S).where(S.item == item, S.reserved >= quantity)
+                        .values(reserved=S.reserved - quantity))
+
+
 def hand_over(session, now: datetime, relief_id: str, items: list[dict], by: str) -> None:
     """Take a delivered case's reserved items out of stock."""
     for item, quantity in rules.items_needed(items).items():

@@ -27,6 +27,7 @@ class CaseStatus(StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     DELIVERED = "delivered"
+    CANCELLED = "cancelled"   # an approved in-kind case not delivered: its goods and budget released
 
 
 ITEMS = ("furniture", "bedding", "cookware", "appliances")

@@ -51,6 +51,15 @@ class ReliefEntrypoints:
             uow.commit()
             return views.case_view(case)
 
+    @api("POST", "/relief-cases/<relief_id>/cancellation", body=schemas.RejectIn, roles=roles.DECIDE_RELIEF,
+         response=schemas.ReliefCaseOut,
+         summary="Cancel an approved in-kind case that was not delivered: its goods and value are released")
+    def cancel_relief(self, req):
+        with self.db.unit_of_work() as uow:
+            case = relief.cancel(uow, self.clock.now(), req.path["relief_id"], req.principal.ref, req.body["reason"])
+            uow.commit()
+            return views.case_view(case)
+
     @api("GET", "/relief-cases", query=schemas.ReliefQuery, roles=roles.READ_RELIEF, response=schemas.ReliefPage,
          summary="Relief cases, newest first, by household, person_ref, kind, status or origin")
     def list_relief(self, req):

@@ -238,3 +238,24 @@ def test_closing_a_household_publishes_hardship_closed_and_stops_its_relief(db):
     with db.uow() as uow, pytest.raises(Conflict, match="closed"):
         hardship.close_household(uow, NOW, hid, "recovered", "", "district_officer:u1")
     household(db)  # the person may be registered again
+
+
+def test_cancelling_an_undelivered_in_kind_case_releases_its_goods_and_budget(db):
+    hid, _ = household(db)
+    budget(db, kind="in_kind", total=100_000)
+    receive(db, "appliances", 1)
+    cid = request(db, hid, kind="in_kind", amount=80_000, items=[{"item": "appliances", "quantity": 1}])
+    with db.uow() as uow, pytest.raises(Conflict, match="requested"):
+        relief.cancel(uow, NOW, cid, "district_officer:u2", "改发现金")
+    approve(db, cid, "district_officer:u2")
+    assert levels(db) == {"appliances": (1, 1)}
+    with db.uow() as uow:
+        relief.cancel(uow, NOW, cid, "district_officer:u2", "改发现金")
+        uow.commit()
+    assert levels(db) == {"appliances": (1, 0)}
+    with db.worker_db().read() as s:
+        assert [b.used_fen for b in relief.budgets(s, 2026)] == [0]
+        assert relief.get_case(s, cid).status == "cancelled"
+    with db.uow() as uow, pytest.raises(Conflict, match="cancelled"):
+        relief.deliver(uow, NOW, cid, "district_officer:u2", True)
+    request(db, hid, kind="in_kind", amount=0, items=[{"item": "appliances", "quantity": 1}])  # may ask again
