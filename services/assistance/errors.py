@@ -1,3 +1,12 @@
-"""assistance's domain exceptions → HTTP status (registered by service.py). None yet."""
+"""assistance's domain exceptions → HTTP status (registered by service.py)."""
 
-STATUS: dict[type, int] = {}
+from .domain.relief import ApprovalRefused, BudgetExceeded, InvalidRelief, OutOfStock
+from .domain.support import SupportRuleError
+
+STATUS: dict[type, int] = {
+    InvalidRelief: 422,
+    ApprovalRefused: 409,
+    BudgetExceeded: 409,
+    OutOfStock: 409,
+    SupportRuleError: 422,
+}

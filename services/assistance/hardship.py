@@ -64,3 +64,27 @@ def find_households(session, *, category: str | None, status: str | None, person
     rows = session.scalars(stmt.order_by(H.registered_at.desc(), H.id).offset((page - 1) * page_size)
                            .limit(page_size)).all()
     return total, rows
+
+
+def close_household(uow, now: datetime, household_id: str, reason: str, note: str,
+                    closed_by: str) -> models.HardshipHousehold:
+    """Close an active household (销档) and publish ``hardship.closed`` (applications drops the
+    hardship points); the person may be registered again later."""
+    household = uow.session.get(H, household_id, with_for_update=True)
+    if household is None:
+        raise NotFound(f"hardship household {household_id} does not exist")
+    if household.status != "active":
+        raise Conflict(f"hardship household {household_id} is {household.status}; only an active one can be closed",
+                       errors={"household_id": [f"the household is {household.status}"]})
+    household.status, household.active_person_ref = "closed", None
+    household.closed_reason, household.closed_note, household.closed_by, household.closed_at = (
+        reason, note or None, closed_by, now)
+    uow.publish("hardship.closed", {"household_id": household.id, "person_ref": household.person_ref,
+                                    "category": household.category, "reason": reason,
+                                    "closed_at": now.isoformat()})
+    uow.session.flush()
+    return household
+
+
+def active_household_of(session, ref: str) -> models.HardshipHousehold | None:
+    return session.scalar(select(H).where(H.active_person_ref == ref))

@@ -1,9 +1,21 @@
-"""Who may do what in assistance (困难帮扶)."""
+"""Who may do what in assistance (困难帮扶). Day-to-day work — the registry, relief cases,
+approvals, budgets, referrals — belongs to the district (DISTRICT_OPS); city officers and
+auditors read."""
 
 from services.common.roles import DISTRICT_OFFICER, DISTRICT_OPS, READERS
 
 REGISTER_HARDSHIP = DISTRICT_OPS
 READ_HARDSHIP = READERS
+CLOSE_HARDSHIP = DISTRICT_OPS
+REQUEST_RELIEF = DISTRICT_OPS
+DECIDE_RELIEF = DISTRICT_OPS
+SET_BUDGET = DISTRICT_OPS
+READ_RELIEF = READERS
+MANAGE_STOCK = DISTRICT_OPS
+MANAGE_SUPPORT = DISTRICT_OPS
+READ_SUPPORT = READERS
+HANDLE_REFERRALS = DISTRICT_OPS
+READ_REFERRALS = READERS
 
 
 def sees_real_names(principal) -> bool:

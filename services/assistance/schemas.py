@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 from services.common.events.contracts import contract
-from services.common.fields import PersonName, QueryInt, ResidentIdNumber, Text
+from services.common.fields import Bool, Day, Int, PersonName, QueryInt, ResidentIdNumber, Text
 
-from .domain.hardship import HardshipCategory
+from .domain.hardship import CLOSE_REASONS, HardshipCategory
+from .domain.relief import ITEMS
+from .domain.support import GOALS, OUTCOMES
 
 CATEGORIES = [c.value for c in HardshipCategory]
 
@@ -44,6 +46,275 @@ class HouseholdPage(Schema):
     items = fields.List(fields.Nested(HouseholdOut), required=True)
 
 
+RELIEF_KINDS = ["cash", "in_kind", "rent_reduction"]
+CASE_STATUSES = ["requested", "approved", "rejected", "delivered", "cancelled"]
+MONTH = r"[0-9]{4}-(0[1-9]|1[0-2])\Z"
+MAX_FEN = 10**10  # 100 million yuan: far beyond any relief
+
+
+class CloseHouseholdIn(Schema):
+    reason = fields.String(required=True, validate=validate.OneOf(CLOSE_REASONS))
+    note = Text(max_length=500, load_default="")
+
+
+class ClosedOut(Schema):
+    household_id = fields.String(required=True)
+    status = fields.String(required=True)
+    closed_reason = fields.String(required=True)
+    closed_at = fields.DateTime(required=True)
+
+
+class ItemIn(Schema):
+    item = fields.String(required=True, validate=validate.OneOf(ITEMS))
+    quantity = Int(1, 1000, required=True)
+
+
+class ReliefCaseIn(Schema):
+    household_id = Text(min_length=1, max_length=36, required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(RELIEF_KINDS))
+    reason = Text(min_length=1, max_length=500, multiline=True, required=True)
+    amount_fen = Int(-MAX_FEN, MAX_FEN, required=True,
+                     metadata={"description": "integer fen: cash paid, goods' value (in kind), reduction per month"})
+    from_month = fields.String(load_default=None, validate=validate.Regexp(MONTH))
+    months = Int(1, 36, load_default=None)
+    items = fields.List(fields.Nested(ItemIn), load_default=list, validate=validate.Length(max=20))
+
+
+class DecisionIn(Schema):
+    note = Text(max_length=500, multiline=True, load_default="")
+
+
+class RejectIn(Schema):
+    reason = Text(min_length=1, max_length=500, multiline=True, required=True)
+
+
+class DeliveryIn(Schema):
+    recipient_confirmed = Bool(required=True, metadata={"description": "the recipient signed for the goods (签收)"})
+    note = Text(max_length=500, multiline=True, load_default="")
+
+
+class StockReceiptIn(Schema):
+    item = fields.String(required=True, validate=validate.OneOf(ITEMS))
+    quantity = Int(1, 100_000, required=True)
+    note = Text(max_length=500, multiline=True, load_default="")
+
+
+class StockOut(Schema):
+    item = fields.String(required=True)
+    quantity = fields.Integer(required=True)
+    reserved = fields.Integer(required=True)
+    available = fields.Integer(required=True)
+
+
+class StockList(Schema):
+    items = fields.List(fields.Nested(StockOut), required=True)
+
+
+class BudgetIn(Schema):
+    total_fen = Int(0, MAX_FEN * 100, required=True)
+
+
+class BudgetOut(Schema):
+    year = fields.Integer(required=True)
+    kind = fields.String(required=True)
+    total_fen = fields.Integer(required=True)
+    used_fen = fields.Integer(required=True)
+    remaining_fen = fields.Integer(required=True)
+
+
+class BudgetList(Schema):
+    items = fields.List(fields.Nested(BudgetOut), required=True)
+
+
+class ItemOut(Schema):
+    item = fields.String(required=True)
+    quantity = fields.Integer(required=True)
+
+
+class ReliefCaseOut(Schema):
+    relief_id = fields.String(required=True)
+    household_id = fields.String(required=True)
+    person_ref = fields.String(required=True)
+    kind = fields.String(required=True)
+    origin = fields.String(required=True)
+    reason = fields.String(required=True)
+    amount_fen = fields.Integer(required=True)
+    total_fen = fields.Integer(required=True)
+    from_month = fields.String(allow_none=True)
+    months = fields.Integer(allow_none=True)
+    items = fields.List(fields.Nested(ItemOut), required=True)
+    year = fields.Integer(required=True)
+    period = fields.String(required=True)
+    status = fields.String(required=True)
+    approvals_needed = fields.Integer(required=True)
+    approvers = fields.List(fields.String(), required=True)
+    requested_by = fields.String(required=True)
+    requested_at = fields.DateTime(required=True)
+    decided_by = fields.String(allow_none=True)
+    decided_at = fields.DateTime(allow_none=True)
+    decision_note = fields.String(allow_none=True)
+    delivered_at = fields.DateTime(allow_none=True)
+
+
+class ReliefQuery(Schema):
+    household_id = Text(max_length=36, load_default=None)
+    person_ref = Text(max_length=40, load_default=None)
+    kind = fields.String(load_default=None, validate=validate.OneOf(RELIEF_KINDS))
+    status = fields.String(load_default=None, validate=validate.OneOf(CASE_STATUSES))
+    origin = fields.String(load_default=None, validate=validate.OneOf(["request", "relocation"]))
+    page = QueryInt(1, 100_000, load_default=1)
+    page_size = QueryInt(1, 200, load_default=50)
+
+
+class ReliefPage(Schema):
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    page_size = fields.Integer(required=True)
+    items = fields.List(fields.Nested(ReliefCaseOut), required=True)
+
+
+class ReferralOut(Schema):
+    referral_id = fields.String(required=True)
+    household_id = fields.String(required=True)
+    person_ref = fields.String(required=True)
+    tenancy_id = fields.String(required=True)
+    period = fields.String(required=True)
+    days_overdue = fields.Integer(required=True)
+    status = fields.String(required=True)
+    outcome = fields.String(allow_none=True)
+    note = fields.String(allow_none=True)
+    opened_at = fields.DateTime(required=True)
+    closed_at = fields.DateTime(allow_none=True)
+
+
+class ReferralQuery(Schema):
+    status = fields.String(load_default=None, validate=validate.OneOf(["open", "closed"]))
+    household_id = Text(max_length=36, load_default=None)
+    page = QueryInt(1, 100_000, load_default=1)
+    page_size = QueryInt(1, 200, load_default=50)
+
+
+class ReferralPage(Schema):
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    page_size = fields.Integer(required=True)
+    items = fields.List(fields.Nested(ReferralOut), required=True)
+
+
+REFERRAL_OUTCOMES = ["rent_reduction", "cash_relief", "visited", "resolved", "no_action"]
+
+
+class ReferralCloseIn(Schema):
+    outcome = fields.String(required=True, validate=validate.OneOf(REFERRAL_OUTCOMES))
+    note = Text(max_length=500, multiline=True, load_default="")
+
+
+# -- long-term support plans (长期帮扶) ---------------------------------------------------------
+
+class SupportPlanIn(Schema):
+    household_id = Text(min_length=1, max_length=36, required=True)
+    goal = fields.String(required=True, validate=validate.OneOf(GOALS))
+    note = Text(max_length=500, multiline=True, load_default="")
+
+
+class FollowUpIn(Schema):
+    due_on = Day(required=True)
+    note = Text(max_length=500, multiline=True, load_default="")
+
+
+class OutcomeIn(Schema):
+    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
+    note = Text(max_length=500, multiline=True, load_default="")
+    close_plan = Bool(load_default=False)
+
+
+class FollowUpOut(Schema):
+    follow_up_id = fields.String(required=True)
+    plan_id = fields.String(required=True)
+    household_id = fields.String(required=True)
+    due_on = fields.Date(required=True)
+    officer = fields.String(required=True)
+    note = fields.String(required=True)
+    outcome = fields.String(allow_none=True)
+    outcome_note = fields.String(allow_none=True)
+    done_at = fields.DateTime(allow_none=True)
+    overdue = fields.Boolean(required=True)
+
+
+class SupportPlanOut(Schema):
+    plan_id = fields.String(required=True)
+    household_id = fields.String(required=True)
+    goal = fields.String(required=True)
+    note = fields.String(required=True)
+    status = fields.String(required=True)
+    outcome = fields.String(allow_none=True)
+    opened_by = fields.String(required=True)
+    opened_at = fields.DateTime(required=True)
+    closed_at = fields.DateTime(allow_none=True)
+    follow_ups = fields.List(fields.Nested(FollowUpOut), required=True)
+
+
+class SupportPlanQuery(Schema):
+    household_id = Text(max_length=36, load_default=None)
+    status = fields.String(load_default=None, validate=validate.OneOf(["open", "closed"]))
+    page = QueryInt(1, 100_000, load_default=1)
+    page_size = QueryInt(1, 200, load_default=50)
+
+
+class SupportPlanPage(Schema):
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    page_size = fields.Integer(required=True)
+    items = fields.List(fields.Nested(SupportPlanOut), required=True)
+
+
+class OverdueQuery(Schema):
+    officer = Text(max_length=200, load_default=None, metadata={"description": "one officer's (their ref)"})
+    limit = QueryInt(1, 500, load_default=100)
+
+
+class FollowUpList(Schema):
+    items = fields.List(fields.Nested(FollowUpOut), required=True)
+
+
+class PlanCount(Schema):
+    goal = fields.String(required=True)
+    status = fields.String(required=True)
+    count = fields.Integer(required=True)
+
+
+class SupportStatistics(Schema):
+    plans = fields.List(fields.Nested(PlanCount), required=True)
+    follow_ups_done = fields.Integer(required=True)
+    follow_ups_pending = fields.Integer(required=True)
+
+
+# -- inbound events -------------------------------------------------------------------------
+
+class TenancyStartedIn(Schema):
+    """What assistance reads of allocation's tenancy.started (other fields are ignored)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    tenancy_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    person_ref = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    start = fields.Date(load_default=None)
+
+
+class RentOverdueIn(Schema):
+    """What assistance reads of finance's rent.overdue; person_ref when finance sends it,
+    otherwise the tenancy is matched to a relocation case that knows it."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    tenancy_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    period = fields.String(required=True, validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"))
+    days_overdue = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=100_000))
+    person_ref = fields.String(load_default=None, validate=validate.Length(min=1, max=64))
+
+
 class RegisteredOut(Schema):
     household_id = fields.String(required=True)
     person_ref = fields.String(required=True)
@@ -58,8 +329,6 @@ class HardshipRegistered(Schema):
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
     name_masked = fields.String(required=True)
 
-
-RELIEF_KINDS = ["cash", "in_kind", "rent_reduction"]
 
 
 @contract("relief.approved", producer="assistance",
@@ -83,3 +352,33 @@ class ReliefApproved(Schema):
     months = fields.Integer(strict=True, validate=validate.Range(min=1, max=36),
                             metadata={"description": "rent reduction: how many months"})
     approved_at = fields.AwareDateTime(required=True, format="iso")
+
+
+@contract("relief.rejected", producer="assistance",
+          description="A relief case was rejected (救助审批不通过); the reason stays in assistance.")
+class ReliefRejected(Schema):
+    relief_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    household_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    person_ref = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(RELIEF_KINDS))
+    rejected_at = fields.AwareDateTime(required=True, format="iso")
+
+
+@contract("relief.delivered", producer="assistance",
+          description="The goods of an approved in-kind relief were handed over (实物发放).")
+class ReliefDelivered(Schema):
+    relief_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    household_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    person_ref = fields.String(required=True)
+    items = fields.List(fields.Nested(ItemOut), required=True)
+    delivered_at = fields.AwareDateTime(required=True, format="iso")
+
+
+@contract("hardship.closed", producer="assistance",
+          description="A hardship household was closed (销档): applications drops its hardship points.")
+class HardshipClosed(Schema):
+    household_id = fields.String(required=True)
+    person_ref = fields.String(required=True)
+    category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
+    reason = fields.String(required=True, validate=validate.OneOf(CLOSE_REASONS))
+    closed_at = fields.AwareDateTime(required=True, format="iso")

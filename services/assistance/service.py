@@ -1,9 +1,17 @@
-"""The assistance nameko service (困难帮扶; a skeleton: the hardship registry). Its modules
-(services/README.md):
+"""The assistance nameko service (困难帮扶). Its modules (services/README.md):
 
-- hardship.py                use cases: register a hardship household
-- entrypoints/hardship.py    HardshipEntrypoints: POST /hardship-households
-- roles.py, errors.py, schemas.py, models.py, domain/hardship.py (the categories)
+- hardship.py                use cases: register, find and close hardship households
+- relief.py                  relief cases approved by amount, budgets, delivery of goods
+- support.py                 long-term support plans (长期帮扶) and follow-up visits
+- stock.py                   in-kind stock: receipts, reservations, handovers
+- relocation.py              relocation relief (回迁救助) opened on tenancy.started
+- referrals.py               referrals (转介) opened on rent.overdue
+- entrypoints/hardship.py    HardshipEntrypoints: /hardship-households
+- entrypoints/relief.py      ReliefEntrypoints: /relief-cases, /relief-budgets, /stock
+- entrypoints/support.py     SupportEntrypoints: /support-plans, /follow-ups
+- entrypoints/referrals.py   ReferralEntrypoints: tenancy.started, rent.overdue, /referrals
+- settings.py, views.py, roles.py, errors.py, schemas.py, models.py,
+  domain/hardship.py (the categories), domain/relief.py (approval chain, duplicates, budget, stock), domain/support.py
 """
 
 from __future__ import annotations
@@ -14,9 +22,13 @@ from services.common.service import PlatformService
 
 from . import errors, models
 from .entrypoints.hardship import HardshipEntrypoints
+from .entrypoints.referrals import ReferralEntrypoints
+from .entrypoints.relief import ReliefEntrypoints
+from .entrypoints.support import SupportEntrypoints
 
 
-class AssistanceService(HardshipEntrypoints, PlatformService):
+class AssistanceService(HardshipEntrypoints, ReliefEntrypoints, ReferralEntrypoints, SupportEntrypoints,
+                        PlatformService):
     name = "assistance"
     error_status = errors.STATUS
     db = Database(models.metadata)

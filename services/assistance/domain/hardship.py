@@ -14,3 +14,7 @@ class HardshipCategory(StrEnum):
     DIBAO = "dibao"                    # 低保户: minimum living allowance
     DIBAO_BIANYUAN = "dibao_bianyuan"  # 低保边缘户: just above the allowance line
     TEMPORARY = "temporary"            # 临时困难: illness, schooling, disaster
+
+
+# Why a household leaves the registry (销档).
+CLOSE_REASONS = ("recovered", "moved_away", "deceased", "ineligible", "other")

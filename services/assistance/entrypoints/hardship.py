@@ -38,3 +38,14 @@ class HardshipEntrypoints:
     def read_hardship(self, req):
         with self.db.read() as session:
             return views.household_view(hardship.get_household(session, req.path["household_id"]), req.principal)
+
+    @api("POST", "/hardship-households/<household_id>/closing", body=schemas.CloseHouseholdIn,
+         roles=roles.CLOSE_HARDSHIP, response=schemas.ClosedOut,
+         summary="Close a hardship household (销档) with a reason; publishes hardship.closed")
+    def close_hardship(self, req):
+        with self.db.unit_of_work() as uow:
+            h = hardship.close_household(uow, self.clock.now(), req.path["household_id"], req.body["reason"],
+                                         req.body["note"], req.principal.ref)
+            uow.commit()
+            return {"household_id": h.id, "status": h.status, "closed_reason": h.closed_reason,
+                    "closed_at": h.closed_at}

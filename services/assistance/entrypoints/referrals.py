@@ -1,0 +1,47 @@
+"""Events from other services: relocation relief on tenancy.started, referrals on rent.overdue;
+the referrals over HTTP."""
+
+from __future__ import annotations
+
+from services.common.events.inbox import inbox_handler
+from services.common.http import api
+
+from .. import referrals, relocation, roles, schemas, settings, views
+
+
+class ReferralEntrypoints:
+    @inbox_handler("allocation", "tenancy.started", schema=schemas.TenancyStartedIn)
+    def on_tenancy_started(self, event):
+        d = event.data
+        with self.db.unit_of_work() as uow:  # committed also when the person is not in the registry
+            relocation.on_tenancy_started(uow, self.clock.now(), self.clock.today(), d["tenancy_id"],
+                                          d["person_ref"], settings.relocation_cash_fen(self.config),
+                                          settings.approval_policy(self.config))
+            uow.commit()
+
+    @inbox_handler("finance", "rent.overdue", schema=schemas.RentOverdueIn)
+    def on_rent_overdue(self, event):
+        d = event.data
+        with self.db.unit_of_work() as uow:
+            referrals.on_rent_overdue(uow, self.clock.now(), d["tenancy_id"], d["period"], d["days_overdue"],
+                                      d["person_ref"])
+            uow.commit()
+
+    @api("GET", "/referrals", query=schemas.ReferralQuery, roles=roles.READ_REFERRALS,
+         response=schemas.ReferralPage, summary="Referrals of hardship households in rent arrears (转介), newest first")
+    def list_referrals(self, req):
+        q = req.query
+        with self.db.read() as s:
+            total, rows = referrals.find_referrals(s, status=q["status"], household_id=q["household_id"],
+                                                   page=q["page"], page_size=q["page_size"])
+            return {"total": total, "page": q["page"], "page_size": q["page_size"],
+                    "items": [views.referral_view(r) for r in rows]}
+
+    @api("POST", "/referrals/<referral_id>/closing", body=schemas.ReferralCloseIn, roles=roles.HANDLE_REFERRALS,
+         response=schemas.ReferralOut, summary="Record a referral's outcome and close it")
+    def close_referral(self, req):
+        with self.db.unit_of_work() as uow:
+            r = referrals.close_referral(uow, self.clock.now(), req.path["referral_id"], req.body["outcome"],
+                                         req.body["note"], req.principal.ref)
+            uow.commit()
+            return views.referral_view(r)
