@@ -228,6 +228,12 @@ class Outcome:
         scored = c["mutants"] - c["equivalent"] - c["not run"]
         return None if scored <= 0 else 100.0 * c["killed"] / scored
 
+    def as_json(self) -> dict:
+        return {"module": self.module, "state": self.state, "detail": self.detail,
+                "seconds": round(self.seconds, 1), "tests": self.tests, **self.count(), "score": self.score,
+                "survivors": self.survivors, "equivalents": self.excluded, "stale_equivalents": self.stale,
+                "internal_errors": self.internal_errors}
+
     @property
     def survivors(self) -> list[str]:
         return sorted(k for k, s in self.statuses.items()
@@ -383,6 +389,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[{i}/{len(modules)}] {m} …", flush=True)
         o = run_module(m, args.budget, args.jobs, args.nice)
         outcomes.append(o)
+        if (WORK / slug(m)).is_dir():
+            (WORK / slug(m) / "result.json").write_text(json.dumps(o.as_json(), indent=2, ensure_ascii=False), "utf-8")
         print(progress_line(i, len(modules), o), flush=True)
         if o.internal_errors:
             print(f"    WARNING: {len(o.internal_errors)} mutants 'killed' by a pytest internal error (exit 3),"
@@ -403,11 +411,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"- {name}: {reason}")
     print(f"\ntotal {time.monotonic() - started:.0f} s; survivors: cd mutants/<module-slug> && "
           f"{MUTMUT.relative_to(ROOT) if MUTMUT.is_relative_to(ROOT) else MUTMUT} show <name>")
-    summary = [{"module": o.module, "state": o.state, "detail": o.detail, "seconds": round(o.seconds, 1),
-                "tests": o.tests, **o.count(), "score": o.score, "survivors": o.survivors,
-                "equivalents": o.excluded, "stale_equivalents": o.stale,
-                "internal_errors": o.internal_errors} for o in outcomes]
-    (WORK / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    summary = [o.as_json() for o in outcomes]
+    name = "summary.json" if not args.module else "summary-last.json"
+    (WORK / name).write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", "utf-8")
     return 1 if any(o.state == "error" for o in outcomes) else 0
 
 
