@@ -147,7 +147,7 @@ def declared_equivalents(module: str, files: list[str]) -> dict[str, str]:
     found: dict[str, str] = {}
     for f in files:
         doc = ast.get_docstring(ast.parse((ROOT / f).read_text("utf-8"))) or ""
-        inside = False
+        inside, name = False, None
         for line in doc.splitlines():
             if EQUIVALENT_HEADING.match(line):
                 inside = True
@@ -156,12 +156,12 @@ def declared_equivalents(module: str, files: list[str]) -> dict[str, str]:
                 continue
             m = EQUIVALENT_LINE.match(line)
             if m:
-                name = m["name"]
-                if not name.startswith("services."):
-                    name = f"{dotted(module)}.{name}"
+                name = m["name"] if m["name"].startswith("services.") else f"{dotted(module)}.{m['name']}"
                 found[name] = m["reason"].strip()
-            elif line.strip() and not line.startswith((" ", "\t")):
-                inside = False  # a new paragraph ends the list; indented lines continue a reason
+            elif name and line.startswith((" ", "\t")) and line.strip():
+                found[name] += " " + line.strip()  # an indented line continues the reason
+            elif line.strip():
+                inside, name = False, None  # a new paragraph ends the list
     return found
 
 
@@ -196,7 +196,7 @@ class Outcome:
     tests: list[str]
     chosen: str
     seconds: float = 0.0
-    state: str = "ok"  # ok | over budget | error | no tests | no mutants
+    state: str = "ok"  # ok | over budget | error | no tests | no mutants | not run
     detail: str = ""
     statuses: dict[str, str] = field(default_factory=dict)  # mutant → mutmut status
     internal_errors: list[str] = field(default_factory=list)  # "killed" by pytest exit 3
@@ -273,15 +273,7 @@ def run_module(module: str, budget: float, jobs: int, niceness: int) -> Outcome:
             rc = None
     out.seconds = time.monotonic() - start
 
-    meta = stage / "mutants" / (module + ".meta")
-    if meta.exists():
-        from mutmut.stats import status_by_exit_code
-
-        codes = json.loads(meta.read_text("utf-8"))["exit_code_by_key"]
-        out.statuses = {k: status_by_exit_code[v] for k, v in codes.items()}
-        # mutmut counts exit 3 (pytest internal error) as a kill; a mutant of a function body
-        # hardly causes one, the environment does (see pytest_cmdline_main): say so
-        out.internal_errors = sorted(k for k, v in codes.items() if v == 3)
+    read_results(out, stage)
     tail = (stage / "mutmut.log").read_text("utf-8", errors="replace").strip().splitlines()[-3:]
     if rc is None:
         out.state = "over budget"
@@ -293,7 +285,41 @@ def run_module(module: str, budget: float, jobs: int, niceness: int) -> Outcome:
             out.state, out.detail = "error", f"mutmut exit {rc}: " + " | ".join(tail)
     elif not out.statuses:
         out.state, out.detail = "no mutants", "nothing mutmut can mutate"
+    return out
+
+
+def read_results(out: Outcome, stage: Path) -> None:
+    """The verdicts mutmut recorded in ``stage`` for ``out.module`` (also of a stopped run)."""
+    meta = stage / "mutants" / (out.module + ".meta")
+    if meta.exists():
+        from mutmut.stats import status_by_exit_code
+
+        codes = json.loads(meta.read_text("utf-8"))["exit_code_by_key"]
+        out.statuses = {k: status_by_exit_code[v] for k, v in codes.items()}
+        # mutmut counts exit 3 (pytest internal error) as a kill; a mutant of a function body
+        # hardly causes one, the environment does (see pytest_cmdline_main): say so
+        out.internal_errors = sorted(k for k, v in codes.items() if v == 3)
     out.stale = sorted(k for k in out.equivalents if out.statuses.get(k) not in ("survived", "no tests"))
+
+
+def last_results(module: str) -> Outcome:
+    """The outcome of ``module``'s last run, read back from mutants/<slug>/ (for --report);
+    equivalents are read from the test docstrings as they are now."""
+    tests, chosen = test_files(module)
+    out = Outcome(module, tests, chosen, equivalents=declared_equivalents(module, tests))
+    stage = WORK / slug(module)
+    if not tests:
+        out.state, out.detail = "no tests", f"no unit tests ({chosen})"
+        return out
+    if not stage.is_dir():
+        out.state, out.detail = "not run", "no earlier run in mutants/"
+        return out
+    try:
+        last = json.loads((stage / "result.json").read_text("utf-8"))
+        out.state, out.detail, out.seconds = last["state"], last["detail"], last["seconds"]
+    except (OSError, ValueError, KeyError):
+        pass
+    read_results(out, stage)
     return out
 
 
@@ -336,7 +362,7 @@ def table(outcomes: list[Outcome]) -> str:
             notes.append(f"{c['not run']} not run")
         if c["no tests"]:
             notes.append(f"{c['no tests']} of the survivors reached by no test")
-        if o.chosen != "mapped":
+        if o.chosen != "mapped" and o.state != "no tests":
             notes.append(f"tests: {o.chosen}")
         if o.internal_errors:
             notes.append(f"{len(o.internal_errors)} kills by pytest internal error (suspect)")
@@ -366,6 +392,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--nice", type=int, default=19, help="niceness of the mutmut runs (default 19)")
     ap.add_argument("--show-survivors", action="store_true", help="print the diff of every survivor")
     ap.add_argument("--list", action="store_true", help="print the modules and their test files, run nothing")
+    ap.add_argument("--report", action="store_true",
+                    help="run nothing: print the table of the last run of each module, from mutants/")
     args = ap.parse_args(argv)
 
     os.chdir(ROOT)
@@ -386,6 +414,9 @@ def main(argv: list[str] | None = None) -> int:
     outcomes = []
     started = time.monotonic()
     for i, m in enumerate(modules, 1):
+        if args.report:
+            outcomes.append(last_results(m))
+            continue
         print(f"[{i}/{len(modules)}] {m} …", flush=True)
         o = run_module(m, args.budget, args.jobs, args.nice)
         outcomes.append(o)
@@ -412,7 +443,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\ntotal {time.monotonic() - started:.0f} s; survivors: cd mutants/<module-slug> && "
           f"{MUTMUT.relative_to(ROOT) if MUTMUT.is_relative_to(ROOT) else MUTMUT} show <name>")
     summary = [o.as_json() for o in outcomes]
-    name = "summary.json" if not args.module else "summary-last.json"
+    name = "summary.json" if not args.module and not args.report else "summary-last.json"
     (WORK / name).write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", "utf-8")
     return 1 if any(o.state == "error" for o in outcomes) else 0
 
