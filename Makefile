@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test unit integration lint spec bench fuzz services clean help deploy-gen deploy-check
+.PHONY: run test unit integration lint spec bench fuzz services clean help deploy-gen deploy-check mutate
 
 help:
 	@echo "make run    start all five services for district 'demo' (Ctrl-C stops them)"
@@ -12,6 +12,8 @@ help:
 	@echo "make unit | integration | lint | spec | bench | fuzz | clean"
 	@echo "make deploy-check   render and validate every overlay offline (needs kubectl; part of make test)"
 	@echo "make deploy-gen     rewrite the generated manifests and Dockerfiles (scripts/deploygen.py)"
+	@echo "make mutate         mutation testing of every domain module (slow; not part of make test):"
+	@echo "                    MODULE=services/allocation/domain/lottery.py BUDGET=600 (seconds per module)"
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11"; exit 1; }
@@ -42,6 +44,10 @@ lint: $(STAMP)
 
 fuzz: $(STAMP) services
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} $(BIN)/python -m pytest -q tests/integration/test_fuzz_openapi.py
+
+# Mutation testing (mutmut), each domain module against its own unit tests: scripts/mutate.py.
+mutate: $(STAMP)
+	$(BIN)/python scripts/mutate.py $(if $(MODULE),--module $(MODULE)) $(if $(BUDGET),--budget $(BUDGET)) $(MUTATE_ARGS)
 
 spec: $(STAMP)
 	$(BIN)/anju spec

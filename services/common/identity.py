@@ -110,16 +110,18 @@ def mask_name(name: str) -> str:
 
 
 def mask_id_number(number: str) -> str:
-    """350102199001011234 → 350102********1234 (region code and last four stay)."""
+    """350102199001011234 → 350102********1234 (region code and last four stay); a value of
+    10 characters or fewer, where they would be all of it, is masked whole."""
     number = (number or "").strip()
-    if len(number) < 10:
+    if len(number) <= 10:
         return "*" * len(number)
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
 
 
 def mask_phone(phone: str) -> str:
-    """13812341234 → 138****1234."""
+    """13812341234 → 138****1234; 7 digits or fewer, where the first three and last four
+    would be all of it, are masked whole."""
     digits = (phone or "").strip()
-    if len(digits) < 7:
+    if len(digits) <= 7:
         return "*" * len(digits)
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
