@@ -94,6 +94,7 @@ WITH m AS (
 INSERT INTO household_claims (programme, person_ref, application_id, relation)
 SELECT :programme, u.person_ref, :application_id, u.relation
 FROM unnest(CAST(:c_person_ref AS varchar[]), CAST(:c_relation AS varchar[])) AS u (person_ref, relation)
+ORDER BY u.person_ref
 """).bindparams(*(bindparam(name, type_=postgresql.ARRAY(kind)) for name, kind in _ARRAY.items()))
 _APPLICANT = select(*_APPLICANT_VIEW).where(APPLICANTS.c.id == bindparam("applicant_id"))
 # Members and preferences in one round trip (a view needs both): tagged rows of one shape.
@@ -205,6 +206,9 @@ def replace_details(session, application_id: str, programme: str, members: list[
 
 def _insert_details(session, application_id: str, programme: str, members: list[dict], preferences: list[str],
                     claims: list[tuple[str, str]]) -> None:
+    # Claims go in person_ref order: two households sharing people then wait on the same first
+    # key instead of each holding one the other needs (a deadlock on PostgreSQL).
+    claims = sorted(claims)
     conn = session.connection()
     if conn.dialect.name == "postgresql":
         conn.execute(_DETAILS_PG, {

@@ -25,7 +25,7 @@ from pathlib import Path
 from nameko.extensions import DependencyProvider
 from sqlalchemy import MetaData, create_engine, event, insert, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DisconnectionError, IntegrityError
+from sqlalchemy.exc import DisconnectionError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
@@ -181,6 +181,10 @@ class UnitOfWork:
             self.session.commit()
         except IntegrityError:
             raise _conflict() from None
+        except OperationalError as exc:
+            if _collided(exc):
+                raise _collision() from None
+            raise
         self._committed = True
         if self.published and self._on_commit:
             self._on_commit()
@@ -201,7 +205,21 @@ class UnitOfWork:
         if exc_type is not None and issubclass(exc_type, IntegrityError):
             # A constraint tripped by a flush inside the block: the same 409 as at commit.
             raise _conflict() from None
+        if exc_type is not None and issubclass(exc_type, OperationalError) and _collided(exc):
+            raise _collision() from None
         return False
+
+
+_COLLISIONS = {"40P01", "40001"}  # PostgreSQL: deadlock detected, serialization failure
+
+
+def _collided(exc: OperationalError) -> bool:
+    return getattr(getattr(exc, "orig", None), "pgcode", None) in _COLLISIONS
+
+
+def _collision() -> Conflict:
+    # Two transactions each waited for the other; PostgreSQL undid this one: nothing was written.
+    return Conflict("the change collided with another made at the same moment and was not saved; retry")
 
 
 def _conflict() -> Conflict:

@@ -97,3 +97,43 @@ def test_the_wait_callback_is_restored_after_copy_and_overlap(store):
         pg.execute_while(u.session, text("SELECT 1"), {}, lambda: None)
         u.commit()
     assert extensions.get_wait_callback() is before
+
+
+def test_a_deadlock_is_a_409_to_retry_and_writes_nothing(pg_databases):
+    """Two units of work each holding a row the other wants: PostgreSQL undoes one, which the
+    caller sees as a Conflict saying to retry (not a 500); the other commits."""
+    import eventlet
+
+    from services.common.errors import Conflict
+
+    pg_store = Store(pg_databases("scratch_platform_only"), metadata)
+    metadata.drop_all(pg_store.engine)
+    metadata.create_all(pg_store.engine)
+    try:
+        with uow(pg_store) as u:
+            pg.insert_rows(u.session, ROWS, ("id", "n", "day", "label"),
+                           [("a", 0, date(2026, 1, 1), "a"), ("b", 0, date(2026, 1, 1), "b")])
+            u.commit()
+        outcomes = []
+
+        def worker(first: str, second: str):
+            try:
+                with uow(pg_store) as u:
+                    u.session.execute(text("UPDATE pg_rows SET n = n + 1 WHERE id = :i"), {"i": first})
+                    eventlet.sleep(0.3)
+                    u.session.execute(text("UPDATE pg_rows SET n = n + 1 WHERE id = :i"), {"i": second})
+                    u.commit()
+                outcomes.append("committed")
+            except Conflict as exc:
+                outcomes.append(str(exc))
+
+        pool = eventlet.GreenPool()
+        pool.spawn(worker, "a", "b")
+        pool.spawn(worker, "b", "a")
+        pool.waitall()
+        assert sorted(outcomes)[0] == "committed" and "retry" in sorted(outcomes)[1], outcomes
+        with pg_store.engine.connect() as conn:
+            assert sorted(conn.execute(select(ROWS.c.n)).scalars()) == [1, 1]  # only the winner's updates
+    finally:
+        metadata.drop_all(pg_store.engine)
+        pg_store.dispose()

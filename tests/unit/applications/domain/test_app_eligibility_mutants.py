@@ -91,7 +91,7 @@ def test_every_reason_of_a_failing_check():
         "en": "Housing area per capita 1,234.57 m² (2,469.13 m², 2 persons), exceeds the ceiling of 15.00 m²",
     }
     assert r[Rule.YEARS_OF_SERVICE].reasons == {
-        "zh": "工龄 1 年，少于要求的 3 年", "en": "1 years of service, fewer than the required 3"}
+        "zh": "工龄 1 年，少于要求的 3 年", "en": "1 year of service, fewer than the required 3"}
     assert r[Rule.UNION_MEMBERSHIP].reasons == {
         "zh": "申请人为非工会会员，本政策要求工会会员身份",
         "en": "Applicant is not a union member; union membership is required"}
