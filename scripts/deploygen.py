@@ -59,12 +59,15 @@ QUEUE_LENGTH_TARGET = "50"  # ready messages per replica before KEDA adds one
 # Settings that are not plain ConfigMap values: built in the container's env (AMQP_URI,
 # DATABASE_URL), the district's ConfigMap (DISTRICT), Secrets (JWT_PUBLIC_KEY, PERSON_REF_KEY).
 # JWT_SECRET is the HS256 development key: production runs RS256, which never reads it.
-NOT_IN_SERVICE_CONFIGMAP = {"AMQP_URI", "DATABASE_URL", "DISTRICT", "JWT_PUBLIC_KEY", "PERSON_REF_KEY", "JWT_SECRET"}
+NOT_IN_SERVICE_CONFIGMAP = {"AMQP_URI", "DATABASE_URL", "DISTRICT", "JWT_PUBLIC_KEY", "JWT_PUBLIC_KEYS",
+                            "PERSON_REF_KEY", "JWT_SECRET"}
 PRODUCTION_VALUES = {"HTTP_HOST": "0.0.0.0", "JWT_ALGORITHM": "RS256"}
 SECRETS = {  # env var -> (secret, key); the secrets are made out of git (deploy/README.md)
     "JWT_PUBLIC_KEY": ("anju-jwt", "public.pem"),
     "PERSON_REF_KEY": ("anju-person-ref", "key"),
 }
+# Secrets a district may lack: the key set exists only during a JWT key rotation (deploy/README.md).
+OPTIONAL_SECRETS = {"JWT_PUBLIC_KEYS": ("anju-jwt", "jwks.json")}
 CODE_RE = re.compile(r"^[a-z][a-z0-9-]{0,18}[a-z0-9]$")
 RESERVED_CODES = {"city", "base", "components", "migrate", "default", "system", "kube"}
 ENV_RE = re.compile(r"\$\{([A-Z][A-Z0-9_]*):([^}]*)\}")
@@ -201,6 +204,8 @@ def service_env(service: str) -> list:
     ]
     for name, (secret, key) in SECRETS.items():
         env.append({"name": name, "valueFrom": {"secretKeyRef": {"name": secret, "key": key}}})
+    for name, (secret, key) in OPTIONAL_SECRETS.items():
+        env.append({"name": name, "valueFrom": {"secretKeyRef": {"name": secret, "key": key, "optional": True}}})
     return env
 
 

@@ -5,14 +5,20 @@
 - `iss`, `aud`, `exp` and `nbf` are required and checked; `role` and `district` claims say
   who may do what where. A district officer acts only in their district; city officers and
   auditors see every district; auditors only read.
+- Key rotation without a gap (RS256): besides the one ``PUBLIC_KEY``, the services accept a
+  JSON Web Key Set (``PUBLIC_KEYS``, RFC 7517) holding the old and the new public key. A token
+  names its key by the ``kid`` header and is checked with that key only; while the set holds
+  both, tokens signed with either pass, so the issuer can switch keys between two requests.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass
 
 import jwt
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from .errors import Forbidden, Unauthorized
 
@@ -46,7 +52,10 @@ class JwtSettings:
     algorithm: str = "HS256"
     secret: str = ""
     public_key: str = ""
+    # (kid, public key PEM) pairs from a JWKS, read by public_key_set()
+    public_keys: tuple[tuple[str, str], ...] = ()
     private_key: str = ""  # only for minting in development
+    private_key_id: str = ""  # the kid a development-minted token names, if any
     issuer: str = "anju"
     audience: str = "anju"
     leeway_seconds: int = 30
@@ -58,6 +67,7 @@ class JwtSettings:
             algorithm=str(jwt_cfg.get("ALGORITHM", "HS256")),
             secret=str(jwt_cfg.get("SECRET") or ""),
             public_key=str(jwt_cfg.get("PUBLIC_KEY") or ""),
+            public_keys=public_key_set(str(jwt_cfg.get("PUBLIC_KEYS") or "")),
             issuer=str(jwt_cfg.get("ISSUER", "anju")),
             audience=str(jwt_cfg.get("AUDIENCE", "anju")),
         )
@@ -69,12 +79,74 @@ class JwtSettings:
             raise ValueError(f"JWT algorithm {self.algorithm!r} not allowed; use HS256 or RS256")
         if self.algorithm == "HS256" and len(self.secret) < 32:
             raise ValueError("JWT_SECRET must be at least 32 characters for HS256")
-        if self.algorithm == "RS256" and not self.public_key:
-            raise ValueError("JWT_PUBLIC_KEY is required for RS256")
+        if self.algorithm == "RS256" and not (self.public_key or self.public_keys):
+            raise ValueError("JWT_PUBLIC_KEY (or a key set in JWT_PUBLIC_KEYS) is required for RS256")
+        if self.public_keys and self.algorithm != "RS256":
+            raise ValueError("JWT_PUBLIC_KEYS holds RSA public keys: it needs JWT_ALGORITHM=RS256")
 
     @property
     def verification_key(self) -> str:
         return self.secret if self.algorithm == "HS256" else self.public_key
+
+    def key_for(self, token: str):
+        """The key that checks ``token``: the key set's entry named by the token's ``kid``; the
+        single ``PUBLIC_KEY`` (or a set of one) for a token without a ``kid``. A ``kid`` the set
+        does not hold is refused: trying every key would let a retired key in."""
+        if not self.public_keys:
+            return self.verification_key
+        try:
+            kid = jwt.get_unverified_header(token).get("kid")
+        except jwt.InvalidTokenError as exc:
+            raise Unauthorized(f"invalid token: {exc}") from None
+        if kid is None:
+            if self.public_key:
+                return self.public_key
+            if len(self.public_keys) == 1:
+                return self.public_keys[0][1]
+            raise Unauthorized("token has no 'kid' header; this service knows several keys")
+        for key_id, key in self.public_keys:
+            if key_id == kid:
+                return key
+        known = ", ".join(key_id for key_id, _ in self.public_keys)
+        raise Unauthorized(f"token signed with unknown key id {str(kid)[:64]!r}; known: {known}")
+
+
+def public_key_set(text: str) -> tuple[tuple[str, str], ...]:
+    """``JWT_PUBLIC_KEYS``: a JSON Web Key Set of RSA public signing keys, each with a unique
+    ``kid``; empty text means none. Refused (ValueError, at start-up) when it is not JSON, holds a
+    key that is not an RSA public key for RS256 signatures (a symmetric ``oct`` key would reopen
+    algorithm confusion, RFC 8725 §2.1) or holds private key material, which has no place in a
+    service's configuration."""
+    if not text.strip():
+        return ()
+    try:
+        document = json.loads(text)
+    except ValueError as exc:
+        raise ValueError(f"JWT_PUBLIC_KEYS is not JSON: {exc}") from None
+    keys = document.get("keys") if isinstance(document, dict) else None
+    if not isinstance(keys, list) or not keys:
+        raise ValueError('JWT_PUBLIC_KEYS must be a JWKS: {"keys": [{"kty": "RSA", "kid": ..., "n": ..., "e": ...}]}')
+    pairs: list[tuple[str, str]] = []
+    for number, jwk in enumerate(keys, 1):
+        where = f"JWT_PUBLIC_KEYS key {number}"
+        if not isinstance(jwk, dict) or jwk.get("kty") != "RSA":
+            raise ValueError(f"{where}: only RSA keys (kty RSA) are accepted")
+        if jwk.get("alg", "RS256") != "RS256" or jwk.get("use", "sig") != "sig":
+            raise ValueError(f"{where}: must be for RS256 signatures (alg RS256, use sig)")
+        if any(member in jwk for member in ("d", "p", "q", "dp", "dq", "qi")):
+            raise ValueError(f"{where}: holds private key material; give the public key only")
+        kid = jwk.get("kid")
+        if not isinstance(kid, str) or not kid or not kid.isprintable() or len(kid) > 64:
+            raise ValueError(f"{where}: needs a 'kid' (1-64 printable characters)")
+        if any(kid == known for known, _ in pairs):
+            raise ValueError(f"{where}: kid {kid!r} appears twice")
+        try:
+            key = jwt.PyJWK.from_dict(jwk, algorithm="RS256").key
+        except (jwt.PyJWTError, ValueError, TypeError) as exc:
+            raise ValueError(f"{where}: not a usable RSA public key ({exc})") from None
+        # kept as PEM text: the settings are hashable (they key the verified-token cache)
+        pairs.append((kid, key.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode()))
+    return tuple(pairs)
 
 
 def mint_token(settings: JwtSettings, *, subject: str, role: str, district: str,
@@ -87,7 +159,8 @@ def mint_token(settings: JwtSettings, *, subject: str, role: str, district: str,
     if enterprise:
         claims["enterprise"] = enterprise
     key = settings.secret if settings.algorithm == "HS256" else settings.private_key
-    return jwt.encode(claims, key, algorithm=settings.algorithm)
+    headers = {"kid": settings.private_key_id} if settings.private_key_id else None
+    return jwt.encode(claims, key, algorithm=settings.algorithm, headers=headers)
 
 
 def authenticate(header: str | None, settings: JwtSettings) -> Principal:
@@ -103,7 +176,7 @@ def authenticate(header: str | None, settings: JwtSettings) -> Principal:
         # The algorithm list is ours, never the token header's (RFC 8725 §3.1).
         claims = jwt.decode(
             token,
-            settings.verification_key,
+            settings.key_for(token),
             algorithms=[settings.algorithm],
             audience=settings.audience,
             issuer=settings.issuer,
