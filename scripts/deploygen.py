@@ -182,15 +182,23 @@ def env_from(service: str) -> list:
     return [{"configMapRef": {"name": "anju-district"}}, {"configMapRef": {"name": f"anju-{service}"}}]
 
 
-def database_env(service: str) -> list:
-    """DATABASE_URL from the service's database role (CloudNativePG managed role secret); the
-    external-db component replaces it by the secret's `uri`."""
+def database_env(service: str, role: str | None = None) -> list:
+    """DATABASE_URL from a database role's CloudNativePG managed-role secret: the service's runtime
+    role (``anju-db-<service>``) for its pods, the owner (``anju-db-<service>-owner``) for the
+    migration Job (services/common/grants.py says why two). The external-db component replaces
+    it by the secret's `uri`."""
+    secret = f"anju-db-{role or service}"
     return [
-        {"name": "DB_USER", "valueFrom": {"secretKeyRef": {"name": f"anju-db-{service}", "key": "username"}}},
-        {"name": "DB_PASSWORD", "valueFrom": {"secretKeyRef": {"name": f"anju-db-{service}", "key": "password"}}},
+        {"name": "DB_USER", "valueFrom": {"secretKeyRef": {"name": secret, "key": "username"}}},
+        {"name": "DB_PASSWORD", "valueFrom": {"secretKeyRef": {"name": secret, "key": "password"}}},
         {"name": "DATABASE_URL",
          "value": f"postgresql://$(DB_USER):$(DB_PASSWORD)@$(DB_HOST):$(DB_PORT)/$(DISTRICT)_{service}$(DB_PARAMS)"},
     ]
+
+
+def owner_role(service: str) -> str:
+    """The role that owns a service's database and migrates it; the service runs as ``service``."""
+    return f"{service}_owner"
 
 
 def service_env(service: str) -> list:
@@ -360,7 +368,8 @@ def migration_job(service: str) -> dict:
                         "imagePullPolicy": "IfNotPresent",
                         "command": migrate_command(service),
                         "envFrom": [{"configMapRef": {"name": "anju-district"}}],
-                        "env": database_env(service),
+                        "env": [*database_env(service, owner_role(service).replace("_", "-")),
+                                {"name": "DB_RUNTIME_ROLE", "value": service}],
                         "resources": {"requests": {"cpu": "100m", "memory": "256Mi"},
                                       "limits": {"cpu": "1", "memory": "512Mi"}},
                         "securityContext": container_security(),
@@ -457,7 +466,9 @@ def staff_ingress() -> dict:
 def external_db_patches() -> list[dict]:
     patches = []
     for service in services():
-        for kind, name, container in (("Deployment", service, service), ("Job", f"migrate-{service}", "migrate")):
+        for kind, name, container, secret in (
+                ("Deployment", service, service, f"anju-db-{service}"),
+                ("Job", f"migrate-{service}", "migrate", f"anju-db-{owner_role(service).replace('_', '-')}")):
             patches.append({"target": {"kind": kind, "name": name}, "patch": yaml.safe_dump({
                 "apiVersion": "apps/v1" if kind == "Deployment" else "batch/v1", "kind": kind,
                 "metadata": {"name": name},
@@ -465,7 +476,7 @@ def external_db_patches() -> list[dict]:
                     {"name": "DB_USER", "$patch": "delete"},
                     {"name": "DB_PASSWORD", "$patch": "delete"},
                     {"name": "DATABASE_URL", "value": None,
-                     "valueFrom": {"secretKeyRef": {"name": f"anju-db-{service}", "key": "uri"}}},
+                     "valueFrom": {"secretKeyRef": {"name": secret, "key": "uri"}}},
                 ]}]}}}}, sort_keys=False)})
     return patches
 
@@ -475,14 +486,20 @@ def cnpg_roles_and_databases() -> list[dict]:
     for service in services():
         docs.append({"apiVersion": "postgresql.cnpg.io/v1", "kind": "Database",
                      "metadata": {"name": f"anju-{service}", "labels": labels(service, "database")},
-                     "spec": {"name": f"DISTRICT_{service}", "owner": service, "cluster": {"name": "anju-pg"},
+                     "spec": {"name": f"DISTRICT_{service}", "owner": owner_role(service),
+                              "cluster": {"name": "anju-pg"},
                               "ensure": "present", "databaseReclaimPolicy": "retain"}})
     return docs
 
 
 def cnpg_managed_roles() -> list[dict]:
-    return [{"name": s, "ensure": "present", "login": True, "inherit": True,
-             "passwordSecret": {"name": f"anju-db-{s}"}} for s in services()]
+    """Two login roles per service: the owner (migrations) and the runtime role (the pods)."""
+    roles = []
+    for s in services():
+        for role in (owner_role(s), s):
+            roles.append({"name": role, "ensure": "present", "login": True, "inherit": True,
+                          "passwordSecret": {"name": f"anju-db-{role.replace('_', '-')}"}})
+    return roles
 
 
 PYTHON_IMAGE = "python:3.11.13-slim-bookworm"

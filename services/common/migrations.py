@@ -22,8 +22,25 @@ def alembic_config(service: str, url: str) -> Config:
     return cfg
 
 
-def upgrade(service: str, url: str, revision: str = "head") -> None:
+def upgrade(service: str, url: str, revision: str = "head", runtime_role: str | None = None) -> list[str]:
+    """Migrate ``service``'s database at ``url``; with ``runtime_role`` (PostgreSQL, connected as
+    the owner), then grant that role row access only (services.common.grants). Returns the
+    grant statements run."""
     command.upgrade(alembic_config(service, url), revision)
+    if not runtime_role:
+        return []
+    import importlib
+
+    from .db import make_engine
+    from .grants import grant_runtime_role
+
+    metadata = importlib.import_module(f"services.{service}.models").metadata
+    engine = make_engine(url, pool_size=1)
+    try:
+        with engine.begin() as connection:
+            return grant_runtime_role(connection, runtime_role, metadata)
+    finally:
+        engine.dispose()
 
 
 def downgrade(service: str, url: str, revision: str = "base") -> None:

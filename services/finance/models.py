@@ -134,6 +134,7 @@ class JournalEntry(Base):
         UniqueConstraint("district", "idempotency_id", name="uq_journal_entries_idempotency"),
         Index("ix_journal_entries_cause", "cause_type", "cause_id"),
         Index("ix_journal_entries_posted", "posted_on", "seq"),
+        {"info": {"append_only": True}},  # the runtime role may only insert (services/common/grants.py)
     )
 
 
@@ -154,6 +155,7 @@ class JournalLine(Base):
     __table_args__ = (
         CheckConstraint("amount_fen <> 0", name="ck_journal_lines_nonzero"),
         Index("ix_journal_lines_account", "account_code", "posted_on", "entry_seq"),
+        {"info": {"append_only": True}},
     )
 
 

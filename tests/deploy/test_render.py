@@ -88,9 +88,12 @@ def test_district_database(district):
         assert cluster["plugins"] == [{"name": "barman-cloud.cloudnative-pg.io", "isWALArchiver": True,
                                        "parameters": {"barmanObjectName": "anju-backups"}}]
         assert "backup" not in cluster, "the in-tree barmanObjectStore is deprecated: use the plugin"
-        assert sorted(r["name"] for r in cluster["managed"]["roles"]) == sorted(SERVICES)
+        # two roles per service: the owner migrates, the runtime role only reads and writes rows
+        assert sorted(r["name"] for r in cluster["managed"]["roles"]) == sorted(
+            [*SERVICES, *(f"{s}_owner" for s in SERVICES)])
         assert sorted(d["spec"]["name"] for d in by_kind(docs, "Database")) == sorted(
             f"{district}_{s}" for s in SERVICES)
+        assert {d["spec"]["owner"] for d in by_kind(docs, "Database")} == {f"{s}_owner" for s in SERVICES}
         store = named(docs, "ObjectStore", "anju-backups")["spec"]["configuration"]
         assert store["destinationPath"] == f"s3://anju-backups/{district}/"
         backup = named(docs, "ScheduledBackup", "anju-pg-nightly")["spec"]
@@ -119,7 +122,17 @@ def test_migration_kustomization(district):
         container = job["spec"]["template"]["spec"]["containers"][0]
         assert container["image"] == deployment["image"]
         db_env = [e for e in deployment["env"] if e["name"].startswith("DB") or e["name"] == "DATABASE_URL"]
-        assert container["env"] == db_env
+        env = {e["name"]: e for e in container["env"]}
+        # the Job migrates as the database's owner and grants the service's runtime role its rows
+        assert env.pop("DB_RUNTIME_ROLE") == {"name": "DB_RUNTIME_ROLE", "value": service}
+        assert list(env) == [e["name"] for e in db_env]
+        for e in db_env:  # the same settings, from the owner's secret where they come from a secret
+            ref = e.get("valueFrom", {}).get("secretKeyRef")
+            if not ref:
+                assert env[e["name"]] == e
+            else:
+                assert ref["name"] == f"anju-db-{service}"
+                assert env[e["name"]]["valueFrom"]["secretKeyRef"] == {**ref, "name": f"anju-db-{service}-owner"}
 
 
 def test_city_receives_every_district():
