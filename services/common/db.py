@@ -123,12 +123,17 @@ class UnitOfWork:
     """One database transaction: the domain change, its outbox rows and (in an event handler)
     the inbox record all commit together or not at all. Subclass to add repositories."""
 
-    def __init__(self, store: Store, *, district: str, producer: str, inbox_claim=None, on_commit=None):
+    def __init__(self, store: Store, *, district: str, producer: str, inbox_claim=None, on_commit=None,
+                 now=utc_now):
         self.store = store
         self.district = district
         self.producer = producer
         self._claim = inbox_claim
         self._on_commit = on_commit
+        # The service's one clock (its Clock provider's reading, when it has one): an event's
+        # occurred_at is the service's time, so a copy whose clock was moved (tests, the demo's
+        # year) publishes events dated as its records are, not by the wall.
+        self._now = now
         self.published: list[dict] = []
 
     def __enter__(self):
@@ -166,12 +171,13 @@ class UnitOfWork:
 
     def publish_many(self, event_type: str, payloads: list[dict]) -> list[dict]:
         """`publish` for many events of one type: one multi-row outbox insert."""
-        envelopes = [build_envelope(event_type, data, district=self.district, producer=self.producer)
-                     for data in payloads]
+        now = self._now()
+        envelopes = [build_envelope(event_type, data, district=self.district, producer=self.producer,
+                                    occurred_at=now) for data in payloads]
         if envelopes:
-            now = utc_now()
+            written = utc_now()  # the wall's time: the relay's backlog age is an operator's measure
             self.session.execute(insert(self.store.tables.outbox), [
-                {"event_id": e["event_id"], "event_type": event_type, "body": encode(e), "created_at": now}
+                {"event_id": e["event_id"], "event_type": event_type, "body": encode(e), "created_at": written}
                 for e in envelopes])
             self.published.extend(envelopes)
         return envelopes
@@ -244,6 +250,7 @@ class DatabaseAccess:
             producer=self._provider.container.service_name,
             inbox_claim=claim,
             on_commit=self._provider.wake_relay,
+            now=self._provider.now,
         )
 
     @contextlib.contextmanager
@@ -268,8 +275,12 @@ class Database(DependencyProvider):
     def setup(self):
         from .events.relay import OutboxRelay
 
+        from .clock import Clock, Reading
+
         config = self.container.config
         self.district = config["DISTRICT"]
+        clocks = [d for d in self.container.dependencies if isinstance(d, Clock)]
+        self.now = Reading(clocks[0]).now if clocks else utc_now
         self.store = Store(config["DATABASE_URL"], self.metadata)
         if self.with_relay and config.get("OUTBOX_RELAY", True):
             self.relay = OutboxRelay.from_config(self.store, self.container.service_name, config)
