@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from services.common.errors import Conflict, NotFound
 from services.common.identity import mask_name, parse_resident_id, person_ref
 
-from . import models
+from . import audit, models
 
 H = models.HardshipHousehold
 
@@ -34,6 +34,7 @@ def register_household(uow, now: datetime, id_number: str, name: str, category: 
         uow.rollback()
         _refuse_second(uow.session, ref)
         raise
+    audit.record(uow.session, now, registered_by, audit.HOUSEHOLD, household.id, "registered", {}, household)
     uow.publish("hardship.registered", {"household_id": household.id, "person_ref": ref,
                                         "category": household.category, "name_masked": household.name_masked})
     return household
@@ -76,9 +77,11 @@ def close_household(uow, now: datetime, household_id: str, reason: str, note: st
     if household.status != "active":
         raise Conflict(f"hardship household {household_id} is {household.status}; only an active one can be closed",
                        errors={"household_id": [f"the household is {household.status}"]})
+    before = audit.snapshot(household, audit.HOUSEHOLD)
     household.status, household.active_person_ref = "closed", None
     household.closed_reason, household.closed_note, household.closed_by, household.closed_at = (
         reason, note or None, closed_by, now)
+    audit.record(uow.session, now, closed_by, audit.HOUSEHOLD, household.id, "closed", before, household, reason)
     uow.publish("hardship.closed", {"household_id": household.id, "person_ref": household.person_ref,
                                     "category": household.category, "reason": reason,
                                     "closed_at": now.isoformat()})

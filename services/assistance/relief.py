@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from services.common.errors import BadRequest, Conflict, NotFound
 
-from . import models, stock
+from . import audit, models, stock
 from .domain import relief as rules
 from .domain.relief import ApprovalPolicy, CaseStatus, InvalidRelief, ReliefKind
 
@@ -53,6 +53,7 @@ def request_relief(uow, now: datetime, on: date, household_id: str, kind: str, r
         if key is not None:
             _refuse_duplicate(uow.session, key, kind, period)
         raise
+    audit.record(uow.session, now, requested_by, audit.RELIEF_CASE, case.id, "requested", {}, case, reason)
     return case
 
 
@@ -82,6 +83,7 @@ def approve(uow, now: datetime, relief_id: str, officer: str, note: str = "") ->
         raise Conflict(f"household {household.id} is {household.status}; its relief cannot be approved",
                        errors={"household_id": [f"the household is {household.status}"]})
     rules.check_approver(case.requested_by, list(case.approvers), officer)
+    before = audit.snapshot(case, audit.RELIEF_CASE)
     approvers = [*case.approvers, officer]
     if len(approvers) >= case.approvals_needed:
         _charge_budget(uow.session, case.year, case.kind, case.total_fen)
@@ -96,6 +98,8 @@ def approve(uow, now: datetime, relief_id: str, officer: str, note: str = "") ->
             data.update(from_month=case.from_month, months=case.months)
         uow.publish("relief.approved", data)
     case.approvers = approvers
+    audit.record(uow.session, now, officer, audit.RELIEF_CASE, case.id,
+                 "approved" if case.status == CaseStatus.APPROVED else "passed_level", before, case, note)
     uow.session.flush()
     return case
 
@@ -120,12 +124,14 @@ def reject(uow, now: datetime, relief_id: str, officer: str, reason: str) -> mod
     if case.status != CaseStatus.REQUESTED:
         raise Conflict(f"relief case {case.id} is {case.status}; only a requested case can be rejected",
                        errors={"relief_id": [f"the case is {case.status}"]})
+    before = audit.snapshot(case, audit.RELIEF_CASE)
     case.status = CaseStatus.REJECTED
     case.duplicate_key = None  # a rejected case does not block a new request
     case.decided_by, case.decided_at, case.decision_note = officer, now, reason
     uow.publish("relief.rejected", {"relief_id": case.id, "household_id": case.household_id,
                                     "person_ref": case.person_ref, "kind": case.kind,
                                     "rejected_at": now.isoformat()})
+    audit.record(uow.session, now, officer, audit.RELIEF_CASE, case.id, "rejected", before, case, reason)
     uow.session.flush()
     return case
 
@@ -143,12 +149,14 @@ def deliver(uow, now: datetime, relief_id: str, officer: str, recipient_confirme
     if case.status != CaseStatus.APPROVED:
         raise Conflict(f"relief case {case.id} is {case.status}; only an approved case can be delivered",
                        errors={"relief_id": [f"the case is {case.status}"]})
+    before = audit.snapshot(case, audit.RELIEF_CASE)
     stock.hand_over(uow.session, now, case.id, list(case.items), officer)
     case.status = CaseStatus.DELIVERED
     case.delivered_at, case.delivered_by, case.delivery_note = now, officer, note or None
     uow.publish("relief.delivered", {"relief_id": case.id, "household_id": case.household_id,
                                      "person_ref": case.person_ref, "items": list(case.items),
                                      "delivered_at": now.isoformat()})
+    audit.record(uow.session, now, officer, audit.RELIEF_CASE, case.id, "delivered", before, case, note)
     uow.session.flush()
     return case
 
@@ -161,6 +169,7 @@ def cancel(uow, now: datetime, relief_id: str, officer: str, reason: str) -> mod
     if case.kind != ReliefKind.IN_KIND or case.status != CaseStatus.APPROVED:
         raise Conflict(f"relief case {case.id} is {case.kind}, {case.status}; only an approved in-kind case that "
                        "was not delivered can be cancelled", errors={"relief_id": [f"the case is {case.status}"]})
+    before = audit.snapshot(case, audit.RELIEF_CASE)
     stock.release(uow.session, list(case.items))
     if case.total_fen:
         uow.session.execute(update(B).where(B.year == case.year, B.kind == case.kind, B.used_fen >= case.total_fen)
@@ -168,6 +177,7 @@ def cancel(uow, now: datetime, relief_id: str, officer: str, reason: str) -> mod
     case.status = CaseStatus.CANCELLED
     case.duplicate_key = None
     case.decided_by, case.decided_at, case.decision_note = officer, now, reason
+    audit.record(uow.session, now, officer, audit.RELIEF_CASE, case.id, "cancelled", before, case, reason)
     uow.session.flush()
     return case
 

@@ -201,6 +201,39 @@ class ReferralPage(Schema):
     items = fields.List(fields.Nested(ReferralOut), required=True)
 
 
+# -- the audit trail (审计留痕) ----------------------------------------------------------------------
+
+
+class AuditQuery(Schema):
+    entity = fields.String(load_default=None, validate=validate.OneOf(["household", "relief_case"]))
+    entity_id = Text(max_length=36, load_default=None)
+    actor = Text(max_length=200, load_default=None)
+    page = QueryInt(1, 100_000, load_default=1)
+    page_size = QueryInt(1, 200, load_default=50)
+
+
+class AuditEntryOut(Schema):
+    seq = fields.Integer(required=True, metadata={"description": "the entry's place in the trail (ascending)"})
+    entity = fields.String(required=True, metadata={"description": "household or relief_case"})
+    entity_id = fields.String(required=True)
+    action = fields.String(required=True, metadata={"description": "registered, closed, verified, requested, "
+                                                                   "passed_level, approved, returned, corrected, "
+                                                                   "rejected, delivered, cancelled, ..."})
+    actor = fields.String(required=True, metadata={"description": "<role>:<subject>, or system:<event type>"})
+    role = fields.String(required=True)
+    at = fields.DateTime(required=True)
+    changes = fields.Dict(keys=fields.String(), values=fields.Dict(), required=True,
+                          metadata={"description": "field → {from, to}, only the fields that changed"})
+    reason = fields.String(allow_none=True)
+
+
+class AuditPage(Schema):
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    page_size = fields.Integer(required=True)
+    items = fields.List(fields.Nested(AuditEntryOut), required=True)
+
+
 REFERRAL_OUTCOMES = ["rent_reduction", "cash_relief", "visited", "resolved", "no_action"]
 
 

@@ -53,3 +53,8 @@ def plan_view(p: models.SupportPlan, visits, today) -> dict:
     return {"plan_id": p.id, "household_id": p.household_id, "goal": p.goal, "note": p.note, "status": p.status,
             "outcome": p.outcome, "opened_by": p.opened_by, "opened_at": p.opened_at, "closed_at": p.closed_at,
             "follow_ups": [follow_up_view(f, today) for f in visits]}
+
+
+def audit_view(a: models.AuditEntry) -> dict:
+    return {"seq": a.id, "entity": a.entity, "entity_id": a.entity_id, "action": a.action, "actor": a.actor,
+            "role": a.role, "at": a.at, "changes": dict(a.changes or {}), "reason": a.reason}
