@@ -75,7 +75,11 @@ class ReliefCase(Base):
     source_ref: Mapped[str | None] = mapped_column(String(80), unique=True, nullable=True)
     status: Mapped[str] = mapped_column(String(20), index=True)
     approvals_needed: Mapped[int] = mapped_column(Integer)
+    # the approval policy the levels were assessed under (domain.relief.ApprovalPolicy.version)
+    policy_version: Mapped[str] = mapped_column(String(20), default="1")
     approvers: Mapped[list] = mapped_column(JSON, default=list)
+    # every level's decision: {level, decision pass/return/reject, reviewer, reason, at}
+    reviews: Mapped[list] = mapped_column(JSON, default=list)
     requested_by: Mapped[str] = mapped_column(String(200))
     requested_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     decided_by: Mapped[str | None] = mapped_column(String(200), nullable=True)

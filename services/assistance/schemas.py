@@ -88,6 +88,24 @@ class RejectIn(Schema):
     reason = Text(min_length=1, max_length=500, multiline=True, required=True)
 
 
+class CorrectionIn(Schema):
+    """A returned case corrected by its requester: what changed (at least the reason saying so)."""
+
+    reason = Text(min_length=1, max_length=500, multiline=True, required=True,
+                  metadata={"description": "what was corrected, answering the return's reason"})
+    amount_fen = Int(-MAX_FEN, MAX_FEN, load_default=None)
+    months = Int(1, 36, load_default=None)
+    items = fields.List(fields.Nested(ItemIn), load_default=None, validate=validate.Length(max=20))
+
+
+class ReviewOut(Schema):
+    level = fields.Integer(required=True)
+    decision = fields.String(required=True, metadata={"description": "pass, return or reject"})
+    reviewer = fields.String(required=True)
+    reason = fields.String(allow_none=True)
+    at = fields.String(required=True, metadata={"description": "RFC 3339"})
+
+
 class DeliveryIn(Schema):
     recipient_confirmed = Bool(required=True, metadata={"description": "the recipient signed for the goods (签收)"})
     note = Text(max_length=500, multiline=True, load_default="")
@@ -146,8 +164,12 @@ class ReliefCaseOut(Schema):
     year = fields.Integer(required=True)
     period = fields.String(required=True)
     status = fields.String(required=True)
-    approvals_needed = fields.Integer(required=True)
+    approvals_needed = fields.Integer(required=True, metadata={"description": "levels the total needs"})
+    level = fields.Integer(required=True, metadata={"description": "the level under review now (while requested)"})
+    policy_version = fields.String(required=True, metadata={"description": "the approval policy the levels "
+                                                                           "were assessed under"})
     approvers = fields.List(fields.String(), required=True)
+    reviews = fields.List(fields.Nested(ReviewOut), required=True)
     requested_by = fields.String(required=True)
     requested_at = fields.DateTime(required=True)
     decided_by = fields.String(allow_none=True)

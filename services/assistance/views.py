@@ -23,7 +23,9 @@ def case_view(c: models.ReliefCase) -> dict:
             "origin": c.origin, "reason": c.reason, "amount_fen": c.amount_fen, "total_fen": c.total_fen,
             "from_month": c.from_month, "months": c.months, "items": list(c.items or []), "year": c.year,
             "period": c.period, "status": c.status, "approvals_needed": c.approvals_needed,
-            "approvers": list(c.approvers or []), "requested_by": c.requested_by, "requested_at": c.requested_at,
+            "level": len(c.approvers or []) + 1, "policy_version": c.policy_version,
+            "approvers": list(c.approvers or []), "reviews": list(c.reviews or []),
+            "requested_by": c.requested_by, "requested_at": c.requested_at,
             "decided_by": c.decided_by, "decided_at": c.decided_at, "decision_note": c.decision_note,
             "delivered_at": c.delivered_at}
 
