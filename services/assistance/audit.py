@@ -24,7 +24,8 @@ ENTITIES = (HOUSEHOLD, RELIEF_CASE)
 
 TRACKED = {
     HOUSEHOLD: ("name_masked", "category", "status", "closed_reason", "closed_note", "next_review_on",
-                "review_officer", "verified_by", "verified_at", "evidence", "housing_stage", "not_moved_in_reason"),
+                "review_officer", "verified_by", "verified_at", "evidence", "housing_stage", "housing_unit_id",
+                "not_moved_in_reason"),
     RELIEF_CASE: ("household_id", "kind", "origin", "reason", "amount_fen", "total_fen", "from_month", "months",
                   "items", "period", "status", "policy_version", "approvals_needed", "approvers", "requested_by",
                   "decided_by", "decision_note", "delivered_by", "delivery_note"),

@@ -47,6 +47,20 @@ class HardshipHousehold(Base):
     closed_note: Mapped[str | None] = mapped_column(String(500), nullable=True)
     closed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # verification (核实) and the yearly re-verification (年度复核): who checked, when, on what
+    # evidence; the officer whose queue the next review is in
+    next_review_on: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
+    review_officer: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)
+    verified_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    verified_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    evidence: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    # moving in (回迁入住), from allocation's events: offered / accepted / moved_in, and why a
+    # household offered or allocated a unit has not moved in (recorded by staff)
+    housing_stage: Mapped[str | None] = mapped_column(String(20), nullable=True, index=True)
+    housing_unit_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    housing_stage_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    not_moved_in_reason: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    not_moved_in_reason_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
 class ReliefCase(Base):

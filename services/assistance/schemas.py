@@ -37,6 +37,68 @@ class HouseholdOut(Schema):
     id_number = fields.String(required=True, metadata={"description": "masked unless you are a district officer"})
     masked = fields.Boolean(required=True)
     registered_at = fields.DateTime(required=True)
+    next_review_on = fields.Date(allow_none=True, metadata={"description": "the yearly re-verification's due day"})
+    review_officer = fields.String(allow_none=True, metadata={"description": "whose review queue it is in"})
+    verified_by = fields.String(allow_none=True)
+    verified_at = fields.DateTime(allow_none=True)
+    evidence = fields.List(fields.String(), allow_none=True)
+    housing_stage = fields.String(allow_none=True, metadata={"description": "offered, accepted or moved_in"})
+
+
+class VerificationIn(Schema):
+    evidence = fields.List(Text(min_length=1, max_length=200), required=True,
+                           validate=validate.Length(min=1, max=20),
+                           metadata={"description": "what was checked (户口簿, 低保证, 病历, 收入证明...)"})
+    next_review_on = Day(load_default=None, metadata={"description": "default: a year from today; after today, "
+                                                                     "within two years"})
+
+
+class ReviewQueueQuery(Schema):
+    officer = Text(max_length=200, load_default=None, metadata={"description": "one officer's queue (their ref)"})
+    due_by = Day(load_default=None, metadata={"description": "due on or before (default: today)"})
+    limit = QueryInt(1, 500, load_default=100)
+
+
+class ReviewDueOut(Schema):
+    household_id = fields.String(required=True)
+    person_ref = fields.String(required=True)
+    name_masked = fields.String(required=True)
+    category = fields.String(required=True)
+    next_review_on = fields.Date(required=True)
+    review_officer = fields.String(allow_none=True)
+    overdue = fields.Boolean(required=True, metadata={"description": "due before today"})
+
+
+class ReviewQueue(Schema):
+    items = fields.List(fields.Nested(ReviewDueOut), required=True)
+
+
+class NotMovedInReasonIn(Schema):
+    reason = Text(min_length=1, max_length=500, multiline=True, required=True)
+
+
+class NotMovedInOut(Schema):
+    household_id = fields.String(required=True)
+    person_ref = fields.String(required=True)
+    name_masked = fields.String(required=True)
+    category = fields.String(required=True)
+    housing_stage = fields.String(required=True, metadata={"description": "offered or accepted"})
+    unit_id = fields.String(allow_none=True)
+    since = fields.DateTime(allow_none=True)
+    reason = fields.String(allow_none=True, metadata={"description": "why not moved in, recorded by staff"})
+    reason_by = fields.String(allow_none=True)
+
+
+class NotMovedInPage(Schema):
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    page_size = fields.Integer(required=True)
+    items = fields.List(fields.Nested(NotMovedInOut), required=True)
+
+
+class PageQuery(Schema):
+    page = QueryInt(1, 100_000, load_default=1)
+    page_size = QueryInt(1, 200, load_default=50)
 
 
 class HouseholdPage(Schema):
@@ -354,7 +416,19 @@ class TenancyStartedIn(Schema):
 
     tenancy_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
     person_ref = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    unit_id = fields.String(load_default=None, validate=validate.Length(min=1, max=64))
     start = fields.Date(load_default=None)
+
+
+class OfferEventIn(Schema):
+    """What assistance reads of allocation's allocation.offered and allocation.accepted."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    offer_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    person_ref = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    unit_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
 
 
 class RentOverdueIn(Schema):

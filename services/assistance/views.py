@@ -14,7 +14,21 @@ def household_view(h: models.HardshipHousehold, principal) -> dict:
     return {"household_id": h.id, "person_ref": h.person_ref, "category": h.category, "status": h.status,
             "name": h.name if full else h.name_masked,
             "id_number": h.id_number if full else mask_id_number(h.id_number),
-            "masked": not full, "registered_at": h.registered_at}
+            "masked": not full, "registered_at": h.registered_at, "next_review_on": h.next_review_on,
+            "review_officer": h.review_officer, "verified_by": h.verified_by, "verified_at": h.verified_at,
+            "evidence": list(h.evidence) if h.evidence is not None else None, "housing_stage": h.housing_stage}
+
+
+def review_due_view(h: models.HardshipHousehold, today) -> dict:
+    return {"household_id": h.id, "person_ref": h.person_ref, "name_masked": h.name_masked, "category": h.category,
+            "next_review_on": h.next_review_on, "review_officer": h.review_officer,
+            "overdue": h.next_review_on < today}
+
+
+def not_moved_in_view(h: models.HardshipHousehold) -> dict:
+    return {"household_id": h.id, "person_ref": h.person_ref, "name_masked": h.name_masked, "category": h.category,
+            "housing_stage": h.housing_stage, "unit_id": h.housing_unit_id, "since": h.housing_stage_at,
+            "reason": h.not_moved_in_reason, "reason_by": h.not_moved_in_reason_by}
 
 
 def case_view(c: models.ReliefCase) -> dict:

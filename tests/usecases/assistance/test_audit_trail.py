@@ -49,7 +49,8 @@ def test_a_household_and_its_case_leave_a_field_by_field_history(db):
     [registered, closed] = trail(db, entity="household", entity_id=hid)
     assert registered[:4] == ("household", "registered", "district_officer:u1", "district_officer")
     assert registered[4] == {"name_masked": {"from": None, "to": "李*"}, "category": {"from": None, "to": "dibao"},
-                             "status": {"from": None, "to": "active"}}
+                             "status": {"from": None, "to": "active"},
+                             "review_officer": {"from": None, "to": "district_officer:u1"}}
     assert closed[1:] == ("closed", "district_officer:u1", "district_officer",
                           {"status": {"from": "active", "to": "closed"},
                            "closed_reason": {"from": None, "to": "recovered"}}, "recovered")
