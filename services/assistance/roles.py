@@ -18,6 +18,7 @@ MANAGE_SUPPORT = DISTRICT_OPS
 READ_SUPPORT = READERS
 HANDLE_REFERRALS = DISTRICT_OPS
 READ_REFERRALS = READERS
+READ_REPORTS = READERS  # aggregates only
 READ_AUDIT = READERS  # auditors read the trail; nobody writes it (the use cases do, with each change)
 
 

@@ -318,6 +318,45 @@ class AuditPage(Schema):
     items = fields.List(fields.Nested(AuditEntryOut), required=True)
 
 
+# -- reports (统计报表), aggregates only -------------------------------------------------------------
+
+
+class ReliefLineOut(Schema):
+    category = fields.String(required=True)
+    kind = fields.String(required=True)
+    month = fields.String(required=True, metadata={"description": "YYYY-MM of approval (district calendar)"})
+    cases = fields.Integer(required=True)
+    amount_fen = fields.Integer(required=True)
+
+
+class FollowUpCompletionOut(Schema):
+    due = fields.Integer(required=True, metadata={"description": "follow-ups due in the year"})
+    done = fields.Integer(required=True)
+    done_on_time = fields.Integer(required=True)
+    completion_permille = fields.Integer(allow_none=True, metadata={"description": "done per mille of due, "
+                                                                                   "rounded down; null if none due"})
+
+
+class BudgetUseOut(Schema):
+    kind = fields.String(required=True)
+    total_fen = fields.Integer(required=True)
+    used_fen = fields.Integer(required=True)
+    remaining_fen = fields.Integer(required=True)
+
+
+class YearReportOut(Schema):
+    year = fields.Integer(required=True)
+    relief = fields.List(fields.Nested(ReliefLineOut), required=True,
+                         metadata={"description": "approved relief by category, kind and month"})
+    cases_approved = fields.Integer(required=True)
+    amount_fen = fields.Integer(required=True)
+    households_helped = fields.Integer(required=True)
+    median_approval_seconds = fields.Integer(allow_none=True, metadata={
+        "description": "request to last approval; even counts: the two middle ones' mean, rounded down"})
+    follow_ups = fields.Nested(FollowUpCompletionOut, required=True)
+    budgets = fields.List(fields.Nested(BudgetUseOut), required=True)
+
+
 REFERRAL_OUTCOMES = ["rent_reduction", "cash_relief", "visited", "resolved", "no_action"]
 
 

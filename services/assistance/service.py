@@ -10,10 +10,13 @@
 - entrypoints/relief.py      ReliefEntrypoints: /relief-cases, /relief-budgets, /stock
 - entrypoints/support.py     SupportEntrypoints: /support-plans, /follow-ups
 - entrypoints/referrals.py   ReferralEntrypoints: tenancy.started, rent.overdue, /referrals
-- audit.py, entrypoints/audit.py  the append-only audit trail (审计留痕): AuditEntrypoints, /audit-trail
+- audit.py                   the append-only audit trail (审计留痕) of households and cases
+- moving_in.py               offered or allocated but not moved in (回迁入住), from allocation's events
+- reports.py                 the year's report (统计报表), aggregates only
+- entrypoints/audit.py       AuditEntrypoints: /audit-trail, /reports/relief/<year>
 - settings.py, views.py, roles.py, errors.py, schemas.py, models.py,
   domain/hardship.py (the categories), domain/relief.py (approval chain, duplicates, budget, stock), domain/support.py,
-  domain/audit.py (field-by-field changes)
+  domain/audit.py (field-by-field changes), domain/reports.py (medians, totals, completion)
 """
 
 from __future__ import annotations

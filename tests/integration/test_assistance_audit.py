@@ -47,3 +47,29 @@ def test_the_migrated_database_refuses_to_change_an_entry(store_for, statement):
         conn.execute(text(statement))
     with store.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*), max(reason) FROM audit_entries")).one() == (1, None)
+
+
+def test_the_years_report_for_auditors_aggregates_only(database, service_config, running_service, dev_token):
+    from allocation_helpers import today
+
+    year = today().year
+    base = running_service(AssistanceService, service_config("assistance", database("assistance"))).base
+    u1, u2 = dev_token("district_officer", subject="u1"), dev_token("district_officer", subject="u2")
+    h = requests.post(f"{base}/hardship-households", json={"id_number": ID, "name": "李四", "category": "dibao"},
+                      headers=u1, timeout=10).json()
+    requests.put(f"{base}/relief-budgets/{year}/cash", json={"total_fen": 500_000}, headers=u1, timeout=10)
+    case = requests.post(f"{base}/relief-cases", json={"household_id": h["household_id"], "kind": "cash",
+                                                       "reason": "大病", "amount_fen": 120_000},
+                         headers=u1, timeout=10).json()
+    assert requests.post(f"{base}/relief-cases/{case['relief_id']}/approvals", json={}, headers=u2,
+                         timeout=10).json()["status"] == "approved"
+    r = requests.get(f"{base}/reports/relief/{year}", headers=dev_token("auditor"), timeout=10)
+    assert r.status_code == 200, r.text
+    report = r.json()
+    assert [(x["category"], x["kind"], x["cases"], x["amount_fen"]) for x in report["relief"]] == [
+        ("dibao", "cash", 1, 120_000)]
+    assert report["households_helped"] == 1 and 0 <= report["median_approval_seconds"] < 60
+    assert report["budgets"] == [{"kind": "cash", "total_fen": 500_000, "used_fen": 120_000,
+                                  "remaining_fen": 380_000}]
+    assert h["household_id"] not in r.text and h["person_ref"] not in r.text and "李" not in r.text
+    assert requests.get(f"{base}/reports/relief/1999", headers=u1, timeout=10).status_code == 400
