@@ -1,9 +1,11 @@
 """Relief cases (救助): requested by a district officer for an active hardship household (real
-name: the case is tied to the registered, verified household), approved by amount — one
-approval, and one more by a different district officer for every threshold the total exceeds,
-never by the requester — and charged to the district's yearly budget of its kind at the last
-approval. A household gets one relief of a kind per period (cash: quarter; goods and rent
-reductions: year). Events: relief.approved, relief.rejected, relief.delivered (goods)."""
+name: the case is tied to the registered, verified household), reviewed in levels by amount
+under a versioned policy (domain/relief.py) — at each level a different district officer, never
+the requester, passes, returns for correction (the requester corrects; the chain restarts) or
+rejects, with a reason — and charged to the district's yearly budget of its kind at the last
+level. A household gets one relief of a kind per period (cash: quarter; goods and rent
+reductions: year). Every change is in the audit trail (audit.py). Events: relief.approved,
+relief.rejected, relief.delivered (goods)."""
 
 from __future__ import annotations
 

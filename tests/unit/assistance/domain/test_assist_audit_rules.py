@@ -1,6 +1,6 @@
 """The audit trail's diff: exactly the fields that differ, each with from and to."""
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from services.assistance.domain.audit import changes, role_of
@@ -32,6 +32,7 @@ def test_role_of_an_actor():
 values = st.one_of(st.none(), st.integers(), st.text(max_size=5))
 
 
+@settings(deadline=None)  # a loaded machine must not fail a rule
 @given(st.dictionaries(st.sampled_from("abcdef"), values), st.dictionaries(st.sampled_from("abcdef"), values))
 def test_applying_the_changes_to_before_gives_after(before, after):
     diff = changes(before, after)
