@@ -1,5 +1,6 @@
 """assistance's domain exceptions → HTTP status (registered by service.py)."""
 
+from .domain.hardship import RegistryRuleError
 from .domain.relief import ApprovalRefused, BudgetExceeded, InvalidRelief, OutOfStock
 from .domain.support import SupportRuleError
 
@@ -9,4 +10,5 @@ STATUS: dict[type, int] = {
     BudgetExceeded: 409,
     OutOfStock: 409,
     SupportRuleError: 422,
+    RegistryRuleError: 422,
 }

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, Date, ForeignKey, Integer, MetaData, String, UniqueConstraint
+from sqlalchemy import (
+    DDL,
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.tables import UtcDateTime, platform_tables
@@ -34,6 +47,20 @@ class HardshipHousehold(Base):
     closed_note: Mapped[str | None] = mapped_column(String(500), nullable=True)
     closed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # verification (核实) and the yearly re-verification (年度复核): who checked, when, on what
+    # evidence; the officer whose queue the next review is in
+    next_review_on: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
+    review_officer: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)
+    verified_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    verified_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    evidence: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    # moving in (回迁入住), from allocation's events: offered / accepted / moved_in, and why a
+    # household offered or allocated a unit has not moved in (recorded by staff)
+    housing_stage: Mapped[str | None] = mapped_column(String(20), nullable=True, index=True)
+    housing_unit_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    housing_stage_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    not_moved_in_reason: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    not_moved_in_reason_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
 class ReliefCase(Base):
@@ -62,7 +89,11 @@ class ReliefCase(Base):
     source_ref: Mapped[str | None] = mapped_column(String(80), unique=True, nullable=True)
     status: Mapped[str] = mapped_column(String(20), index=True)
     approvals_needed: Mapped[int] = mapped_column(Integer)
+    # the approval policy the levels were assessed under (domain.relief.ApprovalPolicy.version)
+    policy_version: Mapped[str] = mapped_column(String(20), default="1")
     approvers: Mapped[list] = mapped_column(JSON, default=list)
+    # every level's decision: {level, decision pass/return/reject, reviewer, reason, at}
+    reviews: Mapped[list] = mapped_column(JSON, default=list)
     requested_by: Mapped[str] = mapped_column(String(200))
     requested_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     decided_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
@@ -169,6 +200,41 @@ class FollowUp(Base):
     done_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
     done_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
+
+class AuditEntry(Base):
+    """审计留痕: one state change of a household or a relief case — who, in which role, when,
+    what changed field by field ({"field": {"from": …, "to": …}}) and why. Append-only: the
+    database refuses UPDATE and DELETE (SQLite triggers below and in migration 0006;
+    PostgreSQL statement triggers in migration 0006). Names and ID numbers are never kept
+    here, only the masked name: auditors read this trail."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (Index("ix_audit_entries_entity", "entity", "entity_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entity: Mapped[str] = mapped_column(String(20))  # household / relief_case
+    entity_id: Mapped[str] = mapped_column(String(36))
+    action: Mapped[str] = mapped_column(String(30))
+    actor: Mapped[str] = mapped_column(String(200), index=True)
+    role: Mapped[str] = mapped_column(String(30))
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    changes: Mapped[dict] = mapped_column(JSON)
+    reason: Mapped[str | None] = mapped_column(String(500), nullable=True)
+
+
+# -- the audit trail's guards on SQLite (the same text as migration 0006's) --------------------------
+
+AUDIT_SQLITE_TRIGGERS = {
+    "audit_entries_no_update": """
+CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries
+BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
+    "audit_entries_no_delete": """
+CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries
+BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
+}
+
+for _sql in AUDIT_SQLITE_TRIGGERS.values():
+    event.listen(AuditEntry.__table__, "after_create", DDL(_sql.strip()).execute_if(dialect="sqlite"))
 
 metadata = Base.metadata
 platform_tables(metadata)

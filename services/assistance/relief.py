@@ -1,9 +1,11 @@
 """Relief cases (救助): requested by a district officer for an active hardship household (real
-name: the case is tied to the registered, verified household), approved by amount — one
-approval, and one more by a different district officer for every threshold the total exceeds,
-never by the requester — and charged to the district's yearly budget of its kind at the last
-approval. A household gets one relief of a kind per period (cash: quarter; goods and rent
-reductions: year). Events: relief.approved, relief.rejected, relief.delivered (goods)."""
+name: the case is tied to the registered, verified household), reviewed in levels by amount
+under a versioned policy (domain/relief.py) — at each level a different district officer, never
+the requester, passes, returns for correction (the requester corrects; the chain restarts) or
+rejects, with a reason — and charged to the district's yearly budget of its kind at the last
+level. A household gets one relief of a kind per period (cash: quarter; goods and rent
+reductions: year). Every change is in the audit trail (audit.py). Events: relief.approved,
+relief.rejected, relief.delivered (goods)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from services.common.errors import BadRequest, Conflict, NotFound
 
-from . import models, stock
+from . import audit, models, stock
 from .domain import relief as rules
 from .domain.relief import ApprovalPolicy, CaseStatus, InvalidRelief, ReliefKind
 
@@ -43,8 +45,8 @@ def request_relief(uow, now: datetime, on: date, household_id: str, kind: str, r
              origin=origin, reason=reason, amount_fen=amount_fen, total_fen=total, from_month=from_month,
              months=months, items=items, year=int(from_month[:4]) if from_month else on.year, period=period,
              duplicate_key=key, source_ref=source_ref, status=CaseStatus.REQUESTED,
-             approvals_needed=policy.approvals_needed(total), approvers=[], requested_by=requested_by,
-             requested_at=now)
+             approvals_needed=policy.approvals_needed(total), policy_version=policy.version, approvers=[],
+             reviews=[], requested_by=requested_by, requested_at=now)
     uow.session.add(case)
     try:
         uow.session.flush()
@@ -53,6 +55,7 @@ def request_relief(uow, now: datetime, on: date, household_id: str, kind: str, r
         if key is not None:
             _refuse_duplicate(uow.session, key, kind, period)
         raise
+    audit.record(uow.session, now, requested_by, audit.RELIEF_CASE, case.id, "requested", {}, case, reason)
     return case
 
 
@@ -82,6 +85,8 @@ def approve(uow, now: datetime, relief_id: str, officer: str, note: str = "") ->
         raise Conflict(f"household {household.id} is {household.status}; its relief cannot be approved",
                        errors={"household_id": [f"the household is {household.status}"]})
     rules.check_approver(case.requested_by, list(case.approvers), officer)
+    before = audit.snapshot(case, audit.RELIEF_CASE)
+    _review(case, now, officer, rules.Decision.PASS, note)
     approvers = [*case.approvers, officer]
     if len(approvers) >= case.approvals_needed:
         _charge_budget(uow.session, case.year, case.kind, case.total_fen)
@@ -96,6 +101,8 @@ def approve(uow, now: datetime, relief_id: str, officer: str, note: str = "") ->
             data.update(from_month=case.from_month, months=case.months)
         uow.publish("relief.approved", data)
     case.approvers = approvers
+    audit.record(uow.session, now, officer, audit.RELIEF_CASE, case.id,
+                 "approved" if case.status == CaseStatus.APPROVED else "passed_level", before, case, note)
     uow.session.flush()
     return case
 
@@ -115,17 +122,63 @@ def _charge_budget(session, year: int, kind: str, amount: int) -> None:
         raise rules.BudgetExceeded(f"the {year} {kind} budget cannot take {amount} fen", "amount_fen")
 
 
-def reject(uow, now: datetime, relief_id: str, officer: str, reason: str) -> models.ReliefCase:
+def _review(case, now: datetime, officer: str, decision: str, reason: str | None) -> None:
+    """Keep the decision of the case's current level (its reviews: level, decision, reviewer,
+    reason, time)."""
+    case.reviews = [*(case.reviews or []), {"level": len(case.approvers or []) + 1, "decision": str(decision),
+                                            "reviewer": officer, "reason": reason or None, "at": now.isoformat()}]
+
+
+def return_for_correction(uow, now: datetime, relief_id: str, officer: str, reason: str) -> models.ReliefCase:
+    """退回补正: the reviewer of the current level sends the case back to its requester with a
+    reason; the levels passed so far are void (a corrected case is reviewed from level 1)."""
     case = get_case(uow.session, relief_id, for_update=True)
-    if case.status != CaseStatus.REQUESTED:
-        raise Conflict(f"relief case {case.id} is {case.status}; only a requested case can be rejected",
+    rules.check_reviewable(case.status, case.id)
+    rules.check_approver(case.requested_by, list(case.approvers), officer)
+    before = audit.snapshot(case, audit.RELIEF_CASE)
+    _review(case, now, officer, rules.Decision.RETURN, reason)
+    case.status, case.approvers = CaseStatus.RETURNED, []
+    audit.record(uow.session, now, officer, audit.RELIEF_CASE, case.id, "returned", before, case, reason)
+    uow.session.flush()
+    return case
+
+
+def correct(uow, now: datetime, relief_id: str, officer: str, policy: ApprovalPolicy, reason: str, *,
+            amount_fen: int | None = None, items: list | None = None, months: int | None = None) -> models.ReliefCase:
+    """The requester corrects a returned case (its amount, goods or months; the reason says
+    what was corrected) and it goes back to level 1, its levels reassessed under `policy`."""
+    case = get_case(uow.session, relief_id, for_update=True)
+    rules.check_corrector(case.status, case.requested_by, officer)
+    amount = case.amount_fen if amount_fen is None else amount_fen
+    goods = [dict(i) for i in (case.items if items is None else items)]
+    span = case.months if months is None else months
+    rules.check_case(case.kind, amount, span, case.from_month, goods)
+    before = audit.snapshot(case, audit.RELIEF_CASE)
+    case.amount_fen, case.items, case.months = amount, goods, span
+    case.total_fen = rules.total_fen(case.kind, amount, span)
+    case.approvals_needed, case.policy_version = policy.approvals_needed(case.total_fen), policy.version
+    case.status, case.approvers, case.requested_by = CaseStatus.REQUESTED, [], officer
+    audit.record(uow.session, now, officer, audit.RELIEF_CASE, case.id, "corrected", before, case, reason)
+    uow.session.flush()
+    return case
+
+
+def reject(uow, now: datetime, relief_id: str, officer: str, reason: str) -> models.ReliefCase:
+    """不予救助: the reviewer of the current level (or any district officer, for a case returned
+    and not corrected) rejects with a reason; the case no longer blocks a new request."""
+    case = get_case(uow.session, relief_id, for_update=True)
+    if case.status not in (CaseStatus.REQUESTED, CaseStatus.RETURNED):
+        raise Conflict(f"relief case {case.id} is {case.status}; only a requested or returned case can be rejected",
                        errors={"relief_id": [f"the case is {case.status}"]})
+    before = audit.snapshot(case, audit.RELIEF_CASE)
+    _review(case, now, officer, rules.Decision.REJECT, reason)
     case.status = CaseStatus.REJECTED
     case.duplicate_key = None  # a rejected case does not block a new request
     case.decided_by, case.decided_at, case.decision_note = officer, now, reason
     uow.publish("relief.rejected", {"relief_id": case.id, "household_id": case.household_id,
                                     "person_ref": case.person_ref, "kind": case.kind,
                                     "rejected_at": now.isoformat()})
+    audit.record(uow.session, now, officer, audit.RELIEF_CASE, case.id, "rejected", before, case, reason)
     uow.session.flush()
     return case
 
@@ -143,12 +196,14 @@ def deliver(uow, now: datetime, relief_id: str, officer: str, recipient_confirme
     if case.status != CaseStatus.APPROVED:
         raise Conflict(f"relief case {case.id} is {case.status}; only an approved case can be delivered",
                        errors={"relief_id": [f"the case is {case.status}"]})
+    before = audit.snapshot(case, audit.RELIEF_CASE)
     stock.hand_over(uow.session, now, case.id, list(case.items), officer)
     case.status = CaseStatus.DELIVERED
     case.delivered_at, case.delivered_by, case.delivery_note = now, officer, note or None
     uow.publish("relief.delivered", {"relief_id": case.id, "household_id": case.household_id,
                                      "person_ref": case.person_ref, "items": list(case.items),
                                      "delivered_at": now.isoformat()})
+    audit.record(uow.session, now, officer, audit.RELIEF_CASE, case.id, "delivered", before, case, note)
     uow.session.flush()
     return case
 
@@ -161,6 +216,7 @@ def cancel(uow, now: datetime, relief_id: str, officer: str, reason: str) -> mod
     if case.kind != ReliefKind.IN_KIND or case.status != CaseStatus.APPROVED:
         raise Conflict(f"relief case {case.id} is {case.kind}, {case.status}; only an approved in-kind case that "
                        "was not delivered can be cancelled", errors={"relief_id": [f"the case is {case.status}"]})
+    before = audit.snapshot(case, audit.RELIEF_CASE)
     stock.release(uow.session, list(case.items))
     if case.total_fen:
         uow.session.execute(update(B).where(B.year == case.year, B.kind == case.kind, B.used_fen >= case.total_fen)
@@ -168,6 +224,7 @@ def cancel(uow, now: datetime, relief_id: str, officer: str, reason: str) -> mod
     case.status = CaseStatus.CANCELLED
     case.duplicate_key = None
     case.decided_by, case.decided_at, case.decision_note = officer, now, reason
+    audit.record(uow.session, now, officer, audit.RELIEF_CASE, case.id, "cancelled", before, case, reason)
     uow.session.flush()
     return case
 

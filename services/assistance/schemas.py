@@ -37,6 +37,68 @@ class HouseholdOut(Schema):
     id_number = fields.String(required=True, metadata={"description": "masked unless you are a district officer"})
     masked = fields.Boolean(required=True)
     registered_at = fields.DateTime(required=True)
+    next_review_on = fields.Date(allow_none=True, metadata={"description": "the yearly re-verification's due day"})
+    review_officer = fields.String(allow_none=True, metadata={"description": "whose review queue it is in"})
+    verified_by = fields.String(allow_none=True)
+    verified_at = fields.DateTime(allow_none=True)
+    evidence = fields.List(fields.String(), allow_none=True)
+    housing_stage = fields.String(allow_none=True, metadata={"description": "offered, accepted or moved_in"})
+
+
+class VerificationIn(Schema):
+    evidence = fields.List(Text(min_length=1, max_length=200), required=True,
+                           validate=validate.Length(min=1, max=20),
+                           metadata={"description": "what was checked (户口簿, 低保证, 病历, 收入证明...)"})
+    next_review_on = Day(load_default=None, metadata={"description": "default: a year from today; after today, "
+                                                                     "within two years"})
+
+
+class ReviewQueueQuery(Schema):
+    officer = Text(max_length=200, load_default=None, metadata={"description": "one officer's queue (their ref)"})
+    due_by = Day(load_default=None, metadata={"description": "due on or before (default: today)"})
+    limit = QueryInt(1, 500, load_default=100)
+
+
+class ReviewDueOut(Schema):
+    household_id = fields.String(required=True)
+    person_ref = fields.String(required=True)
+    name_masked = fields.String(required=True)
+    category = fields.String(required=True)
+    next_review_on = fields.Date(required=True)
+    review_officer = fields.String(allow_none=True)
+    overdue = fields.Boolean(required=True, metadata={"description": "due before today"})
+
+
+class ReviewQueue(Schema):
+    items = fields.List(fields.Nested(ReviewDueOut), required=True)
+
+
+class NotMovedInReasonIn(Schema):
+    reason = Text(min_length=1, max_length=500, multiline=True, required=True)
+
+
+class NotMovedInOut(Schema):
+    household_id = fields.String(required=True)
+    person_ref = fields.String(required=True)
+    name_masked = fields.String(required=True)
+    category = fields.String(required=True)
+    housing_stage = fields.String(required=True, metadata={"description": "offered or accepted"})
+    unit_id = fields.String(allow_none=True)
+    since = fields.DateTime(allow_none=True)
+    reason = fields.String(allow_none=True, metadata={"description": "why not moved in, recorded by staff"})
+    reason_by = fields.String(allow_none=True)
+
+
+class NotMovedInPage(Schema):
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    page_size = fields.Integer(required=True)
+    items = fields.List(fields.Nested(NotMovedInOut), required=True)
+
+
+class PageQuery(Schema):
+    page = QueryInt(1, 100_000, load_default=1)
+    page_size = QueryInt(1, 200, load_default=50)
 
 
 class HouseholdPage(Schema):
@@ -86,6 +148,24 @@ class DecisionIn(Schema):
 
 class RejectIn(Schema):
     reason = Text(min_length=1, max_length=500, multiline=True, required=True)
+
+
+class CorrectionIn(Schema):
+    """A returned case corrected by its requester: what changed (at least the reason saying so)."""
+
+    reason = Text(min_length=1, max_length=500, multiline=True, required=True,
+                  metadata={"description": "what was corrected, answering the return's reason"})
+    amount_fen = Int(-MAX_FEN, MAX_FEN, load_default=None)
+    months = Int(1, 36, load_default=None)
+    items = fields.List(fields.Nested(ItemIn), load_default=None, validate=validate.Length(max=20))
+
+
+class ReviewOut(Schema):
+    level = fields.Integer(required=True)
+    decision = fields.String(required=True, metadata={"description": "pass, return or reject"})
+    reviewer = fields.String(required=True)
+    reason = fields.String(allow_none=True)
+    at = fields.String(required=True, metadata={"description": "RFC 3339"})
 
 
 class DeliveryIn(Schema):
@@ -146,8 +226,12 @@ class ReliefCaseOut(Schema):
     year = fields.Integer(required=True)
     period = fields.String(required=True)
     status = fields.String(required=True)
-    approvals_needed = fields.Integer(required=True)
+    approvals_needed = fields.Integer(required=True, metadata={"description": "levels the total needs"})
+    level = fields.Integer(required=True, metadata={"description": "the level under review now (while requested)"})
+    policy_version = fields.String(required=True, metadata={"description": "the approval policy the levels "
+                                                                           "were assessed under"})
     approvers = fields.List(fields.String(), required=True)
+    reviews = fields.List(fields.Nested(ReviewOut), required=True)
     requested_by = fields.String(required=True)
     requested_at = fields.DateTime(required=True)
     decided_by = fields.String(allow_none=True)
@@ -199,6 +283,78 @@ class ReferralPage(Schema):
     page = fields.Integer(required=True)
     page_size = fields.Integer(required=True)
     items = fields.List(fields.Nested(ReferralOut), required=True)
+
+
+# -- the audit trail (审计留痕) ----------------------------------------------------------------------
+
+
+class AuditQuery(Schema):
+    entity = fields.String(load_default=None, validate=validate.OneOf(["household", "relief_case"]))
+    entity_id = Text(max_length=36, load_default=None)
+    actor = Text(max_length=200, load_default=None)
+    page = QueryInt(1, 100_000, load_default=1)
+    page_size = QueryInt(1, 200, load_default=50)
+
+
+class AuditEntryOut(Schema):
+    seq = fields.Integer(required=True, metadata={"description": "the entry's place in the trail (ascending)"})
+    entity = fields.String(required=True, metadata={"description": "household or relief_case"})
+    entity_id = fields.String(required=True)
+    action = fields.String(required=True, metadata={"description": "registered, closed, verified, requested, "
+                                                                   "passed_level, approved, returned, corrected, "
+                                                                   "rejected, delivered, cancelled, ..."})
+    actor = fields.String(required=True, metadata={"description": "<role>:<subject>, or system:<event type>"})
+    role = fields.String(required=True)
+    at = fields.DateTime(required=True)
+    changes = fields.Dict(keys=fields.String(), values=fields.Dict(), required=True,
+                          metadata={"description": "field → {from, to}, only the fields that changed"})
+    reason = fields.String(allow_none=True)
+
+
+class AuditPage(Schema):
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    page_size = fields.Integer(required=True)
+    items = fields.List(fields.Nested(AuditEntryOut), required=True)
+
+
+# -- reports (统计报表), aggregates only -------------------------------------------------------------
+
+
+class ReliefLineOut(Schema):
+    category = fields.String(required=True)
+    kind = fields.String(required=True)
+    month = fields.String(required=True, metadata={"description": "YYYY-MM of approval (district calendar)"})
+    cases = fields.Integer(required=True)
+    amount_fen = fields.Integer(required=True)
+
+
+class FollowUpCompletionOut(Schema):
+    due = fields.Integer(required=True, metadata={"description": "follow-ups due in the year"})
+    done = fields.Integer(required=True)
+    done_on_time = fields.Integer(required=True)
+    completion_permille = fields.Integer(allow_none=True, metadata={"description": "done per mille of due, "
+                                                                                   "rounded down; null if none due"})
+
+
+class BudgetUseOut(Schema):
+    kind = fields.String(required=True)
+    total_fen = fields.Integer(required=True)
+    used_fen = fields.Integer(required=True)
+    remaining_fen = fields.Integer(required=True)
+
+
+class YearReportOut(Schema):
+    year = fields.Integer(required=True)
+    relief = fields.List(fields.Nested(ReliefLineOut), required=True,
+                         metadata={"description": "approved relief by category, kind and month"})
+    cases_approved = fields.Integer(required=True)
+    amount_fen = fields.Integer(required=True)
+    households_helped = fields.Integer(required=True)
+    median_approval_seconds = fields.Integer(allow_none=True, metadata={
+        "description": "request to last approval; even counts: the two middle ones' mean, rounded down"})
+    follow_ups = fields.Nested(FollowUpCompletionOut, required=True)
+    budgets = fields.List(fields.Nested(BudgetUseOut), required=True)
 
 
 REFERRAL_OUTCOMES = ["rent_reduction", "cash_relief", "visited", "resolved", "no_action"]
@@ -299,7 +455,19 @@ class TenancyStartedIn(Schema):
 
     tenancy_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
     person_ref = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    unit_id = fields.String(load_default=None, validate=validate.Length(min=1, max=64))
     start = fields.Date(load_default=None)
+
+
+class OfferEventIn(Schema):
+    """What assistance reads of allocation's allocation.offered and allocation.accepted."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    offer_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    person_ref = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    unit_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
 
 
 class RentOverdueIn(Schema):

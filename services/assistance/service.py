@@ -10,8 +10,13 @@
 - entrypoints/relief.py      ReliefEntrypoints: /relief-cases, /relief-budgets, /stock
 - entrypoints/support.py     SupportEntrypoints: /support-plans, /follow-ups
 - entrypoints/referrals.py   ReferralEntrypoints: tenancy.started, rent.overdue, /referrals
+- audit.py                   the append-only audit trail (审计留痕) of households and cases
+- moving_in.py               offered or allocated but not moved in (回迁入住), from allocation's events
+- reports.py                 the year's report (统计报表), aggregates only
+- entrypoints/audit.py       AuditEntrypoints: /audit-trail, /reports/relief/<year>
 - settings.py, views.py, roles.py, errors.py, schemas.py, models.py,
-  domain/hardship.py (the categories), domain/relief.py (approval chain, duplicates, budget, stock), domain/support.py
+  domain/hardship.py (the categories), domain/relief.py (approval chain, duplicates, budget, stock), domain/support.py,
+  domain/audit.py (field-by-field changes), domain/reports.py (medians, totals, completion)
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from services.common.db import Database
 from services.common.service import PlatformService
 
 from . import errors, models
+from .entrypoints.audit import AuditEntrypoints
 from .entrypoints.hardship import HardshipEntrypoints
 from .entrypoints.referrals import ReferralEntrypoints
 from .entrypoints.relief import ReliefEntrypoints
@@ -28,7 +34,7 @@ from .entrypoints.support import SupportEntrypoints
 
 
 class AssistanceService(HardshipEntrypoints, ReliefEntrypoints, ReferralEntrypoints, SupportEntrypoints,
-                        PlatformService):
+                        AuditEntrypoints, PlatformService):
     name = "assistance"
     error_status = errors.STATUS
     db = Database(models.metadata)

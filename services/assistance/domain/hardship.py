@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 
 
@@ -18,3 +19,53 @@ class HardshipCategory(StrEnum):
 
 # Why a household leaves the registry (销档).
 CLOSE_REASONS = ("recovered", "moved_away", "deceased", "ineligible", "other")
+
+
+# -- yearly re-verification (年度复核) ------------------------------------------------------------
+
+class RegistryRuleError(Exception):
+    """A registry rule refused the request; ``field`` names the input it is about."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def next_review(on: date) -> date:
+    """A household is re-verified yearly: the same day a year later (29 February → 28 February)."""
+    try:
+        return on.replace(year=on.year + 1)
+    except ValueError:
+        return on.replace(year=on.year + 1, day=28)
+
+
+def check_next_review(on: date, next_review_on: date) -> None:
+    """The next review is after today and at most two years away (a household is never left
+    unreviewed longer)."""
+    if next_review_on <= on:
+        raise RegistryRuleError(f"the next review must be after today ({on.isoformat()})", "next_review_on")
+    if next_review_on > on.replace(year=on.year + 2, day=min(on.day, 28)):
+        raise RegistryRuleError("the next review must be within two years", "next_review_on")
+
+
+# -- moving in (回迁入住): offered or allocated a unit but not moved in --------------------------------
+
+class HousingStage(StrEnum):
+    OFFERED = "offered"      # allocation.offered
+    ACCEPTED = "accepted"    # allocation.accepted
+    MOVED_IN = "moved_in"    # tenancy.started
+
+
+_RANK = {HousingStage.OFFERED: 1, HousingStage.ACCEPTED: 2, HousingStage.MOVED_IN: 3}
+
+
+def advances(current: str | None, new: str) -> bool:
+    """Does `new` move a household on? Stages only go forward (offered → accepted → moved in), so
+    a late or redelivered event never moves one back; a new offer while offered does (another
+    unit); nothing moves a household that has moved in."""
+    if current is None:
+        return True
+    if current == HousingStage.MOVED_IN:
+        return False
+    return _RANK[HousingStage(new)] >= _RANK[HousingStage(current)]

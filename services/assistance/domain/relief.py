@@ -2,11 +2,29 @@
 which period a relief counts against (no duplicate relief by household, kind and period) and
 whether a budget still holds an amount.
 
-The approval chain is by amount (``thresholds_fen``, ascending): a case needs one approval, plus
-one for every threshold its total exceeds; every approver is a different district officer, and
-never the officer who requested the case. City officers write nothing in a district's
-operations (services/common/roles.py), so the higher levels are further, different district
-officers rather than a city sign-off.
+The approval chain is by amount, from a versioned policy (``ApprovalPolicy``: its ``version``
+is kept on every case, so a case is always judged by the policy it was assessed under): a case
+needs one level, plus one for every threshold (``thresholds_fen``, ascending) its total exceeds.
+At each level one reviewer decides — **pass** (the next level, or approved at the last),
+**return for correction** (退回补正: back to the requester with a reason; once corrected the
+chain starts again at level 1, reassessed under the policy then in force) or **reject** with a
+reason. Every reviewer of a case is a different district officer, and never its requester (nor
+the officer who corrected a case the system opened).
+
+Why the levels are district officers and not "enterprise union up to X, district up to Y, city
+above" (the issue's example, after OpenG2P's staged approvals):
+
+- **No city level.** The city level (市级统筹) sets policy, does the city-level review of
+  applications and reads everything; it does not run a district's day-to-day operations, relief
+  cases among them (DESIGN.md §4, services/common/roles.py, tests/unit/test_city_rule.py). A
+  city sign-off on a district's relief would be exactly that. The city's part is the policy:
+  the thresholds and how many district levels large amounts need.
+- **No enterprise level.** An enterprise officer (基层) acts only for their own enterprise's
+  workers, but the hardship registry is the district's (real-name, verified by district
+  officers) and records no employer: many of its households — 三无户, 低保户, the unemployed —
+  have none, so "their own enterprise's workers" cannot be decided for a relief case. The
+  enterprise union's part is at intake (applications scopes enterprise officers there).
+  Adding the level needs the registry to record a verified employer first.
 """
 
 from __future__ import annotations
@@ -23,7 +41,8 @@ class ReliefKind(StrEnum):
 
 
 class CaseStatus(StrEnum):
-    REQUESTED = "requested"
+    REQUESTED = "requested"   # under review, at level len(approvers) + 1
+    RETURNED = "returned"     # 退回补正: back with the requester for correction
     APPROVED = "approved"
     REJECTED = "rejected"
     DELIVERED = "delivered"
@@ -57,9 +76,32 @@ class BudgetExceeded(ReliefRuleError):
 @dataclass(frozen=True)
 class ApprovalPolicy:
     thresholds_fen: tuple[int, ...] = (200_000, 1_000_000)  # 2,000 and 10,000 yuan
+    version: str = "1"
 
     def approvals_needed(self, total_fen: int) -> int:
+        """Levels a total needs: 1, plus 1 per threshold it exceeds (equal to a threshold: not)."""
         return 1 + sum(1 for t in self.thresholds_fen if total_fen > t)
+
+
+class Decision(StrEnum):
+    PASS = "pass"        # 通过
+    RETURN = "return"    # 退回补正
+    REJECT = "reject"    # 不予救助
+
+
+def check_reviewable(status: str, relief_id: str) -> None:
+    """Only a case under review (requested) takes a decision."""
+    if status != CaseStatus.REQUESTED:
+        raise ApprovalRefused(f"relief case {relief_id} is {status}; only a requested case is reviewed", "relief_id")
+
+
+def check_corrector(status: str, requested_by: str, officer: str, system_prefix: str = "system:") -> None:
+    """A returned case is corrected by its requester (any district officer when the system
+    opened it: that officer then answers for it as its requester)."""
+    if status != CaseStatus.RETURNED:
+        raise ApprovalRefused(f"the case is {status}; only a returned case is corrected", "relief_id")
+    if officer != requested_by and not requested_by.startswith(system_prefix):
+        raise ApprovalRefused("only the officer who requested the case corrects it", "officer")
 
 
 def total_fen(kind: str, amount_fen: int, months: int | None) -> int:
@@ -92,6 +134,8 @@ def period_of(kind: str, on: date, from_month: str | None = None) -> str:
 
 
 def check_approver(requested_by: str, approvers: list[str], officer: str) -> None:
+    """The reviewer of a level is neither the requester nor a reviewer who passed an earlier
+    level (a reject or a return by anyone but the requester is allowed: it stops the chain)."""
     if officer == requested_by:
         raise ApprovalRefused("an officer cannot approve a case they requested", "officer")
     if officer in approvers:

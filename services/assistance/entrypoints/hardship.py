@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from services.common.http import api
 
-from .. import hardship, roles, schemas, views
+from .. import hardship, moving_in, roles, schemas, views
 
 
 class HardshipEntrypoints:
@@ -16,7 +16,8 @@ class HardshipEntrypoints:
         with self.db.unit_of_work() as uow:
             household = hardship.register_household(uow, self.clock.now(), body["id_number"], body["name"],
                                                     body["category"], req.principal.ref,
-                                                    str(self.config["PERSON_REF_KEY"]).encode())
+                                                    str(self.config["PERSON_REF_KEY"]).encode(),
+                                                    on=self.clock.today())
             uow.commit()
         return {"household_id": household.id, "person_ref": household.person_ref, "category": household.category}
 
@@ -49,3 +50,45 @@ class HardshipEntrypoints:
             uow.commit()
             return {"household_id": h.id, "status": h.status, "closed_reason": h.closed_reason,
                     "closed_at": h.closed_at}
+
+    @api("POST", "/hardship-households/<household_id>/verification", body=schemas.VerificationIn,
+         roles=roles.VERIFY_HARDSHIP, response=schemas.HouseholdOut,
+         summary="Verify a household (核实 / 年度复核) on the evidence listed; its next review a year later (or the "
+                 "day given), in the verifying officer's queue")
+    def verify_hardship(self, req):
+        with self.db.unit_of_work() as uow:
+            h = hardship.verify(uow, self.clock.now(), self.clock.today(), req.path["household_id"],
+                                req.principal.ref, req.body["evidence"], req.body["next_review_on"])
+            uow.commit()
+            return views.household_view(h, req.principal)
+
+    @api("GET", "/review-queue", query=schemas.ReviewQueueQuery, roles=roles.READ_HARDSHIP,
+         response=schemas.ReviewQueue,
+         summary="Households due for their yearly re-verification by a day (default today), one officer's or "
+                 "everyone's, the longest due first")
+    def review_queue(self, req):
+        today = self.clock.today()
+        with self.db.read() as s:
+            rows = hardship.review_queue(s, req.query["due_by"] or today, req.query["officer"], req.query["limit"])
+            return {"items": [views.review_due_view(h, today) for h in rows]}
+
+    @api("POST", "/hardship-households/<household_id>/not-moved-in-reason", body=schemas.NotMovedInReasonIn,
+         roles=roles.RECORD_MOVING_IN, response=schemas.NotMovedInOut,
+         summary="Record why a household offered or allocated a unit has not moved in")
+    def record_not_moved_in(self, req):
+        with self.db.unit_of_work() as uow:
+            h = moving_in.record_reason(uow, self.clock.now(), req.path["household_id"], req.body["reason"],
+                                        req.principal.ref)
+            uow.commit()
+            return views.not_moved_in_view(h)
+
+    @api("GET", "/reports/not-moved-in", query=schemas.PageQuery, roles=roles.READ_HARDSHIP,
+         response=schemas.NotMovedInPage,
+         summary="Registry households offered or allocated a unit but not moved in, with staff's reason, the "
+                 "longest waiting first (names masked)")
+    def not_moved_in_report(self, req):
+        q = req.query
+        with self.db.read() as s:
+            total, rows = moving_in.not_moved_in(s, q["page"], q["page_size"])
+            return {"total": total, "page": q["page"], "page_size": q["page_size"],
+                    "items": [views.not_moved_in_view(h) for h in rows]}

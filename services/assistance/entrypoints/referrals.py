@@ -6,7 +6,8 @@ from __future__ import annotations
 from services.common.events.inbox import inbox_handler
 from services.common.http import api
 
-from .. import referrals, relocation, roles, schemas, settings, views
+from .. import moving_in, referrals, relocation, roles, schemas, settings, views
+from ..domain.hardship import HousingStage
 
 
 class ReferralEntrypoints:
@@ -14,9 +15,25 @@ class ReferralEntrypoints:
     def on_tenancy_started(self, event):
         d = event.data
         with self.db.unit_of_work() as uow:  # committed also when the person is not in the registry
+            moving_in.on_housing_event(uow, self.clock.now(), d["person_ref"], HousingStage.MOVED_IN, d["unit_id"],
+                                       event.event_type)
             relocation.on_tenancy_started(uow, self.clock.now(), self.clock.today(), d["tenancy_id"],
                                           d["person_ref"], settings.relocation_cash_fen(self.config),
                                           settings.approval_policy(self.config))
+            uow.commit()
+
+    @inbox_handler("allocation", "allocation.offered", schema=schemas.OfferEventIn)
+    def on_allocation_offered(self, event):
+        with self.db.unit_of_work() as uow:
+            moving_in.on_housing_event(uow, self.clock.now(), event.data["person_ref"], HousingStage.OFFERED,
+                                       event.data["unit_id"], event.event_type)
+            uow.commit()
+
+    @inbox_handler("allocation", "allocation.accepted", schema=schemas.OfferEventIn)
+    def on_allocation_accepted(self, event):
+        with self.db.unit_of_work() as uow:
+            moving_in.on_housing_event(uow, self.clock.now(), event.data["person_ref"], HousingStage.ACCEPTED,
+                                       event.data["unit_id"], event.event_type)
             uow.commit()
 
     @inbox_handler("finance", "rent.overdue", schema=schemas.RentOverdueIn)

@@ -32,6 +32,30 @@ class ReliefEntrypoints:
             uow.commit()
             return views.case_view(case)
 
+    @api("POST", "/relief-cases/<relief_id>/return", body=schemas.RejectIn, roles=roles.DECIDE_RELIEF,
+         response=schemas.ReliefCaseOut,
+         summary="Return a relief case for correction (退回补正) at its current level, with a reason; corrected, "
+                 "it is reviewed again from level 1")
+    def return_relief(self, req):
+        with self.db.unit_of_work() as uow:
+            case = relief.return_for_correction(uow, self.clock.now(), req.path["relief_id"], req.principal.ref,
+                                                req.body["reason"])
+            uow.commit()
+            return views.case_view(case)
+
+    @api("POST", "/relief-cases/<relief_id>/correction", body=schemas.CorrectionIn, roles=roles.REQUEST_RELIEF,
+         response=schemas.ReliefCaseOut,
+         summary="Correct a returned relief case (its requester): amount, goods or months; back to level 1 "
+                 "under the approval policy in force")
+    def correct_relief(self, req):
+        b = req.body
+        with self.db.unit_of_work() as uow:
+            case = relief.correct(uow, self.clock.now(), req.path["relief_id"], req.principal.ref,
+                                  settings.approval_policy(self.config), b["reason"], amount_fen=b["amount_fen"],
+                                  items=b["items"], months=b["months"])
+            uow.commit()
+            return views.case_view(case)
+
     @api("POST", "/relief-cases/<relief_id>/rejection", body=schemas.RejectIn, roles=roles.DECIDE_RELIEF,
          response=schemas.ReliefCaseOut, summary="Reject a requested relief case with a reason (relief.rejected)")
     def reject_relief(self, req):

@@ -259,3 +259,68 @@ def test_cancelling_an_undelivered_in_kind_case_releases_its_goods_and_budget(db
     with db.uow() as uow, pytest.raises(Conflict, match="cancelled"):
         relief.deliver(uow, NOW, cid, "district_officer:u2", True)
     request(db, hid, kind="in_kind", amount=0, items=[{"item": "appliances", "quantity": 1}])  # may ask again
+
+
+def test_a_level_returns_the_case_for_correction_and_the_corrected_case_starts_again_at_level_1(db):
+    hid, _ = household(db)
+    budget(db, total=10_000_000)
+    cid = request(db, hid, amount=1_500_000)  # above both thresholds: three levels
+    assert approve(db, cid, "district_officer:u2") == "requested"
+    with db.uow() as uow:
+        with pytest.raises(ApprovalRefused, match="already approved"):
+            relief.return_for_correction(uow, NOW, cid, "district_officer:u2", "金额偏高")
+    with db.uow() as uow:
+        case = relief.return_for_correction(uow, NOW, cid, "district_officer:u3", "金额偏高，请核实")
+        uow.commit()
+        assert (case.status, case.approvers) == ("returned", [])
+        assert [(v["level"], v["decision"], v["reviewer"], v["reason"]) for v in case.reviews] == [
+            (1, "pass", "district_officer:u2", None), (2, "return", "district_officer:u3", "金额偏高，请核实")]
+    with db.uow() as uow:
+        with pytest.raises(Conflict, match="is returned; only a requested case can be approved"):
+            relief.approve(uow, NOW, cid, "district_officer:u4")
+    with db.uow() as uow:
+        with pytest.raises(ApprovalRefused, match="only the officer who requested"):
+            relief.correct(uow, NOW, cid, "district_officer:u2", POLICY, "改")
+    with db.uow() as uow:
+        with pytest.raises(InvalidRelief, match="at least 1 fen"):
+            relief.correct(uow, NOW, cid, "district_officer:u1", POLICY, "改", amount_fen=0)
+    with db.uow() as uow:
+        case = relief.correct(uow, NOW, cid, "district_officer:u1", ApprovalPolicy((200_000, 1_000_000), "2"),
+                              "按病历核减", amount_fen=150_000)
+        uow.commit()
+        assert (case.status, case.amount_fen, case.total_fen, case.approvals_needed, case.policy_version) == (
+            "requested", 150_000, 150_000, 1, "2")
+    assert approve(db, cid, "district_officer:u2") == "approved"  # a new chain: u2 may pass again
+    assert outbox(db, "relief.approved")[0]["amount_fen"] == 150_000
+
+
+def test_a_returned_case_can_be_rejected_and_no_longer_blocks_a_request(db):
+    hid, _ = household(db)
+    cid = request(db, hid)
+    with db.uow() as uow:
+        relief.return_for_correction(uow, NOW, cid, "district_officer:u2", "材料不全")
+        uow.commit()
+    with db.uow() as uow:
+        case = relief.reject(uow, NOW, cid, "district_officer:u2", "逾期未补正")
+        uow.commit()
+        assert case.reviews[-1] == {"level": 1, "decision": "reject", "reviewer": "district_officer:u2",
+                                    "reason": "逾期未补正", "at": NOW.isoformat()}
+    request(db, hid)
+
+
+def test_a_relocation_case_the_system_opened_is_corrected_by_an_officer_who_cannot_then_approve_it(db):
+    hid, ref = household(db)
+    budget(db)
+    with db.uow() as uow:
+        cid = relocation.on_tenancy_started(uow, NOW, ON, "T1", ref, 300_000, POLICY).id
+        uow.commit()
+    with db.uow() as uow:
+        relief.return_for_correction(uow, NOW, cid, "district_officer:u2", "家具另行实物发放")
+        uow.commit()
+    with db.uow() as uow:
+        case = relief.correct(uow, NOW, cid, "district_officer:u3", POLICY, "改为1,000元", amount_fen=100_000)
+        uow.commit()
+        assert (case.requested_by, case.approvals_needed) == ("district_officer:u3", 1)
+    with db.uow() as uow:
+        with pytest.raises(ApprovalRefused, match="requested"):
+            relief.approve(uow, NOW, cid, "district_officer:u3")

@@ -84,3 +84,27 @@ def test_stock_rule_and_item_totals():
 def test_item_totals_keep_every_unit(lines):
     needed = r.items_needed([{"item": i, "quantity": q} for i, q in lines])
     assert sum(needed.values()) == sum(q for _, q in lines) and set(needed) == {i for i, _ in lines}
+
+
+def test_only_a_requested_case_is_reviewed():
+    r.check_reviewable("requested", "c1")
+    for status in ("returned", "approved", "rejected", "delivered", "cancelled"):
+        with pytest.raises(r.ApprovalRefused, match=f"relief case c1 is {status}; only a requested case") as e:
+            r.check_reviewable(status, "c1")
+        assert e.value.field == "relief_id"
+
+
+def test_a_returned_case_is_corrected_by_its_requester_or_anyone_when_the_system_opened_it():
+    r.check_corrector("returned", "district_officer:u1", "district_officer:u1")
+    r.check_corrector("returned", "system:tenancy.started", "district_officer:u9")
+    with pytest.raises(r.ApprovalRefused, match="only the officer who requested") as e:
+        r.check_corrector("returned", "district_officer:u1", "district_officer:u2")
+    assert e.value.field == "officer"
+    with pytest.raises(r.ApprovalRefused, match="the case is requested; only a returned case") as e:
+        r.check_corrector("requested", "district_officer:u1", "district_officer:u1")
+    assert e.value.field == "relief_id"
+
+
+def test_the_policy_keeps_its_version():
+    assert r.ApprovalPolicy().version == "1"
+    assert r.ApprovalPolicy((5,), "2027-a").approvals_needed(6) == 2
