@@ -209,7 +209,8 @@ class AuditEntry(Base):
     here, only the masked name: auditors read this trail."""
 
     __tablename__ = "audit_entries"
-    __table_args__ = (Index("ix_audit_entries_entity", "entity", "entity_id", "id"),)
+    __table_args__ = (Index("ix_audit_entries_entity", "entity", "entity_id", "id"),
+                      {"info": {"append_only": True}})  # the runtime role may only insert (common/grants.py)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     entity: Mapped[str] = mapped_column(String(20))  # household / relief_case

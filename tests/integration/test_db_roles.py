@@ -103,6 +103,13 @@ def test_the_journal_cannot_be_rewritten_even_with_its_triggers_out_of_reach(own
         _refused(runtime_url, f"TRUNCATE {table}", "permission denied")
 
 
+def test_the_assistance_audit_trail_is_insert_only_for_the_service(owned_database):
+    _, runtime_url = owned_database("assistance")
+    for sql in ("UPDATE audit_entries SET reason = 'x'", "DELETE FROM audit_entries", "TRUNCATE audit_entries"):
+        _refused(runtime_url, sql, "permission denied")
+    _refused(runtime_url, "ALTER TABLE audit_entries DISABLE TRIGGER ALL", "must be owner")
+
+
 def test_finance_runs_its_flows_as_the_runtime_role(owned_database, service_config, running_service, dev_token):
     _, runtime_url = owned_database("finance")
     finance = Finance(running_service(FinanceService, service_config("finance", runtime_url)), dev_token)
