@@ -15,8 +15,8 @@ says so as well as the code:
   CHECK: a no-overdraft account's natural balance is never below zero.
 
 The SQLite triggers are attached here for databases built from the models (the use-case
-tests' in-memory SQLite); migration 0002 creates the same ones (a test compares them) and
-the PostgreSQL ones.
+tests' in-memory SQLite); migration 0002 creates the same ones and the PostgreSQL ones, both
+reading their text from journal_guards.py.
 """
 
 from __future__ import annotations
@@ -40,6 +40,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.tables import UtcDateTime, platform_tables
+
+from .journal_guards import SQLITE_TRIGGERS
 
 
 class Base(DeclarativeBase):
@@ -241,31 +243,7 @@ class ReliefPayment(Base):
     __table_args__ = (Index("ix_relief_payments_queue", "status", "received_at", "relief_id"),)
 
 
-# -- the journal's guards on SQLite (the same text as migration 0002's) ----------------------------
-
-SQLITE_TRIGGERS = {
-    "journal_entries_balanced": """
-CREATE TRIGGER journal_entries_balanced AFTER INSERT ON journal_entries
-WHEN (SELECT count(*) FROM journal_lines WHERE entry_id = NEW.id) < 2
-  OR (SELECT total(amount_fen) FROM journal_lines WHERE entry_id = NEW.id) <> 0
-BEGIN SELECT RAISE(ABORT, 'journal entry must have at least two lines summing to zero'); END""",
-    "journal_lines_before_entry": """
-CREATE TRIGGER journal_lines_before_entry BEFORE INSERT ON journal_lines
-WHEN EXISTS (SELECT 1 FROM journal_entries WHERE id = NEW.entry_id)
-BEGIN SELECT RAISE(ABORT, 'lines cannot be added to a posted journal entry'); END""",
-    "journal_entries_no_update": """
-CREATE TRIGGER journal_entries_no_update BEFORE UPDATE ON journal_entries
-BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END""",
-    "journal_entries_no_delete": """
-CREATE TRIGGER journal_entries_no_delete BEFORE DELETE ON journal_entries
-BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END""",
-    "journal_lines_no_update": """
-CREATE TRIGGER journal_lines_no_update BEFORE UPDATE ON journal_lines
-BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END""",
-    "journal_lines_no_delete": """
-CREATE TRIGGER journal_lines_no_delete BEFORE DELETE ON journal_lines
-BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END""",
-}
+# -- the journal's guards on SQLite (the text migration 0002 reads too: journal_guards.py) ---------
 
 for _name, _sql in SQLITE_TRIGGERS.items():
     _table = JournalEntry.__table__ if " ON journal_entries" in _sql else JournalLine.__table__

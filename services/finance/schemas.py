@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from services.common.events.contracts import contract
+from services.common.events.contracts import contract, iso_utc
 from services.common.fields import Bool, Day, Int, PublicText, QueryInt, Text, no_personal_data
 
 from .domain.funds import PROJECT_ID, DisbursementStatus, FundSource
@@ -32,6 +32,17 @@ def AccountCode(**kwargs):  # noqa: N802
     kwargs.setdefault("metadata", {"description": "account code, e.g. 1001, 1002:donation, 5101:P1"})
     return fields.String(validate=validate.Regexp(ACCOUNT_CODE.pattern + r"\Z", error="not an account code"),
                          **kwargs)
+
+
+class Instant(fields.AwareDateTime):
+    """An instant in an event: RFC 3339 in UTC with "Z", the platform's one timestamp format
+    (iso_utc, as the envelope's occurred_at); marshmallow's iso format would write "+00:00"."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="iso", **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else iso_utc(value)
 
 
 class PageQuery(Schema):
@@ -474,7 +485,7 @@ class ReliefPaid(Schema):
     year = fields.Integer(required=True, strict=True)
     amount_issued_fen = fields.Integer(required=True, strict=True)
     amount_paid_fen = fields.Integer(required=True, strict=True)
-    paid_at = fields.AwareDateTime(required=True, format="iso")
+    paid_at = Instant(required=True)
     paid_on = fields.Date(required=True)
     entry_id = fields.String(required=True)
     sources = fields.List(fields.Nested(ReliefSource), required=True,
