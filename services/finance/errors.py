@@ -13,6 +13,8 @@ from .domain.ledger import (
     UnknownAccount,
 )
 from .domain.relief import ReliefConflict
+from .domain.rent import RentError
+from .domain.schedule import ScheduleError
 
 STATUS: dict[type, int] = {
     InvalidEntry: 400,          # unbalanced, one line, a bad amount
@@ -29,5 +31,7 @@ STATUS: dict[type, int] = {
     NotReversible: 409,
     AlreadyDecided: 409,
     ReliefConflict: 409,
+    RentError: 422,             # a month not begun, a payment an ended account cannot take
+    ScheduleError: 422,
     SelfApproval: 403,          # maker–checker: the requester never decides
 }

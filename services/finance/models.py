@@ -243,6 +243,107 @@ class ReliefPayment(Base):
     __table_args__ = (Index("ix_relief_payments_queue", "status", "received_at", "relief_id"),)
 
 
+class RentAccount(Base):
+    """A tenancy's rent account (租金账户), opened by tenancy.started; what is invoiced, paid and
+    applied is kept here as in the ledger (1131/2205), so the two can be compared."""
+
+    __tablename__ = "rent_accounts"
+
+    tenancy_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_ref: Mapped[str] = mapped_column(String(64), index=True)
+    unit_id: Mapped[str] = mapped_column(String(64))
+    project_id: Mapped[str] = mapped_column(String(64))
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    rent_fen: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    event_id: Mapped[str] = mapped_column(String(36))
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    invoiced_fen: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    paid_fen: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    applied_fen: Mapped[int] = mapped_column(BigInteger, server_default="0")
+
+
+class RentInvoice(Base):
+    """A month's rent of a tenancy (租金账单): one per (tenancy, month)."""
+
+    __tablename__ = "rent_invoices"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    tenancy_id: Mapped[str] = mapped_column(String(64), ForeignKey("rent_accounts.tenancy_id"))
+    month: Mapped[str] = mapped_column(String(7))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    days: Mapped[int] = mapped_column(Integer)
+    gross_fen: Mapped[int] = mapped_column(BigInteger)
+    reduction_fen: Mapped[int] = mapped_column(BigInteger)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    paid_fen: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    paid_off_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    due_on: Mapped[date] = mapped_column(Date)
+    issued_on: Mapped[date] = mapped_column(Date)
+    entry_id: Mapped[str | None] = mapped_column(String(36), nullable=True)  # None: nothing to post (0 fen)
+
+    __table_args__ = (UniqueConstraint("tenancy_id", "month", name="uq_rent_invoices_month"),)
+
+
+class RentPayment(Base):
+    """Rent received (租金缴纳); a reversed one no longer counts."""
+
+    __tablename__ = "rent_payments"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    tenancy_id: Mapped[str] = mapped_column(String(64), ForeignKey("rent_accounts.tenancy_id"), index=True)
+    reference: Mapped[str] = mapped_column(String(100), unique=True)
+    paid_on: Mapped[date] = mapped_column(Date)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(10))
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    entry_id: Mapped[str] = mapped_column(String(36))
+    reversal_entry_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    reversal_reason: Mapped[str | None] = mapped_column(String(500), nullable=True)
+
+
+class RentReduction(Base):
+    """A rent reduction granted by assistance (租金减免): so much off each of the granted months."""
+
+    __tablename__ = "rent_reductions"
+
+    relief_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tenancy_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    person_ref: Mapped[str] = mapped_column(String(64))
+    event_id: Mapped[str] = mapped_column(String(36))
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    from_month: Mapped[str] = mapped_column(String(7))
+    months: Mapped[int] = mapped_column(Integer)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class RentOverdueNotice(Base):
+    """rent.overdue sent: once per tenancy, arrears (its oldest unpaid month) and threshold."""
+
+    __tablename__ = "rent_overdue_notices"
+
+    tenancy_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    threshold_days: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    days_overdue: Mapped[int] = mapped_column(Integer)
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class BillingRun(Base):
+    """A monthly billing run that completed (the last one's time is a metric)."""
+
+    __tablename__ = "rent_billing_runs"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    invoices: Mapped[int] = mapped_column(Integer)
+    finished_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
 # -- the journal's guards on SQLite (the text migration 0002 reads too: journal_guards.py) ---------
 
 for _name, _sql in SQLITE_TRIGGERS.items():

@@ -39,3 +39,24 @@ def relief_paid(row, entry, draws) -> dict:
             "amount_paid_fen": row.amount_paid_fen, "paid_at": iso_utc(row.paid_at),
             "paid_on": row.paid_on.isoformat(), "entry_id": entry.id,
             "sources": [{"source": account.split(":")[1], "amount_fen": fen} for account, fen in draws]}
+
+
+def rent_invoiced(row: dict, on: date) -> dict:
+    return {"invoice_id": row["id"], "tenancy_id": row["tenancy_id"], "month": row["month"],
+            "period_start": row["period_start"].isoformat(), "period_end": row["period_end"].isoformat(),
+            "days": row["days"], "gross_fen": row["gross_fen"], "reduction_fen": row["reduction_fen"],
+            "amount_fen": row["amount_fen"], "due_on": row["due_on"].isoformat(), "issued_on": on.isoformat(),
+            "entry_id": row["entry_id"]}
+
+
+def rent_paid(account, payment, allocation) -> dict:
+    return {"payment_id": payment.id, "tenancy_id": account.tenancy_id, "person_ref": account.person_ref,
+            "amount_fen": payment.amount_fen, "paid_on": payment.paid_on.isoformat(), "entry_id": payment.entry_id,
+            "owed_fen": allocation.owed_fen, "credit_fen": allocation.credit_fen,
+            "recorded_at": iso_utc(payment.recorded_at)}
+
+
+def rent_overdue(account, arrears, threshold: int) -> dict:
+    return {"tenancy_id": account.tenancy_id, "person_ref": account.person_ref, "period": arrears.oldest_month,
+            "days_overdue": arrears.days_overdue, "threshold_days": threshold, "bucket": arrears.bucket.value,
+            "overdue_fen": arrears.overdue_fen, "owed_fen": arrears.owed_fen}

@@ -12,6 +12,9 @@ from .domain.funds import PROJECT_ID, DisbursementStatus, FundSource
 from .domain.ledger import ACCOUNT_CODE, ENTRY_KINDS, AccountType
 from .domain.money import MAX_AMOUNT_FEN, MAX_LINES
 from .domain.relief import ReliefKind, ReliefStatus
+from .domain.rent import MAX_RENT_FEN
+
+MONTH_PATTERN = r"[0-9]{4}-(0[1-9]|1[0-2])\Z"
 
 SOURCES = [s.value for s in FundSource]
 AMOUNT = (1, MAX_AMOUNT_FEN)
@@ -180,7 +183,8 @@ class ReliefQuery(PageQuery):
 
 
 class ReliefApprovedIn(Schema):
-    """What finance reads of assistance's relief.approved (other fields are ignored)."""
+    """What finance reads of assistance's relief.approved (other fields are ignored); a rent
+    reduction also carries from_month and months."""
 
     relief_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
     household_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
@@ -190,11 +194,126 @@ class ReliefApprovedIn(Schema):
     amount_fen = Int(0, MAX_AMOUNT_FEN, required=True)
     year = Int(2000, 2100, required=True)
     approved_at = fields.AwareDateTime(required=True)
+    from_month = fields.String(load_default=None, validate=validate.Regexp(MONTH_PATTERN))
+    months = Int(1, 36, load_default=None)
 
     @validates_schema
     def _cash_has_an_amount(self, data, **kwargs):
-        if data.get("kind") == ReliefKind.CASH and data.get("amount_fen", 0) < 1:
-            raise ValidationError("cash relief needs an amount of at least 1 fen", "amount_fen")
+        if data.get("kind") in (ReliefKind.CASH, ReliefKind.RENT_REDUCTION) and data.get("amount_fen", 0) < 1:
+            raise ValidationError(f"{data['kind']} relief needs an amount of at least 1 fen", "amount_fen")
+
+
+# -- rent -----------------------------------------------------------------------------------------
+
+class TenancyStartedIn(Schema):
+    """What finance reads of allocation's tenancy.started."""
+
+    tenancy_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    person_ref = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    unit_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    project_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    start = fields.Date(required=True)
+    end = fields.Date(required=True)
+    rent_fen = Int(0, MAX_RENT_FEN, required=True)
+
+    @validates_schema
+    def _ends_after_it_starts(self, data, **kwargs):
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise ValidationError("the tenancy ends before it starts", "end")
+
+
+class TenancyEndedIn(Schema):
+    tenancy_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    ended_on = fields.Date(required=True)
+
+
+class RentPaymentIn(Schema):
+    amount_fen = Amount(required=True)
+    paid_on = Day(load_default=None, metadata={"description": "the day paid; default today"})
+    reference = Text(min_length=1, max_length=100, required=True,
+                     metadata={"description": "the bank or counter voucher; the same again is the same payment"})
+
+
+class ArrearsQuery(PageQuery):
+    bucket = fields.String(load_default=None, validate=validate.OneOf(["1-30", "31-60", "61-90", "90+"]))
+
+
+class RentAccountOut(Schema):
+    tenancy_id = fields.String()
+    person_ref = fields.String()
+    unit_id = fields.String()
+    project_id = fields.String()
+    start = fields.Date()
+    end = fields.Date()
+    ended_on = fields.Date(allow_none=True)
+    rent_fen = fields.Integer()
+    status = fields.String(metadata={"enum": ["active", "ended"]})
+    invoiced_fen = fields.Integer()
+    paid_fen = fields.Integer()
+    owed_fen = fields.Integer()
+    credit_fen = fields.Integer()
+
+
+class RentInvoiceOut(Schema):
+    invoice_id = fields.String()
+    month = fields.String()
+    period_start = fields.Date()
+    period_end = fields.Date()
+    days = fields.Integer()
+    gross_fen = fields.Integer()
+    reduction_fen = fields.Integer()
+    amount_fen = fields.Integer()
+    paid_fen = fields.Integer()
+    paid_off_on = fields.Date(allow_none=True)
+    due_on = fields.Date()
+
+
+class RentPaymentOut(Schema):
+    payment_id = fields.String()
+    tenancy_id = fields.String()
+    reference = fields.String()
+    paid_on = fields.Date()
+    amount_fen = fields.Integer()
+    status = fields.String(metadata={"enum": ["recorded", "reversed"]})
+    entry_id = fields.String()
+    reversal_reason = fields.String(allow_none=True)
+    replayed = fields.Boolean()
+
+
+class ArrearsOut(Schema):
+    owed_fen = fields.Integer()
+    overdue_fen = fields.Integer()
+    days_overdue = fields.Integer()
+    oldest_month = fields.String(allow_none=True)
+    bucket = fields.String()
+    buckets = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class RentStatementOut(Schema):
+    account = fields.Nested(RentAccountOut)
+    invoices = fields.List(fields.Nested(RentInvoiceOut))
+    payments = fields.List(fields.Nested(RentPaymentOut))
+    arrears = fields.Nested(ArrearsOut)
+
+
+class ArrearsLineOut(Schema):
+    account = fields.Nested(RentAccountOut)
+    arrears = fields.Nested(ArrearsOut)
+
+
+class ArrearsPage(Schema):
+    total = fields.Integer()
+    page = fields.Integer()
+    page_size = fields.Integer()
+    totals = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                         metadata={"description": "overdue fen per bucket over every account listed"})
+    accounts = fields.List(fields.Nested(ArrearsLineOut))
+
+
+class BillingRunOut(Schema):
+    month = fields.String()
+    invoices = fields.Integer(metadata={"description": "issued by this run (0 when the month was billed)"})
+    overdue_notices = fields.Integer()
 
 
 # -- the public report ----------------------------------------------------------------------------
@@ -490,3 +609,51 @@ class ReliefPaid(Schema):
     entry_id = fields.String(required=True)
     sources = fields.List(fields.Nested(ReliefSource), required=True,
                           metadata={"description": "the relief funds drawn on, per source"})
+
+
+@contract("rent.invoiced", producer="finance",
+          description="A month's rent of a tenancy was billed (租金账单): the first and last months prorated "
+                      "by days, less any rent reduction granted by assistance. One per tenancy and month.")
+class RentInvoiced(Schema):
+    invoice_id = fields.String(required=True)
+    tenancy_id = fields.String(required=True)
+    month = fields.String(required=True, metadata={"description": "YYYY-MM"})
+    period_start = fields.Date(required=True)
+    period_end = fields.Date(required=True)
+    days = fields.Integer(required=True, strict=True)
+    gross_fen = fields.Integer(required=True, strict=True, metadata={"description": "prorated rent, integer fen"})
+    reduction_fen = fields.Integer(required=True, strict=True)
+    amount_fen = fields.Integer(required=True, strict=True, metadata={"description": "billed: gross − reduction"})
+    due_on = fields.Date(required=True)
+    issued_on = fields.Date(required=True)
+    entry_id = fields.String(required=True, allow_none=True,
+                             metadata={"description": "the journal entry; null when nothing is billed (0 fen)"})
+
+
+@contract("rent.paid", producer="finance",
+          description="Rent was received for a tenancy (租金缴纳) and applied to its invoices oldest first; "
+                      "what is paid beyond them is kept as credit.")
+class RentPaid(Schema):
+    payment_id = fields.String(required=True)
+    tenancy_id = fields.String(required=True)
+    person_ref = fields.String(required=True)
+    amount_fen = fields.Integer(required=True, strict=True)
+    paid_on = fields.Date(required=True)
+    entry_id = fields.String(required=True)
+    owed_fen = fields.Integer(required=True, strict=True, metadata={"description": "still owed after it"})
+    credit_fen = fields.Integer(required=True, strict=True, metadata={"description": "credit kept after it"})
+    recorded_at = Instant(required=True)
+
+
+@contract("rent.overdue", producer="finance",
+          description="A tenancy's oldest unpaid rent crossed an overdue threshold (1, 31, 61 or 91 days past "
+                      "its due date); sent once per tenancy, arrears and threshold.")
+class RentOverdue(Schema):
+    tenancy_id = fields.String(required=True)
+    person_ref = fields.String(required=True)
+    period = fields.String(required=True, metadata={"description": "YYYY-MM of the oldest unpaid invoice"})
+    days_overdue = fields.Integer(required=True, strict=True)
+    threshold_days = fields.Integer(required=True, strict=True, validate=validate.OneOf([1, 31, 61, 91]))
+    bucket = fields.String(required=True, validate=validate.OneOf(["1-30", "31-60", "61-90", "90+"]))
+    overdue_fen = fields.Integer(required=True, strict=True)
+    owed_fen = fields.Integer(required=True, strict=True)

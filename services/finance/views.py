@@ -51,3 +51,32 @@ def relief_view(r: models.ReliefPayment) -> dict:
 
 def page(total: int, q: dict, key: str, items: list) -> dict:
     return {"total": total, "page": q["page"], "page_size": q["page_size"], key: items}
+
+
+def rent_account_view(a: models.RentAccount) -> dict:
+    return {"tenancy_id": a.tenancy_id, "person_ref": a.person_ref, "unit_id": a.unit_id, "project_id": a.project_id,
+            "start": a.start, "end": a.end, "ended_on": a.ended_on, "rent_fen": a.rent_fen, "status": a.status,
+            "invoiced_fen": a.invoiced_fen, "paid_fen": a.paid_fen, "owed_fen": a.invoiced_fen - a.applied_fen,
+            "credit_fen": a.paid_fen - a.applied_fen}
+
+
+def rent_invoice_view(i: models.RentInvoice) -> dict:
+    return {"invoice_id": i.id, "month": i.month, "period_start": i.period_start, "period_end": i.period_end,
+            "days": i.days, "gross_fen": i.gross_fen, "reduction_fen": i.reduction_fen, "amount_fen": i.amount_fen,
+            "paid_fen": i.paid_fen, "paid_off_on": i.paid_off_on, "due_on": i.due_on}
+
+
+def rent_payment_view(p: models.RentPayment, replayed: bool = False) -> dict:
+    return {"payment_id": p.id, "tenancy_id": p.tenancy_id, "reference": p.reference, "paid_on": p.paid_on,
+            "amount_fen": p.amount_fen, "status": p.status, "entry_id": p.entry_id,
+            "reversal_reason": p.reversal_reason, "replayed": replayed}
+
+
+def arrears_view(a) -> dict:
+    return {"owed_fen": a.owed_fen, "overdue_fen": a.overdue_fen, "days_overdue": a.days_overdue,
+            "oldest_month": a.oldest_month, "bucket": a.bucket.value, "buckets": a.buckets}
+
+
+def rent_statement_view(st: dict) -> dict:
+    return {"account": rent_account_view(st["account"]), "invoices": [rent_invoice_view(i) for i in st["invoices"]],
+            "payments": [rent_payment_view(p) for p in st["payments"]], "arrears": arrears_view(st["arrears"])}
