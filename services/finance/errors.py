@@ -12,6 +12,8 @@ from .domain.ledger import (
     PeriodError,
     UnknownAccount,
 )
+from .domain.loans import LoanError
+from .domain.loans import SelfApproval as LoanSelfApproval
 from .domain.relief import ReliefConflict
 from .domain.rent import RentError
 from .domain.schedule import ScheduleError
@@ -33,5 +35,7 @@ STATUS: dict[type, int] = {
     ReliefConflict: 409,
     RentError: 422,             # a month not begun, a payment an ended account cannot take
     ScheduleError: 422,
+    LoanError: 422,             # above the product's maximum, a term it does not allow, a settled loan…
+    LoanSelfApproval: 403,      # maker–checker on loans
     SelfApproval: 403,          # maker–checker: the requester never decides
 }

@@ -344,6 +344,87 @@ class BillingRun(Base):
     finished_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
+class LoanProduct(Base):
+    """A union housing loan product (贷款产品). Rates are exact decimal text."""
+
+    __tablename__ = "loan_products"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    annual_rate: Mapped[str] = mapped_column(String(20))
+    subsidy_share: Mapped[str] = mapped_column(String(20))
+    max_amount_fen: Mapped[int] = mapped_column(BigInteger)
+    terms: Mapped[str] = mapped_column(String(200))  # months, comma-separated
+    method: Mapped[str] = mapped_column(String(20))
+    penalty_rate: Mapped[str] = mapped_column(String(20))
+    grace_days: Mapped[int] = mapped_column(Integer)
+    allocation_order: Mapped[str] = mapped_column(String(40))
+    set_by: Mapped[str] = mapped_column(String(200))
+    set_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Loan(Base):
+    """A loan from application to settlement; its terms are copied from the product when applied
+    for. booked_* are what the ledger holds for it (the replay's totals when last booked)."""
+
+    __tablename__ = "loans"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    product_code: Mapped[str] = mapped_column(String(40), ForeignKey("loan_products.code"))
+    person_ref: Mapped[str] = mapped_column(String(64), index=True)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    term_months: Mapped[int] = mapped_column(Integer)
+    method: Mapped[str] = mapped_column(String(20))
+    annual_rate: Mapped[str] = mapped_column(String(20))
+    subsidy_share: Mapped[str] = mapped_column(String(20))
+    penalty_rate: Mapped[str] = mapped_column(String(20))
+    grace_days: Mapped[int] = mapped_column(Integer)
+    allocation_order: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    applied_by: Mapped[str] = mapped_column(String(200))
+    applied_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    decided_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    decision_reason: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    disbursed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    disbursement_entry_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    settled_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    booked_interest_fen: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    booked_subsidy_fen: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    booked_penalty_fen: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    booked_principal_paid_fen: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    booked_charges_paid_fen: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    received_fen: Mapped[int] = mapped_column(BigInteger, server_default="0")
+
+
+class LoanTransaction(Base):
+    """Money a borrower paid: a repayment, a partial prepayment or the settlement."""
+
+    __tablename__ = "loan_transactions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    loan_id: Mapped[str] = mapped_column(String(36), ForeignKey("loans.id"), index=True)
+    reference: Mapped[str] = mapped_column(String(100), unique=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    paid_on: Mapped[date] = mapped_column(Date)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    option: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    entry_id: Mapped[str] = mapped_column(String(36))
+
+
+class LoanOverdueNotice(Base):
+    """loan.overdue sent: once per loan, oldest late instalment and threshold."""
+
+    __tablename__ = "loan_overdue_notices"
+
+    loan_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    instalment: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    threshold_days: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
 # -- the journal's guards on SQLite (the text migration 0002 reads too: journal_guards.py) ---------
 
 for _name, _sql in SQLITE_TRIGGERS.items():

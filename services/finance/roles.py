@@ -10,3 +10,4 @@ DISBURSE = (FINANCE_OFFICER,)          # request, and approve or reject another 
 READ_BOOKS = (FINANCE_OFFICER, AUDITOR, CITY_OFFICER)
 AUDIT = (FINANCE_OFFICER, AUDITOR, CITY_OFFICER)  # export and verify the chain
 COLLECT_RENT = (FINANCE_OFFICER,)     # payments, reversals, the billing and overdue triggers
+LEND = (FINANCE_OFFICER,)             # loan products, applications, approval (another officer), repayments

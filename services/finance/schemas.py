@@ -10,9 +10,11 @@ from services.common.fields import Bool, Day, Int, PublicText, QueryInt, Text, n
 
 from .domain.funds import PROJECT_ID, DisbursementStatus, FundSource
 from .domain.ledger import ACCOUNT_CODE, ENTRY_KINDS, AccountType
+from .domain.loans import PARTS
 from .domain.money import MAX_AMOUNT_FEN, MAX_LINES
 from .domain.relief import ReliefKind, ReliefStatus
 from .domain.rent import MAX_RENT_FEN
+from .domain.schedule import MAX_TERM_MONTHS, Method, PrepaymentOption
 
 MONTH_PATTERN = r"[0-9]{4}-(0[1-9]|1[0-2])\Z"
 
@@ -657,3 +659,205 @@ class RentOverdue(Schema):
     bucket = fields.String(required=True, validate=validate.OneOf(["1-30", "31-60", "61-90", "90+"]))
     overdue_fen = fields.Integer(required=True, strict=True)
     owed_fen = fields.Integer(required=True, strict=True)
+
+
+# -- loans ------------------------------------------------------------------------------------------
+
+def Rate(**kwargs):  # noqa: N802
+    """An exact decimal rate as text (never a float): "0.0325"."""
+    kwargs.setdefault("metadata", {"description": "exact decimal text, e.g. 0.0325 for 3.25 %"})
+    return fields.String(validate=validate.Regexp(r"(0|1)(\.[0-9]{1,8})?\Z", error="a decimal such as 0.0325"),
+                         **kwargs)
+
+
+class LoanProductIn(Schema):
+    name = Text(min_length=1, max_length=200, required=True)
+    annual_rate = Rate(required=True)
+    subsidy_share = Rate(required=True, metadata={"description": "the union's share of the interest (贴息), 0 … 1"})
+    max_amount_fen = Amount(required=True)
+    terms = fields.List(Int(1, MAX_TERM_MONTHS), required=True, validate=validate.Length(min=1, max=40))
+    method = fields.String(required=True, validate=validate.OneOf([m.value for m in Method]))
+    penalty_rate = Rate(required=True)
+    grace_days = Int(0, 90, required=True)
+    allocation_order = fields.List(fields.String(validate=validate.OneOf(PARTS)), load_default=list(PARTS),
+                                   validate=validate.Length(equal=3))
+
+
+class LoanProductOut(Schema):
+    code = fields.String()
+    name = fields.String()
+    annual_rate = fields.String()
+    subsidy_share = fields.String()
+    max_amount_fen = fields.Integer()
+    terms = fields.List(fields.Integer())
+    method = fields.String()
+    penalty_rate = fields.String()
+    grace_days = fields.Integer()
+    allocation_order = fields.List(fields.String())
+
+
+class LoanProductList(Schema):
+    products = fields.List(fields.Nested(LoanProductOut))
+
+
+class LoanApplicationIn(Schema):
+    product_code = fields.String(required=True, validate=validate.Regexp(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}\Z"))
+    person_ref = fields.String(required=True, validate=[validate.Length(min=1, max=64), no_personal_data])
+    amount_fen = Amount(required=True)
+    term_months = Int(1, MAX_TERM_MONTHS, required=True)
+
+
+class LoanDecisionIn(Schema):
+    approve = Bool(required=True)
+    reason = Text(max_length=500, load_default=None)
+
+
+class LoanPaymentIn(Schema):
+    amount_fen = Amount(required=True)
+    paid_on = Day(load_default=None, metadata={"description": "default today"})
+    reference = Text(min_length=1, max_length=100, required=True)
+
+
+class PrepaymentIn(LoanPaymentIn):
+    option = fields.String(required=True, validate=validate.OneOf([o.value for o in PrepaymentOption]))
+
+
+class QuoteQuery(Schema):
+    on = Day(load_default=None, metadata={"description": "default today"})
+
+
+class InstalmentOut(Schema):
+    number = fields.Integer()
+    due_on = fields.Date()
+    principal_fen = fields.Integer()
+    interest_fen = fields.Integer()
+    subsidy_fen = fields.Integer()
+    borrower_interest_fen = fields.Integer()
+    borrower_due_fen = fields.Integer()
+    remaining_fen = fields.Integer()
+    penalty_fen = fields.Integer(allow_none=True)
+    paid_fen = fields.Integer(allow_none=True)
+
+
+class LoanOut(Schema):
+    loan_id = fields.String()
+    product_code = fields.String()
+    person_ref = fields.String()
+    amount_fen = fields.Integer()
+    term_months = fields.Integer()
+    method = fields.String()
+    annual_rate = fields.String()
+    subsidy_share = fields.String()
+    status = fields.String()
+    applied_by = fields.String()
+    decided_by = fields.String(allow_none=True)
+    disbursed_on = fields.Date(allow_none=True)
+    settled_on = fields.Date(allow_none=True)
+    principal_left_fen = fields.Integer(allow_none=True)
+    arrears_fen = fields.Integer(allow_none=True)
+    credit_fen = fields.Integer(allow_none=True)
+    days_overdue = fields.Integer(allow_none=True)
+    bucket = fields.String(allow_none=True)
+    schedule = fields.List(fields.Nested(InstalmentOut))
+
+
+class LoanTxOut(Schema):
+    transaction_id = fields.String()
+    loan_id = fields.String()
+    kind = fields.String()
+    amount_fen = fields.Integer()
+    paid_on = fields.Date()
+    entry_id = fields.String()
+    replayed = fields.Boolean()
+    principal_left_fen = fields.Integer()
+    arrears_fen = fields.Integer()
+    credit_fen = fields.Integer()
+    status = fields.String()
+
+
+class QuoteOut(Schema):
+    loan_id = fields.String()
+    on = fields.Date()
+    total_fen = fields.Integer()
+    principal_fen = fields.Integer()
+    interest_fen = fields.Integer()
+    subsidy_fen = fields.Integer()
+    borrower_interest_fen = fields.Integer()
+    arrears_fen = fields.Integer()
+    credit_fen = fields.Integer()
+
+
+class LoanCheckOut(Schema):
+    overdue_notices = fields.Integer()
+
+
+class DelinquencyOut(Schema):
+    buckets = fields.Dict(keys=fields.String(), values=fields.Dict(),
+                          metadata={"description": "per bucket: loans, arrears_fen, principal_left_fen"})
+
+
+@contract("loan.approved", producer="finance",
+          description="A union housing loan (工会安居贷) was approved by a finance officer other than the one "
+                      "who took the application. The borrower is known by person_ref only.")
+class LoanApproved(Schema):
+    loan_id = fields.String(required=True)
+    person_ref = fields.String(required=True)
+    product_code = fields.String(required=True)
+    amount_fen = fields.Integer(required=True, strict=True)
+    term_months = fields.Integer(required=True, strict=True)
+    method = fields.String(required=True, validate=validate.OneOf([m.value for m in Method]))
+    annual_rate = fields.String(required=True, metadata={"description": "exact decimal text"})
+    subsidy_share = fields.String(required=True, metadata={"description": "the union's share of the interest"})
+    approved_at = Instant(required=True)
+
+
+@contract("loan.disbursed", producer="finance",
+          description="An approved loan was paid out of the union's fund; its schedule runs from that day.")
+class LoanDisbursed(Schema):
+    loan_id = fields.String(required=True)
+    person_ref = fields.String(required=True)
+    amount_fen = fields.Integer(required=True, strict=True)
+    disbursed_on = fields.Date(required=True)
+    term_months = fields.Integer(required=True, strict=True)
+    entry_id = fields.String(required=True)
+    first_due_fen = fields.Integer(required=True, strict=True, metadata={"description": "the borrower's part"})
+    total_interest_fen = fields.Integer(required=True, strict=True)
+    total_subsidy_fen = fields.Integer(required=True, strict=True)
+
+
+@contract("loan.instalment_paid", producer="finance",
+          description="A borrower paid: a repayment, a partial prepayment or the settlement, applied by the "
+                      "product's order (default penalty → interest → principal).")
+class LoanInstalmentPaid(Schema):
+    loan_id = fields.String(required=True)
+    person_ref = fields.String(required=True)
+    transaction_id = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(["repayment", "prepayment", "settlement"]))
+    amount_fen = fields.Integer(required=True, strict=True)
+    paid_on = fields.Date(required=True)
+    entry_id = fields.String(required=True)
+    principal_left_fen = fields.Integer(required=True, strict=True)
+    arrears_fen = fields.Integer(required=True, strict=True)
+    credit_fen = fields.Integer(required=True, strict=True)
+
+
+@contract("loan.overdue", producer="finance",
+          description="A loan's oldest late instalment crossed an overdue threshold (1, 31, 61 or 91 days); "
+                      "once per loan, instalment and threshold. Penalty interest runs after the grace days.")
+class LoanOverdue(Schema):
+    loan_id = fields.String(required=True)
+    person_ref = fields.String(required=True)
+    instalment = fields.Integer(required=True, strict=True)
+    days_overdue = fields.Integer(required=True, strict=True)
+    threshold_days = fields.Integer(required=True, strict=True, validate=validate.OneOf([1, 31, 61, 91]))
+    bucket = fields.String(required=True, validate=validate.OneOf(["1-30", "31-60", "61-90", "90+"]))
+    arrears_fen = fields.Integer(required=True, strict=True)
+
+
+@contract("loan.settled", producer="finance", description="A loan was settled in full (结清).")
+class LoanSettled(Schema):
+    loan_id = fields.String(required=True)
+    person_ref = fields.String(required=True)
+    settled_on = fields.Date(required=True)
+    amount_fen = fields.Integer(required=True, strict=True)
+    transaction_id = fields.String(required=True)

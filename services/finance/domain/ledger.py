@@ -48,6 +48,10 @@ ENTRY_KINDS = frozenset({
     "rent_payment",      # rent received (Dr rent bank / Cr received in advance)
     "rent_payment_reversal",  # a payment entered by mistake, undone
     "rent_allocation",   # payments applied to invoices (Dr received in advance / Cr receivable), or un-applied
+    "loan_disbursement",  # a union housing loan paid out of the union's fund
+    "loan_accrual",      # interest fallen due (borrower's part and the union's subsidy), penalties
+    "loan_receipt",      # money a borrower paid
+    "loan_application",  # borrowers' money applied to principal, interest and penalties (or back, on replay)
 })
 
 ACCOUNT_CODE = re.compile(r"[0-9]{4}(?::[A-Za-z0-9][A-Za-z0-9_.-]{0,39}){0,3}")

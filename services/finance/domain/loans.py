@@ -2,7 +2,7 @@
 replayed from its transactions (还款、提前还款、结清) in date order.
 
 Replay, not mutation. A loan's state on a day is a function of its terms and the *set* of its
-transactions, processed in date order (same day: repayments in the order of their keys) with the
+transactions, processed in date order (one day: repayments, then prepayments, then the settlement) with the
 instalments falling due on their dates: so a backdated repayment, or one entered late, gives
 exactly what entering them in date order gives (Fineract's best-known failure).
 
@@ -127,6 +127,10 @@ class TxKind(StrEnum):
     REPAYMENT = "repayment"
     PREPAYMENT = "prepayment"
     SETTLEMENT = "settlement"
+
+
+# On one day: repayments first (what is due is paid before), then prepayments, then the settlement.
+SAME_DAY_ORDER = {TxKind.REPAYMENT: 0, TxKind.PREPAYMENT: 1, TxKind.SETTLEMENT: 2}
 
 
 @dataclass(frozen=True)
@@ -280,7 +284,7 @@ def replay(terms: Terms, txs: Sequence[Tx], as_of: date) -> LoanState:
             if credit:
                 credit = _pay(dues, credit, terms.allocation_order)
 
-    for tx in sorted((t for t in txs if t.on <= as_of), key=lambda t: (t.on, t.key)):
+    for tx in sorted((t for t in txs if t.on <= as_of), key=lambda t: (t.on, SAME_DAY_ORDER[t.kind], t.key)):
         if settled_on is not None:
             raise LoanError(f"the loan was settled on {settled_on.isoformat()}; nothing is taken after it", "on")
         fall_due(tx.on)
