@@ -620,14 +620,10 @@ class RentInvoiced(Schema):
     invoice_id = fields.String(required=True)
     tenancy_id = fields.String(required=True)
     month = fields.String(required=True, metadata={"description": "YYYY-MM"})
-    period_start = fields.Date(required=True)
-    period_end = fields.Date(required=True)
-    days = fields.Integer(required=True, strict=True)
-    gross_fen = fields.Integer(required=True, strict=True, metadata={"description": "prorated rent, integer fen"})
+    amount_fen = fields.Integer(required=True, strict=True,
+                                metadata={"description": "billed, integer fen: the prorated rent less reductions"})
     reduction_fen = fields.Integer(required=True, strict=True)
-    amount_fen = fields.Integer(required=True, strict=True, metadata={"description": "billed: gross − reduction"})
     due_on = fields.Date(required=True)
-    issued_on = fields.Date(required=True)
     entry_id = fields.String(required=True, allow_none=True,
                              metadata={"description": "the journal entry; null when nothing is billed (0 fen)"})
 

@@ -24,6 +24,7 @@ taken in date order.
 from __future__ import annotations
 
 import calendar
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -46,6 +47,7 @@ class RentError(Exception):
         self.field = field
 
 
+@functools.lru_cache(maxsize=256)
 def month_bounds(month: str) -> tuple[date, date]:
     y, m = parse_month(month)
     return date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])
