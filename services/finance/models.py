@@ -321,6 +321,17 @@ class RentReduction(Base):
     received_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
+class EarlyTenancyEnd(Base):
+    """A tenancy.ended that arrived before its tenancy.started (events may come out of order):
+    kept, and applied when the account opens."""
+
+    __tablename__ = "rent_early_ends"
+
+    tenancy_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    ended_on: Mapped[date] = mapped_column(Date)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
 class RentOverdueNotice(Base):
     """rent.overdue sent: once per tenancy, arrears (its oldest unpaid month) and threshold."""
 

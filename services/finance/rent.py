@@ -47,9 +47,10 @@ A, INV, P, R = models.RentAccount, models.RentInvoice, models.RentPayment, model
 
 # -- accounts ----------------------------------------------------------------------------------------
 
-def open_account(uow, now: datetime, event_id: str, data: dict) -> models.RentAccount:
+def open_account(uow, now: datetime, event_id: str, data: dict, today: date | None = None) -> models.RentAccount:
     """tenancy.started → the tenancy's rent account (once: a second event for the tenancy is
-    absorbed). Reductions granted before the account existed are attached to it."""
+    absorbed). Reductions granted before the account existed are attached to it; a
+    tenancy.ended that came first ends it at once (its months through the end billed)."""
     existing = uow.session.get(A, data["tenancy_id"])
     if existing is not None:
         return existing
@@ -60,6 +61,9 @@ def open_account(uow, now: datetime, event_id: str, data: dict) -> models.RentAc
     uow.session.flush()
     uow.session.execute(update(R).where(R.tenancy_id.is_(None), R.person_ref == account.person_ref)
                         .values(tenancy_id=account.tenancy_id))
+    early = uow.session.get(models.EarlyTenancyEnd, account.tenancy_id)
+    if early is not None:
+        end_tenancy(uow, now, today or early.ended_on, account.tenancy_id, early.ended_on)
     return account
 
 
@@ -159,10 +163,15 @@ def end_tenancy(uow, now: datetime, today: date, tenancy_id: str, ended_on: date
     """tenancy.ended: billing stops after ``ended_on`` (its last day). Months through it not yet
     billed (up to this month) get their invoices, the last one prorated; invoices already issued
     for days after it are lowered to the days lived (a move-out inside a billed month). None when
-    finance has no account for the tenancy (nothing to stop)."""
+    finance has no account for the tenancy yet (the end is kept and applied when it opens)."""
     ledger.lock(uow, now)
     account = uow.session.get(A, tenancy_id)
-    if account is None or account.status == "ended":
+    if account is None:  # the start has not arrived yet: keep the end for it
+        if uow.session.get(models.EarlyTenancyEnd, tenancy_id) is None:
+            uow.session.add(models.EarlyTenancyEnd(tenancy_id=tenancy_id, ended_on=ended_on, received_at=now))
+            uow.session.flush()
+        return None
+    if account.status == "ended":
         return account
     account.status, account.ended_on = "ended", ended_on
     last_day = last_day_of(account.end, ended_on)

@@ -21,7 +21,7 @@ class RentEntrypoints:
     @inbox_handler("allocation", "tenancy.started", schema=schemas.TenancyStartedIn)
     def on_tenancy_started(self, event):
         with self.db.unit_of_work() as uow:
-            rent.open_account(uow, self.clock.now(), event.event_id, event.data)
+            rent.open_account(uow, self.clock.now(), event.event_id, event.data, self.clock.today())
             uow.commit()
 
     @inbox_handler("allocation", "tenancy.ended", schema=schemas.TenancyEndedIn)

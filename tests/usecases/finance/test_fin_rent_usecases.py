@@ -216,3 +216,15 @@ def test_for_any_payments_the_ledger_equals_the_accounts(seq):
             ledger_matches_accounts(b)
     finally:
         store.dispose()
+
+
+def test_an_end_that_arrives_before_the_start_is_kept_and_applied(books):
+    assert books.run(rent.end_tenancy, "T1", date(2026, 11, 30)) is None
+    with books.store.uow() as uow:
+        account = rent.open_account(uow, books.now, "ev-t1", dict(TENANCY), books.today)
+        uow.commit()
+    assert (account.status, account.ended_on) == ("ended", date(2026, 11, 30))
+    # November billed for 11 days (20–30), nothing after
+    assert statement(books)[0] == {"2026-11": (55_000, 0, None)}
+    assert books.run(rent.bill_month, "2026-12") == 0
+    ledger_matches_accounts(books)

@@ -1,5 +1,5 @@
 """Rent: accounts per tenancy, monthly invoices (one per tenancy and month), payments, rent
-reductions, overdue notices and billing runs.
+reductions, tenancy ends that arrived before their start, overdue notices and billing runs.
 
 Revision ID: 0003
 Revises: 0002
@@ -82,6 +82,12 @@ def upgrade():
     )
     op.create_index("ix_rent_reductions_tenancy_id", "rent_reductions", ["tenancy_id"])
     op.create_table(
+        "rent_early_ends",
+        sa.Column("tenancy_id", sa.String(64), primary_key=True),
+        sa.Column("ended_on", sa.Date(), nullable=False),
+        sa.Column("received_at", UtcDateTime(), nullable=False),
+    )
+    op.create_table(
         "rent_overdue_notices",
         sa.Column("tenancy_id", sa.String(64), primary_key=True),
         sa.Column("period", sa.String(7), primary_key=True),
@@ -103,6 +109,7 @@ def downgrade():
     op.drop_index("ix_rent_billing_runs_month", table_name="rent_billing_runs")
     op.drop_table("rent_billing_runs")
     op.drop_table("rent_overdue_notices")
+    op.drop_table("rent_early_ends")
     op.drop_index("ix_rent_reductions_tenancy_id", table_name="rent_reductions")
     op.drop_table("rent_reductions")
     op.drop_index("ix_rent_payments_tenancy_id", table_name="rent_payments")
