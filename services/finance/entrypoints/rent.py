@@ -3,6 +3,8 @@ and admin trigger) with overdue detection, payments and their reversal, statemen
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from prometheus_client import Gauge
 
 from services.common.events.inbox import inbox_handler
@@ -45,8 +47,13 @@ class RentEntrypoints:
 
     @config_timer("RENT_BILLING_INTERVAL_SECONDS", 3600.0)
     def rent_billing_timer(self):
-        """Bills the current month (nothing when already billed) and sends due overdue notices."""
-        self._billing_run(month_of(self.clock.today()))
+        """Bills last month's stragglers and this month (nothing when already billed: a month
+        missed while the service was down is still billed), and sends due overdue notices."""
+        today = self.clock.today()
+        with self.db.unit_of_work() as uow:
+            rent.bill_month(uow, self.clock.now(), today, month_of(today.replace(day=1) - timedelta(days=1)))
+            uow.commit()
+        self._billing_run(month_of(today))
 
     @api("POST", "/admin/rent-billing/<month>", roles=roles.COLLECT_RENT, response=schemas.BillingRunOut,
          summary="Run the monthly rent billing for a month (YYYY-MM, not after this one): a month is billed once")

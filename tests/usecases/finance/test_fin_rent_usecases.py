@@ -228,3 +228,23 @@ def test_an_end_that_arrives_before_the_start_is_kept_and_applied(books):
     assert statement(books)[0] == {"2026-11": (55_000, 0, None)}
     assert books.run(rent.bill_month, "2026-12") == 0
     ledger_matches_accounts(books)
+
+
+def test_the_billing_timer_bills_last_and_this_month_once_and_sets_the_metric(books):
+    from nameko.testing.services import worker_factory
+    from prometheus_client import REGISTRY
+
+    from services.common.clock import FixedClock
+    from services.finance.service import FinanceService
+
+    start(books)
+    svc = worker_factory(FinanceService, db=books.store.worker_db(), clock=FixedClock(books.now),
+                         config={"DISTRICT": "demo"})
+    svc.name = "finance"
+    svc.rent_billing_timer()
+    svc.rent_billing_timer()  # again: nothing more
+    assert sorted(statement(books)[0]) == ["2026-11", "2026-12"]
+    assert len(books.outbox("rent.invoiced")) == 2
+    seen = REGISTRY.get_sample_value("anju_finance_billing_last_success_timestamp_seconds",
+                                     {"service": "finance", "district": "demo"})
+    assert seen == books.now.timestamp()
