@@ -216,8 +216,9 @@ def prepay(instalments: Sequence[Instalment], paid_through: int, amount_fen: int
         return kept + schedule(left, annual, months_left, method, share, first_number=nxt)
     following = instalments[paid_through]
     if method is Method.EQUAL_INSTALMENT:
-        payment = following.payment_fen if paid_through < len(instalments) - 1 else level_payment(left, r, 1)
-        payment = max(payment, level_payment(left, r, months_left))  # never longer than the original term
+        # the instalment kept, never less than what repays the rest within the months left (with
+        # one month left the payment does not matter: the last instalment takes what remains)
+        payment = max(following.payment_fen, level_payment(left, r, months_left))
         return kept + fixed_payment(left, r, payment, share, nxt, months_left, up_to=True)
     part = max(following.principal_fen, -(-left // months_left))
     return kept + fixed_principal(left, r, part, share, nxt)

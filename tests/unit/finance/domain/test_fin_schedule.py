@@ -113,12 +113,28 @@ def test_shorter_term_ends_sooner():
 
 def test_a_prepayment_of_everything_or_nothing_is_refused():
     base = schedule(120_000, "0.12", 3, Method.EQUAL_INSTALMENT)
-    for amount in (80_397, 90_000, 0, -1):
+    for amount in (80_397, 90_000):
         with pytest.raises(ScheduleError) as e:
             prepay(base, 1, amount, "0.12", Method.EQUAL_INSTALMENT, PrepaymentOption.SAME_TERM)
         assert e.value.field == "amount_fen"
-    with pytest.raises(ScheduleError):
-        prepay(base, 3, 1, "0.12", Method.EQUAL_INSTALMENT, PrepaymentOption.SAME_TERM)
+        assert e.value.message == str(e.value) == (
+            "the prepayment must be less than the principal still owed (80397 fen); to repay it all, settle the loan")
+    for amount in (0, -1, 1.0):
+        with pytest.raises(ScheduleError) as e:
+            prepay(base, 1, amount, "0.12", Method.EQUAL_INSTALMENT, PrepaymentOption.SAME_TERM)
+        assert (e.value.field, e.value.message) == ("amount_fen",
+                                                    "the prepayment must be a whole number of fen, at least 1")
+    for through in (3, 4, -1):
+        with pytest.raises(ScheduleError) as e:
+            prepay(base, through, 1, "0.12", Method.EQUAL_INSTALMENT, PrepaymentOption.SAME_TERM)
+        assert (e.value.field, e.value.message) == ("paid_through", "no instalment is left to recompute")
+
+
+def test_prepaying_before_the_last_instalment_leaves_one_that_repays_the_rest():
+    base = schedule(120_000, "0.12", 3, Method.EQUAL_INSTALMENT)
+    got = prepay(base, 2, 10_000, "0.12", Method.EQUAL_INSTALMENT, PrepaymentOption.SHORTER_TERM)
+    # 40398 − 10000 = 30398 left; interest 303.98 → 304
+    assert rows(got)[2:] == [[3, 30_398, 304, 0, 304, 0]]
 
 
 @pytest.mark.parametrize("args, field", [
@@ -180,6 +196,7 @@ def test_settlement_quote():
     q = settlement_quote(80_397, "0.12", "0.3", date(2026, 1, 1), date(2026, 1, 11), arrears_fen=50)
     assert (q.principal_fen, q.interest_fen, q.subsidy_fen, q.borrower_interest_fen) == (80_397, 268, 80, 188)
     assert q.total_fen == 80_397 + 188 + 50
+    assert settlement_quote(80_397, "0.12", "0.3", date(2026, 1, 1), date(2026, 1, 11)).total_fen == 80_397 + 188
 
 
 @pytest.mark.parametrize("days, bucket", [(-3, Bucket.CURRENT), (0, Bucket.CURRENT), (1, Bucket.D1_30),
