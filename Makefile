@@ -60,6 +60,8 @@ bench: $(STAMP) services
 	$(BIN)/python bench/allocation_draw_db.py
 	$(BIN)/python bench/finance_postings.py
 	$(BIN)/python bench/finance_bulk.py
+	$(BIN)/python bench/finance_billing.py
+	$(BIN)/python bench/finance_loans.py
 	$(BIN)/python bench/assistance_approvals.py
 
 deploy-gen: $(STAMP)

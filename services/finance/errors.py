@@ -12,7 +12,11 @@ from .domain.ledger import (
     PeriodError,
     UnknownAccount,
 )
+from .domain.loans import LoanError
+from .domain.loans import SelfApproval as LoanSelfApproval
 from .domain.relief import ReliefConflict
+from .domain.rent import RentError
+from .domain.schedule import ScheduleError
 
 STATUS: dict[type, int] = {
     InvalidEntry: 400,          # unbalanced, one line, a bad amount
@@ -29,5 +33,9 @@ STATUS: dict[type, int] = {
     NotReversible: 409,
     AlreadyDecided: 409,
     ReliefConflict: 409,
+    RentError: 422,             # a month not begun, a payment an ended account cannot take
+    ScheduleError: 422,
+    LoanError: 422,             # above the product's maximum, a term it does not allow, a settled loan…
+    LoanSelfApproval: 403,      # maker–checker on loans
     SelfApproval: 403,          # maker–checker: the requester never decides
 }

@@ -15,8 +15,8 @@ says so as well as the code:
   CHECK: a no-overdraft account's natural balance is never below zero.
 
 The SQLite triggers are attached here for databases built from the models (the use-case
-tests' in-memory SQLite); migration 0002 creates the same ones (a test compares them) and
-the PostgreSQL ones.
+tests' in-memory SQLite); migration 0002 creates the same ones and the PostgreSQL ones, both
+reading their text from journal_guards.py.
 """
 
 from __future__ import annotations
@@ -40,6 +40,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.tables import UtcDateTime, platform_tables
+
+from .journal_guards import SQLITE_TRIGGERS
 
 
 class Base(DeclarativeBase):
@@ -243,31 +245,200 @@ class ReliefPayment(Base):
     __table_args__ = (Index("ix_relief_payments_queue", "status", "received_at", "relief_id"),)
 
 
-# -- the journal's guards on SQLite (the same text as migration 0002's) ----------------------------
+class RentAccount(Base):
+    """A tenancy's rent account (租金账户), opened by tenancy.started; what is invoiced, paid and
+    applied is kept here as in the ledger (1131/2205), so the two can be compared."""
 
-SQLITE_TRIGGERS = {
-    "journal_entries_balanced": """
-CREATE TRIGGER journal_entries_balanced AFTER INSERT ON journal_entries
-WHEN (SELECT count(*) FROM journal_lines WHERE entry_id = NEW.id) < 2
-  OR (SELECT total(amount_fen) FROM journal_lines WHERE entry_id = NEW.id) <> 0
-BEGIN SELECT RAISE(ABORT, 'journal entry must have at least two lines summing to zero'); END""",
-    "journal_lines_before_entry": """
-CREATE TRIGGER journal_lines_before_entry BEFORE INSERT ON journal_lines
-WHEN EXISTS (SELECT 1 FROM journal_entries WHERE id = NEW.entry_id)
-BEGIN SELECT RAISE(ABORT, 'lines cannot be added to a posted journal entry'); END""",
-    "journal_entries_no_update": """
-CREATE TRIGGER journal_entries_no_update BEFORE UPDATE ON journal_entries
-BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END""",
-    "journal_entries_no_delete": """
-CREATE TRIGGER journal_entries_no_delete BEFORE DELETE ON journal_entries
-BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END""",
-    "journal_lines_no_update": """
-CREATE TRIGGER journal_lines_no_update BEFORE UPDATE ON journal_lines
-BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END""",
-    "journal_lines_no_delete": """
-CREATE TRIGGER journal_lines_no_delete BEFORE DELETE ON journal_lines
-BEGIN SELECT RAISE(ABORT, 'the journal is append-only: post a reversal instead'); END""",
-}
+    __tablename__ = "rent_accounts"
+
+    tenancy_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_ref: Mapped[str] = mapped_column(String(64), index=True)
+    unit_id: Mapped[str] = mapped_column(String(64))
+    project_id: Mapped[str] = mapped_column(String(64))
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    rent_fen: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    event_id: Mapped[str] = mapped_column(String(36))
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    invoiced_fen: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    paid_fen: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    applied_fen: Mapped[int] = mapped_column(BigInteger, server_default="0")
+
+
+class RentInvoice(Base):
+    """A month's rent of a tenancy (租金账单): one per (tenancy, month)."""
+
+    __tablename__ = "rent_invoices"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    tenancy_id: Mapped[str] = mapped_column(String(64), ForeignKey("rent_accounts.tenancy_id"))
+    month: Mapped[str] = mapped_column(String(7))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    days: Mapped[int] = mapped_column(Integer)
+    gross_fen: Mapped[int] = mapped_column(BigInteger)
+    reduction_fen: Mapped[int] = mapped_column(BigInteger)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    paid_fen: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    paid_off_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    due_on: Mapped[date] = mapped_column(Date)
+    issued_on: Mapped[date] = mapped_column(Date)
+    entry_id: Mapped[str | None] = mapped_column(String(36), nullable=True)  # None: nothing to post (0 fen)
+
+    __table_args__ = (UniqueConstraint("tenancy_id", "month", name="uq_rent_invoices_month"),)
+
+
+class RentPayment(Base):
+    """Rent received (租金缴纳); a reversed one no longer counts."""
+
+    __tablename__ = "rent_payments"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    tenancy_id: Mapped[str] = mapped_column(String(64), ForeignKey("rent_accounts.tenancy_id"), index=True)
+    reference: Mapped[str] = mapped_column(String(100), unique=True)
+    paid_on: Mapped[date] = mapped_column(Date)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(10))
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    entry_id: Mapped[str] = mapped_column(String(36))
+    reversal_entry_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    reversal_reason: Mapped[str | None] = mapped_column(String(500), nullable=True)
+
+
+class RentReduction(Base):
+    """A rent reduction granted by assistance (租金减免): so much off each of the granted months."""
+
+    __tablename__ = "rent_reductions"
+
+    relief_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tenancy_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    person_ref: Mapped[str] = mapped_column(String(64))
+    event_id: Mapped[str] = mapped_column(String(36))
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    from_month: Mapped[str] = mapped_column(String(7))
+    months: Mapped[int] = mapped_column(Integer)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class EarlyTenancyEnd(Base):
+    """A tenancy.ended that arrived before its tenancy.started (events may come out of order):
+    kept, and applied when the account opens."""
+
+    __tablename__ = "rent_early_ends"
+
+    tenancy_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    ended_on: Mapped[date] = mapped_column(Date)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class RentOverdueNotice(Base):
+    """rent.overdue sent: once per tenancy, arrears (its oldest unpaid month) and threshold."""
+
+    __tablename__ = "rent_overdue_notices"
+
+    tenancy_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    threshold_days: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    days_overdue: Mapped[int] = mapped_column(Integer)
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class BillingRun(Base):
+    """A monthly billing run that completed (the last one's time is a metric)."""
+
+    __tablename__ = "rent_billing_runs"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    invoices: Mapped[int] = mapped_column(Integer)
+    finished_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class LoanProduct(Base):
+    """A union housing loan product (贷款产品). Rates are exact decimal text."""
+
+    __tablename__ = "loan_products"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    annual_rate: Mapped[str] = mapped_column(String(20))
+    subsidy_share: Mapped[str] = mapped_column(String(20))
+    max_amount_fen: Mapped[int] = mapped_column(BigInteger)
+    terms: Mapped[str] = mapped_column(String(200))  # months, comma-separated
+    method: Mapped[str] = mapped_column(String(20))
+    penalty_rate: Mapped[str] = mapped_column(String(20))
+    grace_days: Mapped[int] = mapped_column(Integer)
+    allocation_order: Mapped[str] = mapped_column(String(40))
+    set_by: Mapped[str] = mapped_column(String(200))
+    set_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Loan(Base):
+    """A loan from application to settlement; its terms are copied from the product when applied
+    for. booked_* are what the ledger holds for it (the replay's totals when last booked)."""
+
+    __tablename__ = "loans"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    product_code: Mapped[str] = mapped_column(String(40), ForeignKey("loan_products.code"))
+    person_ref: Mapped[str] = mapped_column(String(64), index=True)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    term_months: Mapped[int] = mapped_column(Integer)
+    method: Mapped[str] = mapped_column(String(20))
+    annual_rate: Mapped[str] = mapped_column(String(20))
+    subsidy_share: Mapped[str] = mapped_column(String(20))
+    penalty_rate: Mapped[str] = mapped_column(String(20))
+    grace_days: Mapped[int] = mapped_column(Integer)
+    allocation_order: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    applied_by: Mapped[str] = mapped_column(String(200))
+    applied_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    decided_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    decision_reason: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    disbursed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    disbursement_entry_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    settled_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    booked_interest_fen: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    booked_subsidy_fen: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    booked_penalty_fen: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    booked_principal_paid_fen: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    booked_charges_paid_fen: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    received_fen: Mapped[int] = mapped_column(BigInteger, server_default="0")
+
+
+class LoanTransaction(Base):
+    """Money a borrower paid: a repayment, a partial prepayment or the settlement."""
+
+    __tablename__ = "loan_transactions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    loan_id: Mapped[str] = mapped_column(String(36), ForeignKey("loans.id"), index=True)
+    reference: Mapped[str] = mapped_column(String(100), unique=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    paid_on: Mapped[date] = mapped_column(Date)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    option: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    entry_id: Mapped[str] = mapped_column(String(36))
+
+
+class LoanOverdueNotice(Base):
+    """loan.overdue sent: once per loan, oldest late instalment and threshold."""
+
+    __tablename__ = "loan_overdue_notices"
+
+    loan_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    instalment: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    threshold_days: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+# -- the journal's guards on SQLite (the text migration 0002 reads too: journal_guards.py) ---------
 
 for _name, _sql in SQLITE_TRIGGERS.items():
     _table = JournalEntry.__table__ if " ON journal_entries" in _sql else JournalLine.__table__

@@ -39,3 +39,57 @@ def relief_paid(row, entry, draws) -> dict:
             "amount_paid_fen": row.amount_paid_fen, "paid_at": iso_utc(row.paid_at),
             "paid_on": row.paid_on.isoformat(), "entry_id": entry.id,
             "sources": [{"source": account.split(":")[1], "amount_fen": fen} for account, fen in draws]}
+
+
+def rent_invoiced(row: dict, on: date) -> dict:
+    """Kept small: a billing run publishes one per tenancy (20,000 a month), each validated
+    against its contract; the statement has the details (period, days, gross)."""
+    return {"invoice_id": row["id"], "tenancy_id": row["tenancy_id"], "month": row["month"],
+            "amount_fen": row["amount_fen"], "reduction_fen": row["reduction_fen"],
+            "due_on": row["due_on"].isoformat(), "entry_id": row["entry_id"]}
+
+
+def rent_paid(account, payment, allocation) -> dict:
+    return {"payment_id": payment.id, "tenancy_id": account.tenancy_id, "person_ref": account.person_ref,
+            "amount_fen": payment.amount_fen, "paid_on": payment.paid_on.isoformat(), "entry_id": payment.entry_id,
+            "owed_fen": allocation.owed_fen, "credit_fen": allocation.credit_fen,
+            "recorded_at": iso_utc(payment.recorded_at)}
+
+
+def rent_overdue(account, arrears, threshold: int) -> dict:
+    return {"tenancy_id": account.tenancy_id, "person_ref": account.person_ref, "period": arrears.oldest_month,
+            "days_overdue": arrears.days_overdue, "threshold_days": threshold, "bucket": arrears.bucket.value,
+            "overdue_fen": arrears.overdue_fen, "owed_fen": arrears.owed_fen}
+
+
+def loan_approved(loan, at) -> dict:
+    return {"loan_id": loan.id, "person_ref": loan.person_ref, "product_code": loan.product_code,
+            "amount_fen": loan.amount_fen, "term_months": loan.term_months, "method": loan.method,
+            "annual_rate": loan.annual_rate, "subsidy_share": loan.subsidy_share, "approved_at": iso_utc(at)}
+
+
+def loan_disbursed(loan, instalments, entry) -> dict:
+    first = instalments[0]
+    return {"loan_id": loan.id, "person_ref": loan.person_ref, "amount_fen": loan.amount_fen,
+            "disbursed_on": loan.disbursed_on.isoformat(), "term_months": loan.term_months, "entry_id": entry.id,
+            "first_due_fen": first.borrower_due_fen,
+            "total_interest_fen": sum(i.interest_fen for i in instalments),
+            "total_subsidy_fen": sum(i.subsidy_fen for i in instalments)}
+
+
+def loan_paid(loan, tx, state) -> dict:
+    return {"loan_id": loan.id, "person_ref": loan.person_ref, "transaction_id": tx.id, "kind": tx.kind,
+            "amount_fen": tx.amount_fen, "paid_on": tx.paid_on.isoformat(), "entry_id": tx.entry_id,
+            "principal_left_fen": state.principal_left_fen, "arrears_fen": state.arrears_fen,
+            "credit_fen": state.credit_fen}
+
+
+def loan_settled(loan, tx) -> dict:
+    return {"loan_id": loan.id, "person_ref": loan.person_ref, "settled_on": tx.paid_on.isoformat(),
+            "amount_fen": tx.amount_fen, "transaction_id": tx.id}
+
+
+def loan_overdue(loan, state, instalment: int, threshold: int) -> dict:
+    return {"loan_id": loan.id, "person_ref": loan.person_ref, "instalment": instalment,
+            "days_overdue": state.days_overdue, "threshold_days": threshold, "bucket": state.bucket.value,
+            "arrears_fen": sum(d.outstanding_fen for d in state.overdue)}

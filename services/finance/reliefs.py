@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 
 from services.common.errors import NotFound
 
-from . import ledger, models, payloads, repository
+from . import ledger, models, payloads, rent, repository
 from .domain import chart
 from .domain.funds import BudgetTooLow
 from .domain.ledger import Cause, EntryDraft, credit, debit
@@ -28,8 +28,12 @@ PAYER = "system:finance-relief"  # who the automatic payments are recorded by
 
 def receive_approved_relief(uow, now: datetime, today: date, event_id: str, data: dict,
                             source_order=DEFAULT_SOURCE_ORDER) -> models.ReliefPayment | None:
-    """Record a ``relief.approved`` of kind cash as issued, and pay what can be paid. Other kinds
-    are not finance's to pay here (in kind: assistance delivers; rent reductions: part 2)."""
+    """Record a ``relief.approved`` of kind cash as issued, and pay what can be paid. A rent
+    reduction is not paid as cash: it lowers the household's next rent invoices for the granted
+    months (rent.receive_rent_reduction). In kind is assistance's to deliver."""
+    if data["kind"] == ReliefKind.RENT_REDUCTION:
+        rent.receive_rent_reduction(uow, now, event_id, data)
+        return None
     if data["kind"] != ReliefKind.CASH:
         return None
     year = data["year"]

@@ -461,3 +461,33 @@ def uses(session: Session, date_from: date, date_to: date) -> list:
                fund_acc.c.earmark.is_not(None), fund_line.c.posted_on >= date_from,
                fund_line.c.posted_on <= date_to)
         .group_by(fund_acc.c.fund_source, use_acc.c.project_id, use_acc.c.category)).all()
+
+
+# -- rent -----------------------------------------------------------------------------------------
+
+INVOICES = models.RentInvoice.__table__
+RENT_ACCOUNTS = models.RentAccount.__table__
+_INVOICE_COLUMNS = ("id", "tenancy_id", "month", "period_start", "period_end", "days", "gross_fen", "reduction_fen",
+                    "amount_fen", "paid_fen", "paid_off_on", "due_on", "issued_on", "entry_id")
+_ADD_INVOICED = text("""
+UPDATE rent_accounts a SET invoiced_fen = a.invoiced_fen + v.d
+FROM unnest(CAST(:t AS text[]), CAST(:d AS bigint[])) AS v(t, d) WHERE a.tenancy_id = v.t""")
+_ADD_INVOICED_EACH = (update(RENT_ACCOUNTS).where(RENT_ACCOUNTS.c.tenancy_id == bindparam("t"))
+                      .values(invoiced_fen=RENT_ACCOUNTS.c.invoiced_fen + bindparam("d")))
+
+
+def write_invoices(session: Session, rows: Sequence[dict], deltas: Sequence[tuple[str, int]]) -> None:
+    """A billing run's invoices and the accounts' invoiced totals. Why a bulk path: a month of
+    20,000 tenancies as ORM inserts and one UPDATE per account took ~30 s of a ~75 s run
+    (bench/finance_billing.py); on PostgreSQL the invoices go as one COPY stream and the totals
+    as one UPDATE … FROM unnest(arrays). Elsewhere (SQLite): executemany, the same result."""
+    if not rows:
+        return
+    if pg.is_postgresql(session):
+        pg.copy_csv(session, f"COPY {INVOICES.name} ({', '.join(_INVOICE_COLUMNS)}) FROM STDIN WITH (FORMAT csv)",
+                    _CsvFeed([r[c] for c in _INVOICE_COLUMNS] for r in rows))
+        session.execute(_ADD_INVOICED, {"t": pg.text_array([t for t, _ in deltas]),
+                                        "d": pg.array_literal([d for _, d in deltas])})
+        return
+    session.execute(insert(INVOICES), list(rows))
+    session.execute(_ADD_INVOICED_EACH, [{"t": t, "d": d} for t, d in deltas])

@@ -9,3 +9,5 @@ SET_BUDGETS = (FINANCE_OFFICER,)
 DISBURSE = (FINANCE_OFFICER,)          # request, and approve or reject another officer's request
 READ_BOOKS = (FINANCE_OFFICER, AUDITOR, CITY_OFFICER)
 AUDIT = (FINANCE_OFFICER, AUDITOR, CITY_OFFICER)  # export and verify the chain
+COLLECT_RENT = (FINANCE_OFFICER,)     # payments, reversals, the billing and overdue triggers
+LEND = (FINANCE_OFFICER,)             # loan products, applications, approval (another officer), repayments

@@ -5,13 +5,18 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from services.common.events.contracts import contract
+from services.common.events.contracts import contract, iso_utc
 from services.common.fields import Bool, Day, Int, PublicText, QueryInt, Text, no_personal_data
 
 from .domain.funds import PROJECT_ID, DisbursementStatus, FundSource
 from .domain.ledger import ACCOUNT_CODE, ENTRY_KINDS, AccountType
+from .domain.loans import PARTS
 from .domain.money import MAX_AMOUNT_FEN, MAX_LINES
 from .domain.relief import ReliefKind, ReliefStatus
+from .domain.rent import MAX_RENT_FEN
+from .domain.schedule import MAX_TERM_MONTHS, Method, PrepaymentOption
+
+MONTH_PATTERN = r"[0-9]{4}-(0[1-9]|1[0-2])\Z"
 
 SOURCES = [s.value for s in FundSource]
 AMOUNT = (1, MAX_AMOUNT_FEN)
@@ -32,6 +37,17 @@ def AccountCode(**kwargs):  # noqa: N802
     kwargs.setdefault("metadata", {"description": "account code, e.g. 1001, 1002:donation, 5101:P1"})
     return fields.String(validate=validate.Regexp(ACCOUNT_CODE.pattern + r"\Z", error="not an account code"),
                          **kwargs)
+
+
+class Instant(fields.AwareDateTime):
+    """An instant in an event: RFC 3339 in UTC with "Z", the platform's one timestamp format
+    (iso_utc, as the envelope's occurred_at); marshmallow's iso format would write "+00:00"."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="iso", **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else iso_utc(value)
 
 
 class PageQuery(Schema):
@@ -169,7 +185,8 @@ class ReliefQuery(PageQuery):
 
 
 class ReliefApprovedIn(Schema):
-    """What finance reads of assistance's relief.approved (other fields are ignored)."""
+    """What finance reads of assistance's relief.approved (other fields are ignored); a rent
+    reduction also carries from_month and months."""
 
     relief_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
     household_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
@@ -179,11 +196,126 @@ class ReliefApprovedIn(Schema):
     amount_fen = Int(0, MAX_AMOUNT_FEN, required=True)
     year = Int(2000, 2100, required=True)
     approved_at = fields.AwareDateTime(required=True)
+    from_month = fields.String(load_default=None, validate=validate.Regexp(MONTH_PATTERN))
+    months = Int(1, 36, load_default=None)
 
     @validates_schema
     def _cash_has_an_amount(self, data, **kwargs):
-        if data.get("kind") == ReliefKind.CASH and data.get("amount_fen", 0) < 1:
-            raise ValidationError("cash relief needs an amount of at least 1 fen", "amount_fen")
+        if data.get("kind") in (ReliefKind.CASH, ReliefKind.RENT_REDUCTION) and data.get("amount_fen", 0) < 1:
+            raise ValidationError(f"{data['kind']} relief needs an amount of at least 1 fen", "amount_fen")
+
+
+# -- rent -----------------------------------------------------------------------------------------
+
+class TenancyStartedIn(Schema):
+    """What finance reads of allocation's tenancy.started."""
+
+    tenancy_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    person_ref = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    unit_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    project_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    start = fields.Date(required=True)
+    end = fields.Date(required=True)
+    rent_fen = Int(0, MAX_RENT_FEN, required=True)
+
+    @validates_schema
+    def _ends_after_it_starts(self, data, **kwargs):
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise ValidationError("the tenancy ends before it starts", "end")
+
+
+class TenancyEndedIn(Schema):
+    tenancy_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    ended_on = fields.Date(required=True)
+
+
+class RentPaymentIn(Schema):
+    amount_fen = Amount(required=True)
+    paid_on = Day(load_default=None, metadata={"description": "the day paid; default today"})
+    reference = Text(min_length=1, max_length=100, required=True,
+                     metadata={"description": "the bank or counter voucher; the same again is the same payment"})
+
+
+class ArrearsQuery(PageQuery):
+    bucket = fields.String(load_default=None, validate=validate.OneOf(["1-30", "31-60", "61-90", "90+"]))
+
+
+class RentAccountOut(Schema):
+    tenancy_id = fields.String()
+    person_ref = fields.String()
+    unit_id = fields.String()
+    project_id = fields.String()
+    start = fields.Date()
+    end = fields.Date()
+    ended_on = fields.Date(allow_none=True)
+    rent_fen = fields.Integer()
+    status = fields.String(metadata={"enum": ["active", "ended"]})
+    invoiced_fen = fields.Integer()
+    paid_fen = fields.Integer()
+    owed_fen = fields.Integer()
+    credit_fen = fields.Integer()
+
+
+class RentInvoiceOut(Schema):
+    invoice_id = fields.String()
+    month = fields.String()
+    period_start = fields.Date()
+    period_end = fields.Date()
+    days = fields.Integer()
+    gross_fen = fields.Integer()
+    reduction_fen = fields.Integer()
+    amount_fen = fields.Integer()
+    paid_fen = fields.Integer()
+    paid_off_on = fields.Date(allow_none=True)
+    due_on = fields.Date()
+
+
+class RentPaymentOut(Schema):
+    payment_id = fields.String()
+    tenancy_id = fields.String()
+    reference = fields.String()
+    paid_on = fields.Date()
+    amount_fen = fields.Integer()
+    status = fields.String(metadata={"enum": ["recorded", "reversed"]})
+    entry_id = fields.String()
+    reversal_reason = fields.String(allow_none=True)
+    replayed = fields.Boolean()
+
+
+class ArrearsOut(Schema):
+    owed_fen = fields.Integer()
+    overdue_fen = fields.Integer()
+    days_overdue = fields.Integer()
+    oldest_month = fields.String(allow_none=True)
+    bucket = fields.String()
+    buckets = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class RentStatementOut(Schema):
+    account = fields.Nested(RentAccountOut)
+    invoices = fields.List(fields.Nested(RentInvoiceOut))
+    payments = fields.List(fields.Nested(RentPaymentOut))
+    arrears = fields.Nested(ArrearsOut)
+
+
+class ArrearsLineOut(Schema):
+    account = fields.Nested(RentAccountOut)
+    arrears = fields.Nested(ArrearsOut)
+
+
+class ArrearsPage(Schema):
+    total = fields.Integer()
+    page = fields.Integer()
+    page_size = fields.Integer()
+    totals = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                         metadata={"description": "overdue fen per bucket over every account listed"})
+    accounts = fields.List(fields.Nested(ArrearsLineOut))
+
+
+class BillingRunOut(Schema):
+    month = fields.String()
+    invoices = fields.Integer(metadata={"description": "issued by this run (0 when the month was billed)"})
+    overdue_notices = fields.Integer()
 
 
 # -- the public report ----------------------------------------------------------------------------
@@ -474,8 +606,254 @@ class ReliefPaid(Schema):
     year = fields.Integer(required=True, strict=True)
     amount_issued_fen = fields.Integer(required=True, strict=True)
     amount_paid_fen = fields.Integer(required=True, strict=True)
-    paid_at = fields.AwareDateTime(required=True, format="iso")
+    paid_at = Instant(required=True)
     paid_on = fields.Date(required=True)
     entry_id = fields.String(required=True)
     sources = fields.List(fields.Nested(ReliefSource), required=True,
                           metadata={"description": "the relief funds drawn on, per source"})
+
+
+@contract("rent.invoiced", producer="finance",
+          description="A month's rent of a tenancy was billed (租金账单): the first and last months prorated "
+                      "by days, less any rent reduction granted by assistance. One per tenancy and month.")
+class RentInvoiced(Schema):
+    invoice_id = fields.String(required=True)
+    tenancy_id = fields.String(required=True)
+    month = fields.String(required=True, metadata={"description": "YYYY-MM"})
+    amount_fen = fields.Integer(required=True, strict=True,
+                                metadata={"description": "billed, integer fen: the prorated rent less reductions"})
+    reduction_fen = fields.Integer(required=True, strict=True)
+    due_on = fields.Date(required=True)
+    entry_id = fields.String(required=True, allow_none=True,
+                             metadata={"description": "the journal entry; null when nothing is billed (0 fen)"})
+
+
+@contract("rent.paid", producer="finance",
+          description="Rent was received for a tenancy (租金缴纳) and applied to its invoices oldest first; "
+                      "what is paid beyond them is kept as credit.")
+class RentPaid(Schema):
+    payment_id = fields.String(required=True)
+    tenancy_id = fields.String(required=True)
+    person_ref = fields.String(required=True)
+    amount_fen = fields.Integer(required=True, strict=True)
+    paid_on = fields.Date(required=True)
+    entry_id = fields.String(required=True)
+    owed_fen = fields.Integer(required=True, strict=True, metadata={"description": "still owed after it"})
+    credit_fen = fields.Integer(required=True, strict=True, metadata={"description": "credit kept after it"})
+    recorded_at = Instant(required=True)
+
+
+@contract("rent.overdue", producer="finance",
+          description="A tenancy's oldest unpaid rent crossed an overdue threshold (1, 31, 61 or 91 days past "
+                      "its due date); sent once per tenancy, arrears and threshold.")
+class RentOverdue(Schema):
+    tenancy_id = fields.String(required=True)
+    person_ref = fields.String(required=True)
+    period = fields.String(required=True, metadata={"description": "YYYY-MM of the oldest unpaid invoice"})
+    days_overdue = fields.Integer(required=True, strict=True)
+    threshold_days = fields.Integer(required=True, strict=True, validate=validate.OneOf([1, 31, 61, 91]))
+    bucket = fields.String(required=True, validate=validate.OneOf(["1-30", "31-60", "61-90", "90+"]))
+    overdue_fen = fields.Integer(required=True, strict=True)
+    owed_fen = fields.Integer(required=True, strict=True)
+
+
+# -- loans ------------------------------------------------------------------------------------------
+
+def Rate(**kwargs):  # noqa: N802
+    """An exact decimal rate as text (never a float): "0.0325"."""
+    kwargs.setdefault("metadata", {"description": "exact decimal text, e.g. 0.0325 for 3.25 %"})
+    return fields.String(validate=validate.Regexp(r"(0|1)(\.[0-9]{1,8})?\Z", error="a decimal such as 0.0325"),
+                         **kwargs)
+
+
+class LoanProductIn(Schema):
+    name = Text(min_length=1, max_length=200, required=True)
+    annual_rate = Rate(required=True)
+    subsidy_share = Rate(required=True, metadata={"description": "the union's share of the interest (贴息), 0 … 1"})
+    max_amount_fen = Amount(required=True)
+    terms = fields.List(Int(1, MAX_TERM_MONTHS), required=True, validate=validate.Length(min=1, max=40))
+    method = fields.String(required=True, validate=validate.OneOf([m.value for m in Method]))
+    penalty_rate = Rate(required=True)
+    grace_days = Int(0, 90, required=True)
+    allocation_order = fields.List(fields.String(validate=validate.OneOf(PARTS)), load_default=list(PARTS),
+                                   validate=validate.Length(equal=3))
+
+
+class LoanProductOut(Schema):
+    code = fields.String()
+    name = fields.String()
+    annual_rate = fields.String()
+    subsidy_share = fields.String()
+    max_amount_fen = fields.Integer()
+    terms = fields.List(fields.Integer())
+    method = fields.String()
+    penalty_rate = fields.String()
+    grace_days = fields.Integer()
+    allocation_order = fields.List(fields.String())
+
+
+class LoanProductList(Schema):
+    products = fields.List(fields.Nested(LoanProductOut))
+
+
+class LoanApplicationIn(Schema):
+    product_code = fields.String(required=True, validate=validate.Regexp(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}\Z"))
+    person_ref = fields.String(required=True, validate=[validate.Length(min=1, max=64), no_personal_data])
+    amount_fen = Amount(required=True)
+    term_months = Int(1, MAX_TERM_MONTHS, required=True)
+
+
+class LoanDecisionIn(Schema):
+    approve = Bool(required=True)
+    reason = Text(max_length=500, load_default=None)
+
+
+class LoanPaymentIn(Schema):
+    amount_fen = Amount(required=True)
+    paid_on = Day(load_default=None, metadata={"description": "default today"})
+    reference = Text(min_length=1, max_length=100, required=True)
+
+
+class PrepaymentIn(LoanPaymentIn):
+    option = fields.String(required=True, validate=validate.OneOf([o.value for o in PrepaymentOption]))
+
+
+class QuoteQuery(Schema):
+    on = Day(load_default=None, metadata={"description": "default today"})
+
+
+class InstalmentOut(Schema):
+    number = fields.Integer()
+    due_on = fields.Date()
+    principal_fen = fields.Integer()
+    interest_fen = fields.Integer()
+    subsidy_fen = fields.Integer()
+    borrower_interest_fen = fields.Integer()
+    borrower_due_fen = fields.Integer()
+    remaining_fen = fields.Integer()
+    penalty_fen = fields.Integer(allow_none=True)
+    paid_fen = fields.Integer(allow_none=True)
+
+
+class LoanOut(Schema):
+    loan_id = fields.String()
+    product_code = fields.String()
+    person_ref = fields.String()
+    amount_fen = fields.Integer()
+    term_months = fields.Integer()
+    method = fields.String()
+    annual_rate = fields.String()
+    subsidy_share = fields.String()
+    status = fields.String()
+    applied_by = fields.String()
+    decided_by = fields.String(allow_none=True)
+    disbursed_on = fields.Date(allow_none=True)
+    settled_on = fields.Date(allow_none=True)
+    principal_left_fen = fields.Integer(allow_none=True)
+    arrears_fen = fields.Integer(allow_none=True)
+    credit_fen = fields.Integer(allow_none=True)
+    days_overdue = fields.Integer(allow_none=True)
+    bucket = fields.String(allow_none=True)
+    schedule = fields.List(fields.Nested(InstalmentOut))
+
+
+class LoanTxOut(Schema):
+    transaction_id = fields.String()
+    loan_id = fields.String()
+    kind = fields.String()
+    amount_fen = fields.Integer()
+    paid_on = fields.Date()
+    entry_id = fields.String()
+    replayed = fields.Boolean()
+    principal_left_fen = fields.Integer()
+    arrears_fen = fields.Integer()
+    credit_fen = fields.Integer()
+    status = fields.String()
+
+
+class QuoteOut(Schema):
+    loan_id = fields.String()
+    on = fields.Date()
+    total_fen = fields.Integer()
+    principal_fen = fields.Integer()
+    interest_fen = fields.Integer()
+    subsidy_fen = fields.Integer()
+    borrower_interest_fen = fields.Integer()
+    arrears_fen = fields.Integer()
+    credit_fen = fields.Integer()
+
+
+class LoanCheckOut(Schema):
+    overdue_notices = fields.Integer()
+
+
+class DelinquencyOut(Schema):
+    buckets = fields.Dict(keys=fields.String(), values=fields.Dict(),
+                          metadata={"description": "per bucket: loans, arrears_fen, principal_left_fen"})
+
+
+@contract("loan.approved", producer="finance",
+          description="A union housing loan (工会安居贷) was approved by a finance officer other than the one "
+                      "who took the application. The borrower is known by person_ref only.")
+class LoanApproved(Schema):
+    loan_id = fields.String(required=True)
+    person_ref = fields.String(required=True)
+    product_code = fields.String(required=True)
+    amount_fen = fields.Integer(required=True, strict=True)
+    term_months = fields.Integer(required=True, strict=True)
+    method = fields.String(required=True, validate=validate.OneOf([m.value for m in Method]))
+    annual_rate = fields.String(required=True, metadata={"description": "exact decimal text"})
+    subsidy_share = fields.String(required=True, metadata={"description": "the union's share of the interest"})
+    approved_at = Instant(required=True)
+
+
+@contract("loan.disbursed", producer="finance",
+          description="An approved loan was paid out of the union's fund; its schedule runs from that day.")
+class LoanDisbursed(Schema):
+    loan_id = fields.String(required=True)
+    person_ref = fields.String(required=True)
+    amount_fen = fields.Integer(required=True, strict=True)
+    disbursed_on = fields.Date(required=True)
+    term_months = fields.Integer(required=True, strict=True)
+    entry_id = fields.String(required=True)
+    first_due_fen = fields.Integer(required=True, strict=True, metadata={"description": "the borrower's part"})
+    total_interest_fen = fields.Integer(required=True, strict=True)
+    total_subsidy_fen = fields.Integer(required=True, strict=True)
+
+
+@contract("loan.instalment_paid", producer="finance",
+          description="A borrower paid: a repayment, a partial prepayment or the settlement, applied by the "
+                      "product's order (default penalty → interest → principal).")
+class LoanInstalmentPaid(Schema):
+    loan_id = fields.String(required=True)
+    person_ref = fields.String(required=True)
+    transaction_id = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(["repayment", "prepayment", "settlement"]))
+    amount_fen = fields.Integer(required=True, strict=True)
+    paid_on = fields.Date(required=True)
+    entry_id = fields.String(required=True)
+    principal_left_fen = fields.Integer(required=True, strict=True)
+    arrears_fen = fields.Integer(required=True, strict=True)
+    credit_fen = fields.Integer(required=True, strict=True)
+
+
+@contract("loan.overdue", producer="finance",
+          description="A loan's oldest late instalment crossed an overdue threshold (1, 31, 61 or 91 days); "
+                      "once per loan, instalment and threshold. Penalty interest runs after the grace days.")
+class LoanOverdue(Schema):
+    loan_id = fields.String(required=True)
+    person_ref = fields.String(required=True)
+    instalment = fields.Integer(required=True, strict=True)
+    days_overdue = fields.Integer(required=True, strict=True)
+    threshold_days = fields.Integer(required=True, strict=True, validate=validate.OneOf([1, 31, 61, 91]))
+    bucket = fields.String(required=True, validate=validate.OneOf(["1-30", "31-60", "61-90", "90+"]))
+    arrears_fen = fields.Integer(required=True, strict=True)
+
+
+@contract("loan.settled", producer="finance", description="A loan was settled in full (结清).")
+class LoanSettled(Schema):
+    loan_id = fields.String(required=True)
+    person_ref = fields.String(required=True)
+    settled_on = fields.Date(required=True)
+    amount_fen = fields.Integer(required=True, strict=True)
+    transaction_id = fields.String(required=True)

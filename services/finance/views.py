@@ -51,3 +51,67 @@ def relief_view(r: models.ReliefPayment) -> dict:
 
 def page(total: int, q: dict, key: str, items: list) -> dict:
     return {"total": total, "page": q["page"], "page_size": q["page_size"], key: items}
+
+
+def rent_account_view(a: models.RentAccount) -> dict:
+    return {"tenancy_id": a.tenancy_id, "person_ref": a.person_ref, "unit_id": a.unit_id, "project_id": a.project_id,
+            "start": a.start, "end": a.end, "ended_on": a.ended_on, "rent_fen": a.rent_fen, "status": a.status,
+            "invoiced_fen": a.invoiced_fen, "paid_fen": a.paid_fen, "owed_fen": a.invoiced_fen - a.applied_fen,
+            "credit_fen": a.paid_fen - a.applied_fen}
+
+
+def rent_invoice_view(i: models.RentInvoice) -> dict:
+    return {"invoice_id": i.id, "month": i.month, "period_start": i.period_start, "period_end": i.period_end,
+            "days": i.days, "gross_fen": i.gross_fen, "reduction_fen": i.reduction_fen, "amount_fen": i.amount_fen,
+            "paid_fen": i.paid_fen, "paid_off_on": i.paid_off_on, "due_on": i.due_on}
+
+
+def rent_payment_view(p: models.RentPayment, replayed: bool = False) -> dict:
+    return {"payment_id": p.id, "tenancy_id": p.tenancy_id, "reference": p.reference, "paid_on": p.paid_on,
+            "amount_fen": p.amount_fen, "status": p.status, "entry_id": p.entry_id,
+            "reversal_reason": p.reversal_reason, "replayed": replayed}
+
+
+def arrears_view(a) -> dict:
+    return {"owed_fen": a.owed_fen, "overdue_fen": a.overdue_fen, "days_overdue": a.days_overdue,
+            "oldest_month": a.oldest_month, "bucket": a.bucket.value, "buckets": a.buckets}
+
+
+def rent_statement_view(st: dict) -> dict:
+    return {"account": rent_account_view(st["account"]), "invoices": [rent_invoice_view(i) for i in st["invoices"]],
+            "payments": [rent_payment_view(p) for p in st["payments"]], "arrears": arrears_view(st["arrears"])}
+
+
+def product_view(p: models.LoanProduct) -> dict:
+    return {"code": p.code, "name": p.name, "annual_rate": p.annual_rate, "subsidy_share": p.subsidy_share,
+            "max_amount_fen": p.max_amount_fen, "terms": [int(t) for t in p.terms.split(",")], "method": p.method,
+            "penalty_rate": p.penalty_rate, "grace_days": p.grace_days,
+            "allocation_order": p.allocation_order.split(",")}
+
+
+def loan_view(loan: models.Loan, state=None, due_on=None) -> dict:
+    out = {"loan_id": loan.id, "product_code": loan.product_code, "person_ref": loan.person_ref,
+           "amount_fen": loan.amount_fen, "term_months": loan.term_months, "method": loan.method,
+           "annual_rate": loan.annual_rate, "subsidy_share": loan.subsidy_share, "status": loan.status,
+           "applied_by": loan.applied_by, "decided_by": loan.decided_by, "disbursed_on": loan.disbursed_on,
+           "settled_on": loan.settled_on, "schedule": []}
+    if state is not None:
+        dues = {d.number: d for d in state.dues}
+        out.update(principal_left_fen=state.principal_left_fen, arrears_fen=state.arrears_fen,
+                   credit_fen=state.credit_fen, days_overdue=state.days_overdue, bucket=state.bucket.value)
+        out["schedule"] = [
+            {"number": i.number, "due_on": dues[i.number].due_on if i.number in dues else due_on(i.number),
+             "principal_fen": i.principal_fen, "interest_fen": i.interest_fen, "subsidy_fen": i.subsidy_fen,
+             "borrower_interest_fen": i.borrower_interest_fen, "borrower_due_fen": i.borrower_due_fen,
+             "remaining_fen": i.remaining_fen,
+             "penalty_fen": dues[i.number].penalty_fen if i.number in dues else None,
+             "paid_fen": sum(dues[i.number].paid.values()) if i.number in dues else None}
+            for i in state.instalments]
+    return out
+
+
+def loan_tx_view(tx: models.LoanTransaction, state, replayed: bool = False) -> dict:
+    return {"transaction_id": tx.id, "loan_id": tx.loan_id, "kind": tx.kind, "amount_fen": tx.amount_fen,
+            "paid_on": tx.paid_on, "entry_id": tx.entry_id, "replayed": replayed,
+            "principal_left_fen": state.principal_left_fen, "arrears_fen": state.arrears_fen,
+            "credit_fen": state.credit_fen, "status": "settled" if state.settled_on else "active"}

@@ -16,9 +16,9 @@ account balance the no-overdraft flag guards:
 
 A fund's balance = 1002:<fund> (available) + 1009:<fund> (held); the sum of all 1002 and
 1009 sub-accounts is the bank balance. Sub-accounts are opened when first posted to; the
-header accounts (1002, 1009, 5101, 5201) only sum their sub-accounts. Part 2 adds its
-accounts (rent receivable 1131, loans receivable 1301, rent and interest income, interest
-subsidy expense) to BASE.
+header accounts (1002, 1009, 5101, 5201) only sum their sub-accounts. Part 2 adds the rent
+accounts: 1021 rent collections (bank), 1131 rent receivable, 2205 rent received in advance
+(credit), 4201 rent income; and the loan accounts (1022, 1301, 1303, 2206, 4301, 4302, 5301).
 """
 
 from __future__ import annotations
@@ -35,6 +35,14 @@ ASSET, LIABILITY, EQUITY, INCOME, EXPENSE = (AccountType.ASSET, AccountType.LIAB
 INCOME_CODE = {FundSource.FINANCE_BUREAU: "4101", FundSource.CENTRAL_SUBSIDY: "4102",
                FundSource.UNION_FUNDS: "4103", FundSource.SOCIAL_CAPITAL: "4104", FundSource.DONATION: "4105"}
 BANK, HELD, PROJECT_EXPENSE, RELIEF_EXPENSE = "1002", "1009", "5101", "5201"
+# Rent (part 2): an invoice is Dr 1131 / Cr 4201; a payment Dr 1021 / Cr 2205; applying payments
+# to invoices moves 2205 → 1131, so 1131 is what tenants owe and 2205 their credit.
+RENT_BANK, RENT_RECEIVABLE, RENT_IN_ADVANCE, RENT_INCOME = "1021", "1131", "2205", "4201"
+# Loans (工会安居贷): disbursed Dr 1301 / Cr the union's fund; each period's interest Dr 1303 (the
+# borrower's part) + Dr 5301 (the union's 贴息) / Cr 4301; penalties Dr 1303 / Cr 4302; money in
+# Dr 1022 / Cr 2206; applied to the loan Dr 2206 / Cr 1301 (principal) and 1303 (interest, penalty).
+LOAN_BANK, LOANS_RECEIVABLE, LOAN_CHARGES_RECEIVABLE, LOAN_UNAPPLIED = "1022", "1301", "1303", "2206"
+LOAN_INTEREST_INCOME, LOAN_PENALTY_INCOME, INTEREST_SUBSIDY_EXPENSE = "4301", "4302", "5301"
 
 BASE: dict[str, Account] = {a.code: a for a in (
     Account("1001", "库存现金 cash on hand", ASSET, no_overdraft=True),
@@ -47,6 +55,17 @@ BASE: dict[str, Account] = {a.code: a for a in (
     Account("3101", "累计结余 accumulated fund balance", EQUITY),
     *(Account(code, f"{SOURCE_LABELS[src]}收入 receipts: {src.value}", INCOME, fund_source=src.value)
       for src, code in INCOME_CODE.items()),
+    Account(RENT_BANK, "银行存款—租金收款户 bank, rent collections", ASSET, no_overdraft=True),
+    Account(RENT_RECEIVABLE, "应收租金 rent receivable", ASSET),
+    Account(RENT_IN_ADVANCE, "预收租金 rent received, not yet applied to an invoice (tenants' credit)", LIABILITY),
+    Account(RENT_INCOME, "租金收入 rent income", INCOME),
+    Account(LOAN_BANK, "银行存款—贷款收款户 bank, loan repayments", ASSET, no_overdraft=True),
+    Account(LOANS_RECEIVABLE, "贷款—工会安居贷 union housing loans (principal owed)", ASSET),
+    Account(LOAN_CHARGES_RECEIVABLE, "应收利息及罚息 loan interest and penalty receivable (borrowers' part)", ASSET),
+    Account(LOAN_UNAPPLIED, "预收还款 loan repayments not yet applied (borrowers' credit)", LIABILITY),
+    Account(LOAN_INTEREST_INCOME, "贷款利息收入 loan interest income", INCOME),
+    Account(LOAN_PENALTY_INCOME, "罚息收入 penalty interest income", INCOME),
+    Account(INTEREST_SUBSIDY_EXPENSE, "贴息支出 union interest subsidy expense", EXPENSE),
     Account(PROJECT_EXPENSE, "项目支出 project expense, by project", EXPENSE, postable=False),
     Account(RELIEF_EXPENSE, "救助支出 relief expense, by category", EXPENSE, postable=False),
 )}

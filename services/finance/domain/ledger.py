@@ -33,7 +33,7 @@ class AccountType(StrEnum):
 
 DEBIT_NORMAL = frozenset({AccountType.ASSET, AccountType.EXPENSE})
 
-# What an entry is for. Part 2 adds its own (rent_invoice, rent_payment, loan_disbursement...).
+# What an entry is for.
 ENTRY_KINDS = frozenset({
     "manual",            # an accountant's adjusting entry (POST /journal-entries)
     "reversal",          # the correction of an earlier entry
@@ -43,6 +43,15 @@ ENTRY_KINDS = frozenset({
     "disbursement",      # an approved request pays out the reserved money
     "relief_payment",    # cash relief paid from the relief fund
     "opening",           # balances carried in when the ledger was introduced (migration)
+    "rent_invoice",      # a month's rent billed (Dr receivable / Cr rent income)
+    "rent_adjustment",   # an invoice lowered (a move-out inside a billed month)
+    "rent_payment",      # rent received (Dr rent bank / Cr received in advance)
+    "rent_payment_reversal",  # a payment entered by mistake, undone
+    "rent_allocation",   # payments applied to invoices (Dr received in advance / Cr receivable), or un-applied
+    "loan_disbursement",  # a union housing loan paid out of the union's fund
+    "loan_accrual",      # interest fallen due (borrower's part and the union's subsidy), penalties
+    "loan_receipt",      # money a borrower paid
+    "loan_application",  # borrowers' money applied to principal, interest and penalties (or back, on replay)
 })
 
 ACCOUNT_CODE = re.compile(r"[0-9]{4}(?::[A-Za-z0-9][A-Za-z0-9_.-]{0,39}){0,3}")

@@ -26,7 +26,7 @@ def test_a_relief_the_budget_and_fund_allow_is_paid_at_once(books):
     [event] = books.outbox("relief.paid")
     assert event["data"] == {"relief_id": "R1", "household_id": "H-R1", "person_ref": "pref-R1", "category": "dibao",
                              "year": 2026, "amount_issued_fen": 30_000, "amount_paid_fen": 30_000,
-                             "paid_at": "2026-12-01T02:00:00+00:00", "paid_on": "2026-12-01", "entry_id": row.entry_id,
+                             "paid_at": "2026-12-01T02:00:00Z", "paid_on": "2026-12-01", "entry_id": row.entry_id,
                              "sources": [{"source": "donation", "amount_fen": 30_000}]}
     with books.read() as s:
         [entry] = ledger.entries(s, "demo", kind="relief_payment")[1]
