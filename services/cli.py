@@ -137,7 +137,7 @@ def cmd_run(args) -> None:
     for service in services:
         env = dict(os.environ, DISTRICT=args.district, DATABASE_URL=_sqlite_url(service, data),
                    HTTP_HOST=args.host, HTTP_PORT=str(ports[service]), AMQP_URI=amqp_uri,
-                   PYTHONWARNINGS="ignore::DeprecationWarning")
+                   PYTHONWARNINGS="ignore::DeprecationWarning", **run_clock_env(os.environ))
         log = open(logs / f"{service}.log", "ab")
         children[service] = subprocess.Popen(
             [sys.executable, "-m", "nameko", "run", "--config", str(ROOT / "services" / service / "config.yaml"),
@@ -179,6 +179,14 @@ def cmd_run(args) -> None:
                 _say(f"{service} exited unexpectedly (code {proc.returncode}); see {logs}/{service}.log")
                 stop_all()
         time.sleep(1)
+
+
+def run_clock_env(environ) -> dict:
+    """A development run (the development JWT secret) may have its clock moved by the demo
+    (CLOCK_ADJUSTABLE, services/common/clock.py); a run with a real secret keeps real time."""
+    if "CLOCK_ADJUSTABLE" in environ or not environ.get("JWT_SECRET", "dev-only-").startswith("dev-only-"):
+        return {}
+    return {"CLOCK_ADJUSTABLE": "true"}
 
 
 STOP_GRACE_SECONDS = 20.0  # nameko finishes in-flight workers on SIGTERM; then SIGKILL
