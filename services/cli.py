@@ -8,6 +8,7 @@
     anju verify-ledger FILE             recompute a ledger export's hash chain: OK or the first mismatch
     anju check-broker [--start]         make sure RabbitMQ answers at AMQP_URI
     anju district new CODE --name 名称   write deploy/overlays/CODE/ for a new district
+    anju demo --workers N --seed S      play the demo district's year against running services
 """
 
 from __future__ import annotations
@@ -356,6 +357,10 @@ def main(argv: list[str] | None = None) -> None:
                               help="CloudNativePG in the namespace (default) or an external database by URL")
     district_new.add_argument("--deploy-dir", default=None, help="the deploy/ directory (default: this repository's)")
     district_new.set_defaults(func=cmd_district_new)
+
+    from services.demo.cli import add_parser as add_demo_parser
+
+    add_demo_parser(sub)
 
     args = parser.parse_args(argv)
     try:
