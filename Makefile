@@ -7,7 +7,8 @@ STAMP  := $(VENV)/.installed
 .PHONY: run test unit integration lint spec bench fuzz services clean help deploy-gen deploy-check mutate
 
 help:
-	@echo "make run    start all five services for district 'demo' (Ctrl-C stops them)"
+	@echo "make run    start all five services for district 'demo' (Ctrl-C stops them); on empty"
+	@echo "            databases it first plays the demo district's year (DEMO=0 skips it)"
 	@echo "make test   install and run the whole test suite (RabbitMQ + SQLite + PostgreSQL)"
 	@echo "make unit | integration | lint | spec | bench | fuzz | clean"
 	@echo "make deploy-check   render and validate every overlay offline (needs kubectl; part of make test)"
@@ -24,8 +25,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# On empty databases `make run` loads the demo district (services/demo): DEMO=0 skips it,
+# DEMO_WORKERS=N sizes it (default 5000).
 run: $(STAMP)
-	$(BIN)/anju run --district $${DISTRICT:-demo}
+	$(BIN)/anju run --district $${DISTRICT:-demo} $(if $(filter 0 no false,$(DEMO)),,--demo $${DEMO_WORKERS:-5000})
 
 services:
 	@bash scripts/ensure-services.sh

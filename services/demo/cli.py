@@ -46,11 +46,13 @@ def play(svc: Services, workers: int, seed: int, out_dir: Path, progress: Progre
     for phase in phases.PHASES:
         phase(run)
     result = summary.check(svc, run.skipped, run.rounds, amqp_uri)
-    return {"seed": seed, "workers": workers,
-            "summary": summary.summarise(svc, run.skipped, run.rounds),
-            "check": result.as_dict(), "skipped": dict(sorted(run.skipped.items())),
-            "where_to_look": summary.where_to_look(svc, run.rounds),
-            "seconds": round(time.monotonic() - started, 1)}
+    report = {"seed": seed, "workers": workers,
+              "summary": summary.summarise(svc, run.skipped, run.rounds),
+              "check": result.as_dict(), "skipped": dict(sorted(run.skipped.items())),
+              "where_to_look": summary.where_to_look(svc, run.rounds),
+              "seconds": round(time.monotonic() - started, 1)}
+    (out_dir / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    return report
 
 
 def render(report: dict) -> str:

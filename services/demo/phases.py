@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from . import clock
-from .client import Services, wait_until
+from .client import DemoError, Services, wait_until
 from .district import District, Worker
 from .progress import Progress
 
@@ -40,6 +40,7 @@ class Run:
     out_dir: Path
     app_of: dict[int, str] = field(default_factory=dict)  # worker index → application id
     worker_of: dict[str, Worker] = field(default_factory=dict)  # application id → worker
+    created: dict[str, dict] = field(default_factory=dict)  # application id → state, version when entered
     rounds: list[dict] = field(default_factory=list)  # round_id, programme, export path, verdict
     skipped: dict[str, str] = field(default_factory=dict)  # phase → why it did not run
     revoked: list[str] = field(default_factory=list)  # application ids revoked at the re-check
@@ -137,11 +138,12 @@ def applications(run: Run) -> None:
         if resp.status_code == 422:
             resp = run.svc.call("applications", "POST", "/applications", _eo(run, w),
                                 json=_application(w, submit=False))
-        return w, resp.json()["application_id"]
+        return w, resp.json()
 
-    for w, app_id in run.bulk("applications", list(run.district.workers), submit):
-        run.app_of[w.index] = app_id
-        run.worker_of[app_id] = w
+    for w, app in run.bulk("applications", list(run.district.workers), submit):
+        run.app_of[w.index] = app["application_id"]
+        run.worker_of[app["application_id"]] = w
+        run.created[app["application_id"]] = {"state": app["state"], "version": app["version"]}
 
 
 def _decision(w: Worker, level: str, seed: int) -> str:
@@ -162,16 +164,16 @@ def reviews(run: Run) -> None:
 
     def review(app_id: str):
         w = run.worker_of[app_id]
+        app = run.created[app_id]  # state and version as the last answer gave them: no extra reads
         returned = False
-        for _ in range(6):  # at most: return, resubmit, three levels
-            app = svc.get("applications", f"/applications/{app_id}")
+        for _ in range(8):  # at most: three levels, a return, a resubmission, three levels
             state = app["state"]
             if state == "returned":
                 body = _application(w, submit=False) | {"version": app["version"]}
                 body.pop("submit")
                 edited = svc.call("applications", "PUT", f"/applications/{app_id}", _eo(run, w), json=body).json()
-                svc.call("applications", "POST", f"/applications/{app_id}/submit", _eo(run, w),
-                         json={"version": edited["version"]})
+                app = svc.call("applications", "POST", f"/applications/{app_id}/submit", _eo(run, w),
+                               json={"version": edited["version"]}).json()
                 continue
             level = {"submitted": "enterprise", "district_review": "district", "city_review": "city"}.get(state)
             if level is None:
@@ -181,13 +183,13 @@ def reviews(run: Run) -> None:
                 decision = "pass"
             returned = returned or decision == "return"
             headers = {"enterprise": _eo(run, w), "district": district, "city": city}[level]
-            svc.call("applications", "POST", f"/applications/{app_id}/reviews", headers, json={
+            app = svc.call("applications", "POST", f"/applications/{app_id}/reviews", headers, json={
                 "level": level, "decision": decision, "version": app["version"],
                 "reasons": [] if decision == "pass" else [{"return": "收入证明缺失，请补正",
-                                                          "reject": "家庭人均住房面积核实超标"}[decision]]})
-        return svc.get("applications", f"/applications/{app_id}")["state"]
+                                                          "reject": "家庭人均住房面积核实超标"}[decision]]}).json()
+        raise DemoError(f"application {app_id} still {app['state']} after its reviews")
 
-    submitted = [a for a in run.app_of.values()]
+    submitted = [a for a, app in run.created.items() if app["state"] != "draft"]
     run.bulk("reviews (3 levels)", submitted, review)
 
 
@@ -195,7 +197,8 @@ def objections(run: Run) -> None:
     """A few objections (异议) during the notice period: the first is upheld (the application is
     rejected), the others dismissed."""
     in_notice = sorted(a["application_id"] for a in run.svc.pages("applications", "/applications", state="in_notice"))
-    picked = sorted(in_notice, key=lambda a: run.worker_of[a].index)[:max(2, len(in_notice) // 150)]
+    few = max(2, min(5, len(in_notice) // 150))  # the public board takes 5 an hour from one client
+    picked = sorted(in_notice, key=lambda a: run.worker_of[a].index)[:few]
     bar = run.progress.phase("objections", len(picked))
     for n, app_id in enumerate(picked):
         filed = run.svc.call("applications", "POST", f"/applications/{app_id}/objections", headers={},
@@ -212,7 +215,9 @@ def notices(run: Run) -> None:
     bar = run.progress.phase("notice period", 3)
     clock.advance(run.svc, days=8)
     bar.advance()
-    run.svc.call("applications", "POST", "/admin/notices/close")
+    for _ in range(1000):  # one call closes a batch of the due notices; until none is left
+        if run.svc.call("applications", "POST", "/admin/notices/close").json()["count"] == 0:
+            break
     bar.advance()
     approved = run.svc.get("applications", "/application-counts")["by_state"].get("approved", 0)
     wait_until(f"allocation's pool to hold the {approved} approved applications",

@@ -110,6 +110,11 @@ def check(svc: Services, skipped: dict[str, str], rounds: list[dict], amqp_uri: 
     _tenancies(svc, c)
     _reliefs(svc, c)
     _approved(svc, c)
+    by_state = svc.get("applications", "/application-counts")["by_state"]
+    left = {k: by_state.get(k, 0) for k in ("in_notice", "objected", "submitted", "district_review", "city_review",
+                                             "returned") if by_state.get(k)}
+    c.record("no_application_left_midway", not left,
+             f"still waiting a year later: {left}" if left else "every notice closed, every review done")
     _hardship(svc, c)
     c.record("rounds_verified", all(r["verdict"] == "MATCH" for r in rounds),
              "; ".join(f"{r['programme']}: {r['verdict']}" for r in rounds) or "no round drawn")
