@@ -55,14 +55,13 @@ mutate: $(STAMP)
 spec: $(STAMP)
 	$(BIN)/anju spec
 
+BENCHES := outbox_relay applications_submit applications_points allocation_draw allocation_draw_db \
+           finance_postings finance_bulk
+# Every bench appends its figures (bench/report.py); the last line writes var/bench/report.{md,json}.
 bench: $(STAMP) services
-	$(BIN)/python bench/outbox_relay.py
-	$(BIN)/python bench/applications_submit.py
-	$(BIN)/python bench/applications_points.py
-	$(BIN)/python bench/allocation_draw.py
-	$(BIN)/python bench/allocation_draw_db.py
-	$(BIN)/python bench/finance_postings.py
-	$(BIN)/python bench/finance_bulk.py
+	$(BIN)/python bench/report.py --reset
+	@status=0; for b in $(BENCHES); do echo "== bench/$$b.py"; $(BIN)/python bench/$$b.py || status=$$?; done; \
+	  $(BIN)/python bench/report.py; exit $$status
 
 deploy-gen: $(STAMP)
 	$(BIN)/python scripts/deploygen.py
