@@ -75,7 +75,7 @@ class PlatformService:
     def read_clock(self, req):
         return _clock_state(self.clock)
 
-    @api("POST", "/admin/clock", roles=DISTRICT_OPS, body=ClockMoveIn, response=ClockOut, idempotent=False,
+    @api("POST", "/admin/clock", roles=DISTRICT_OPS, body=ClockMoveIn, response=ClockOut,
          summary="Move this copy's clock forward (demo and development copies only: CLOCK_ADJUSTABLE; "
                  "409 otherwise)")
     def move_clock(self, req):
