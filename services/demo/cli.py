@@ -98,3 +98,4 @@ def cmd_demo(args) -> None:
     if not report["check"]["ok"]:
         broken = [f"{k}: {v['detail']}" for k, v in report["check"]["invariants"].items() if not v["ok"]]
         sys.exit("anju demo: consistency check FAILED — " + "; ".join(broken))
+
