@@ -1,4 +1,4 @@
-"""`make run` with empty databases: `anju run --demo 200` starts the five services (their clocks
+"""`make run` with empty databases: `anju run --demo 150` starts the five services (their clocks
 adjustable, starting 400 days ago), plays the demo district's year through the public APIs and
 the bus, prints the summary and the consistency check, and keeps serving. The report it wrote
 (var/demo/report.json, read back from the services) must pass every invariant and hold the
@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 import requests
@@ -22,49 +23,76 @@ from services.common.config import DEFAULT_PORTS, SERVICES
 
 ROOT = Path(__file__).resolve().parents[2]
 OFFSET = 400  # away from a developer's `make run`, test_cli_run (200) and the README walk-through (300)
-WORKERS = 200
+WORKERS = 150
+
+
+def _start(data: Path, amqp: str, offset: int) -> dict:
+    """`anju run --demo WORKERS` (what `make run` does on empty databases), started."""
+    env = dict(os.environ, AMQP_URI=amqp, PYTHONWARNINGS="ignore")
+    for key in ("CLOCK_ADJUSTABLE", "CLOCK_START", "JWT_SECRET", "NOTICE_DAYS"):
+        env.pop(key, None)
+    proc = subprocess.Popen([sys.executable, "-m", "services.cli", "run", "--port-offset", str(offset),
+                             "--data-dir", str(data), "--demo", str(WORKERS)], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    os.set_blocking(proc.stdout.fileno(), False)
+    return {"proc": proc, "printed": "", "data": data, "amqp": amqp,
+            "bases": {s: f"http://127.0.0.1:{DEFAULT_PORTS[s] + offset}" for s in SERVICES}}
+
+
+def _wait_serving(runs: list[dict], timeout: float = 240) -> None:
+    """Until each run has played the demo and says it serves (or stopped)."""
+    deadline, waiting = time.monotonic() + timeout, list(runs)
+    while waiting and time.monotonic() < deadline:
+        quiet = True
+        for run in list(waiting):
+            line = run["proc"].stdout.readline()
+            if line:
+                quiet = False
+                run["printed"] += line
+                if "Press Ctrl-C" in line:
+                    waiting.remove(run)
+            elif run["proc"].poll() is not None:
+                waiting.remove(run)
+        if quiet:
+            time.sleep(0.1)
+
+
+def _stop(run: dict) -> None:
+    if run["proc"].poll() is None:
+        os.killpg(run["proc"].pid, signal.SIGTERM)
+        run["proc"].wait(timeout=40)
 
 
 @pytest.fixture(scope="module")
-def demo_run(tmp_path_factory, vhost_pipeline, pytestconfig):
-    from urllib.parse import urlparse
-
-    data = tmp_path_factory.mktemp("demo-run")
+def demo_runs(tmp_path_factory, vhost_pipeline, pytestconfig):
+    """Two districts from the same seed, each on its own databases, ports and vhost, played side
+    by side (one for the checks and the dashboard, both for the same-summary test)."""
     uri = urlparse(pytestconfig.getoption("RABBIT_AMQP_URI"))
-    with vhost_pipeline.get() as vhost:
-        amqp = f"{uri.scheme}://{uri.netloc}/{vhost}"
-        env = dict(os.environ, AMQP_URI=amqp, PYTHONWARNINGS="ignore")
-        for key in ("CLOCK_ADJUSTABLE", "CLOCK_START", "JWT_SECRET", "NOTICE_DAYS"):
-            env.pop(key, None)
-        run = subprocess.Popen([sys.executable, "-m", "services.cli", "run", "--port-offset", str(OFFSET),
-                                "--data-dir", str(data), "--demo", str(WORKERS)], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    with vhost_pipeline.get() as one, vhost_pipeline.get() as two:
+        runs = [_start(tmp_path_factory.mktemp("demo-run"), f"{uri.scheme}://{uri.netloc}/{one}", OFFSET),
+                _start(tmp_path_factory.mktemp("demo-again"), f"{uri.scheme}://{uri.netloc}/{two}", OFFSET + 50)]
         try:
-            printed, deadline = [], time.monotonic() + 150
-            os.set_blocking(run.stdout.fileno(), False)
-            while time.monotonic() < deadline:
-                line = run.stdout.readline()
-                if line:
-                    printed.append(line)
-                    if "Press Ctrl-C" in line:
-                        break
-                elif run.poll() is not None:
-                    break
-                else:
-                    time.sleep(0.1)
-            yield {"printed": "".join(printed), "data": data, "amqp": amqp,
-                   "bases": {s: f"http://127.0.0.1:{DEFAULT_PORTS[s] + OFFSET}" for s in SERVICES}}
+            _wait_serving(runs)
+            yield runs
         finally:
-            if run.poll() is None:
-                os.killpg(run.pid, signal.SIGTERM)
-                run.wait(timeout=40)
+            for run in runs:
+                _stop(run)
+
+
+@pytest.fixture(scope="module")
+def demo_run(demo_runs):
+    return demo_runs[0]
+
+
+def _report(run) -> dict:
+    return json.loads((run["data"] / "demo" / "report.json").read_text(encoding="utf-8"))
 
 
 def test_make_run_plays_the_demo_year_and_its_consistency_check_passes(demo_run):
     printed = demo_run["printed"]
     assert "Press Ctrl-C" in printed, printed[-3000:]
     assert "Consistency check:" in printed and "FAIL" not in printed, printed[-3000:]
-    report = json.loads((demo_run["data"] / "demo" / "report.json").read_text(encoding="utf-8"))
+    report = _report(demo_run)
     assert report["check"]["ok"], report["check"]
     names = set(report["check"]["invariants"])
     assert {"ledger_trial_balance_zero", "verify_ledger_ok", "no_unit_with_two_tenancies",
@@ -127,3 +155,18 @@ def test_every_grafana_panel_names_a_metric_the_running_services_export(demo_run
                  for line in requests.get(base + "/metrics", timeout=10).text.splitlines()
                  if line.startswith("anju_outbox_published_total{")]
     assert sum(float(line.rsplit(" ", 1)[1]) for line in published) > WORKERS
+
+
+def test_the_same_seed_gives_the_same_summary(demo_runs):
+    """A second district from the same seed, on its own databases and vhost: the summary read
+    back is the same (the lottery's secret and the ids differ; the counts do not)."""
+    first, again = demo_runs
+    assert "Press Ctrl-C" in again["printed"], again["printed"][-3000:]
+    second = _report(again)
+    assert second["check"]["ok"], second["check"]
+    assert second["summary"] == _report(first)["summary"]
+
+    def round_ids(report):
+        return {cmd.split("/rounds/")[1].split("/")[0] for cmd in report["where_to_look"]["verify_rounds"]}
+
+    assert round_ids(_report(first)) and not round_ids(_report(first)) & round_ids(second)  # another district's
