@@ -32,8 +32,10 @@ class Bar:
             self._draw(end="\r" if self.progress._tty else "\n")
 
     def finish(self, note: str = "") -> None:
+        shown_full = self._shown == 10 and not self.progress._tty
         self.done = self.total
-        self._draw(end="\n", note=note)
+        if note or not shown_full:  # a full bar already printed as a line needs no second line
+            self._draw(end="\n", note=note)
 
     def _draw(self, end: str, note: str = "") -> None:
         if self.progress.quiet:
