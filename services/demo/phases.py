@@ -240,7 +240,8 @@ def rounds(run: Run) -> None:
         projects = [p.id for p in run.district.projects if p.programme == programme]
         opened = run.svc.call("allocation", "POST", "/rounds", json={
             "programme": programme, "project_ids": projects, "draw_date": on.isoformat(),
-            "public_value_source": f"福彩3D draw of {on.isoformat()}", "respond_days": 14}).json()
+            "public_value_source": f"福彩3D draw of {on.isoformat()}", "respond_days": 14,
+            "quotas": _hardship_quota(run, programme, projects)}).json()
         digits = " ".join(str((run.district.seed * k + len(run.rounds) + len(programme)) % 10) for k in (7, 3, 1))
         run.svc.call("allocation", "POST", f"/rounds/{opened['round_id']}/draw", json={"public_values": [digits]})
         export = run.svc.get("allocation", f"/public/rounds/{opened['round_id']}/export", headers={})
@@ -254,6 +255,15 @@ def rounds(run: Run) -> None:
     bar.finish()
 
 
+def _hardship_quota(run: Run, programme: str, projects: list[str]) -> dict:
+    """Seats reserved for hardship households (困难职工优先), in whole percent of the round's
+    units: enough for every one in the pool, so each is offered a unit whoever wins the lottery."""
+    hardship = sum(1 for e in run.svc.pages("allocation", "/pool", programme=programme, page_size=500)
+                   if "hardship" in e["priority_groups"])
+    units = sum(len(p.units) for p in run.district.projects if p.id in projects)
+    return {"hardship": min(100, -(-100 * hardship // units))} if hardship and units else {}
+
+
 def _offer_choice(position: int) -> str:
     """What the applicant of the offer at ``position`` (offers ordered by unit id) answers."""
     return {5: "decline", 9: "expire"}.get(position % 12, "accept")
@@ -261,13 +271,19 @@ def _offer_choice(position: int) -> str:
 
 def offers(run: Run) -> None:
     """Offers answered: most accepted, some declined (the unit goes to the next on the waitlist),
-    some left to expire after their respond-by day; the waitlist's offers are accepted."""
+    some left to expire after their respond-by day; the waitlist's offers are accepted. Hardship
+    households accept (relocation relief is there so that every one can move in); the others
+    answer by their offer's position among the others' (by unit id), so how many decline or
+    let it expire follows from the counts, not from who won the lottery."""
     svc = run.svc
     first = sorted(svc.pages("allocation", "/offers", status="open"), key=lambda o: o["unit_id"])
     bar = run.progress.phase("offers", len(first))
-    let_expire = []
-    for position, offer in enumerate(first):
-        choice = _offer_choice(position)
+    let_expire, position = [], 0
+    for offer in first:
+        if offer["person_ref"] in run.hardship_households:
+            choice = "accept"
+        else:
+            choice, position = _offer_choice(position), position + 1
         if choice == "expire":
             let_expire.append(offer["offer_id"])
         else:
