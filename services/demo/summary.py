@@ -77,8 +77,8 @@ def where_to_look(svc: Services, rounds: list[dict]) -> dict:
         "staff_token": f".venv/bin/anju token --role district_officer --district {svc.district}",
         "verify_rounds": [f"curl -s {b['allocation']}/public/rounds/{r['round_id']}/export > round.json && "
                           ".venv/bin/anju verify-round round.json" for r in rounds],
-        "verify_ledger": f"curl -s -H \"Authorization: Bearer $TOKEN\" {b['finance']}/ledger/export | "
-                         ".venv/bin/anju verify-ledger -",
+        "verify_ledger": f"curl -s -H \"Authorization: Bearer $(.venv/bin/anju token --role finance_officer "
+                         f"--district {svc.district})\" {b['finance']}/ledger/export | .venv/bin/anju verify-ledger -",
         "metrics": {s: f"{b[s]}/metrics" for s in SERVICES},
     }
 
