@@ -7,7 +7,8 @@ STAMP  := $(VENV)/.installed
 .PHONY: run test unit integration lint spec bench fuzz services clean help deploy-gen deploy-check mutate
 
 help:
-	@echo "make run    start all five services for district 'demo' (Ctrl-C stops them)"
+	@echo "make run    start all five services for district 'demo' (Ctrl-C stops them); on empty"
+	@echo "            databases it first plays the demo district's year (DEMO=0 skips it)"
 	@echo "make test   install and run the whole test suite (RabbitMQ + SQLite + PostgreSQL)"
 	@echo "make unit | integration | lint | spec | bench | fuzz | clean"
 	@echo "make deploy-check   render and validate every overlay offline (needs kubectl; part of make test)"
@@ -24,8 +25,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# On empty databases `make run` loads the demo district (services/demo): DEMO=0 skips it,
+# DEMO_WORKERS=N sizes it (default 5000).
 run: $(STAMP)
-	$(BIN)/anju run --district $${DISTRICT:-demo}
+	$(BIN)/anju run --district $${DISTRICT:-demo} $(if $(filter 0 no false,$(DEMO)),,--demo $${DEMO_WORKERS:-5000})
 
 services:
 	@bash scripts/ensure-services.sh
@@ -52,17 +55,13 @@ mutate: $(STAMP)
 spec: $(STAMP)
 	$(BIN)/anju spec
 
+BENCHES := outbox_relay applications_submit applications_points allocation_draw allocation_draw_db \
+           finance_postings finance_bulk finance_billing finance_loans assistance_approvals
+# Every bench appends its figures (bench/report.py); the last line writes var/bench/report.{md,json}.
 bench: $(STAMP) services
-	$(BIN)/python bench/outbox_relay.py
-	$(BIN)/python bench/applications_submit.py
-	$(BIN)/python bench/applications_points.py
-	$(BIN)/python bench/allocation_draw.py
-	$(BIN)/python bench/allocation_draw_db.py
-	$(BIN)/python bench/finance_postings.py
-	$(BIN)/python bench/finance_bulk.py
-	$(BIN)/python bench/finance_billing.py
-	$(BIN)/python bench/finance_loans.py
-	$(BIN)/python bench/assistance_approvals.py
+	$(BIN)/python bench/report.py --reset
+	@status=0; for b in $(BENCHES); do echo "== bench/$$b.py"; $(BIN)/python bench/$$b.py || status=$$?; done; \
+	  $(BIN)/python bench/report.py; exit $$status
 
 deploy-gen: $(STAMP)
 	$(BIN)/python scripts/deploygen.py

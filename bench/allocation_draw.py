@@ -139,6 +139,11 @@ def main(argv: list[str]) -> None:
         print(f"{r['n']:>10} {r['units']:>6} {r['matched']:>7} {r['load']:>7.3f} {r['rank']:>7.3f} "
               f"{r['match']:>7.3f} {rm:>6.3f} {r['persist']:>9.3f} {r['rss_mib']:>11.1f} "
               f"{per / base:>11.2f} {r['digest']}")
+    from report import record  # the one report (bench/report.py)
+
+    for r in rows:
+        record("allocation_draw", f"draw in memory (rank + match), {r['n']:,} applicants", r["rank"] + r["match"], "s",
+               note=f"{r['units']} units, {r['matched']} matched, peak RSS {r['rss_mib']:.0f} MiB")
 
 
 if __name__ == "__main__":

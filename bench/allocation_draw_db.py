@@ -230,6 +230,11 @@ def main(argv: list[str]) -> None:
         if n == max(sizes):
             extra["announce"] = _child("--announce")
             extra["last"] = r
+        from report import record  # the one report (bench/report.py)
+
+        record("allocation_draw_db", f"draw through PostgreSQL (load, rank, match, persist), {n:,} applicants",
+               total, "s", yardstick="the same rank + match in memory", yardstick_value=rm,
+               note=f"{info['units']} units, {r['matched']} matched")
     r = extra["last"]
     print(f"\nat {max(sizes)}: load = claim {r['claim']:.3f} + read round row {r['read_row']:.3f} + parse units "
           f"{r['parse_units']:.3f} + parse pool {r['parse']:.3f} + units lock wait {r['lock_units']:.3f}; "

@@ -37,38 +37,31 @@ socket read, so even /health times out. `nameko run` (and `--serve` below) patch
 
 import sys
 
-SERVE = __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "--serve"
+SERVE = __name__ == "__main__" and sys.argv[1:2] == ["--serve"]
 if SERVE:  # the service processes only; the driving process never imports eventlet
     import eventlet
 
     eventlet.monkey_patch()
 
 import argparse  # noqa: E402
-import base64  # noqa: E402
 import http.client  # noqa: E402
 import itertools  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import queue  # noqa: E402
-import socket  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
-import urllib.error  # noqa: E402
-import urllib.request  # noqa: E402
 from datetime import date, timedelta  # noqa: E402
 from pathlib import Path  # noqa: E402
 from urllib.parse import quote, urlparse  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import harness  # noqa: E402 - bench/harness.py: broker, PostgreSQL, service processes
+from harness import AMQP_BASE, ROOT, pg_admin, rabbit  # noqa: E402
 
 from services.common.identity import check_digit  # noqa: E402 - stdlib-only module
 
-AMQP_BASE = os.environ.get("AMQP_URI", "pyamqp://guest:guest@127.0.0.1:5672/")
-RABBIT_API = os.environ.get("BENCH_RABBIT_API", "http://127.0.0.1:15672/api")
-PG_ADMIN = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 PG_DB = "anju_bench_applications"
 VHOST = "anju_bench_applications"
 SINK = "bench.applications.sink"
@@ -79,85 +72,23 @@ OPEN_RATE = 100.0
 REQUEST_TIMEOUT = 10.0
 
 
-# -- the service side (runs in a child process) ------------------------------------------------
+# -- infrastructure (bench/harness.py): RabbitMQ vhost with a sink, PostgreSQL, the processes -------
 
-def serve(kind: str, profile_path: str | None) -> None:
-    import logging.config
-
-    from nameko.cli.run import run
-
-    from services.common.config import load_config
-
-    config = load_config("applications")  # ${ENV:default} overrides applied, as `nameko run --config`
-    logging.config.dictConfig(config["LOGGING"])
-    if kind == "applications":
-        from services.applications.service import ApplicationsService as service_class
-    else:
-        from nameko.web.handlers import http
-
-        class Yardstick:
-            name = "bench_yardstick"
-
-            @http("GET", "/ready")
-            def ready(self, request):
-                return 200, '{"status": "ready"}'
-
-            @http("POST", "/ping")
-            def ping(self, request):
-                return 200, '{"application_id": "constant", "state": "draft"}'
-
-        service_class = Yardstick
-    if not profile_path:
-        run([service_class], config)
-        return
-    import cProfile
-    import signal
-
-    profiler = cProfile.Profile()
-
-    def toggle(signum, frame):  # SIGUSR1 starts, SIGUSR2 stops and writes the stats
-        if signum == signal.SIGUSR1:
-            profiler.enable()
-        else:
-            profiler.disable()
-            profiler.dump_stats(profile_path)
-
-    signal.signal(signal.SIGUSR1, toggle)
-    signal.signal(signal.SIGUSR2, toggle)
-    run([service_class], config)
-
-
-# -- infrastructure: RabbitMQ vhost, PostgreSQL scratch database, service processes ----------------
-
-def _rabbit(method: str, path: str, body=None):
-    parsed = urlparse(AMQP_BASE)
-    auth = base64.b64encode(f"{parsed.username or 'guest'}:{parsed.password or 'guest'}".encode()).decode()
-    req = urllib.request.Request(RABBIT_API + path, method=method, data=json.dumps(body or {}).encode(),
-                                 headers={"Authorization": "Basic " + auth, "Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=10) as resp:
-        data = resp.read()
-        return json.loads(data) if data else None
+YARDSTICK_ROUTES = {("POST", "/ping"): (200, '{"application_id": "constant", "state": "draft"}')}
 
 
 def vhost_up() -> str:
-    user = urlparse(AMQP_BASE).username or "guest"
+    amqp_uri = harness.vhost_up(VHOST)
     v = quote(VHOST, safe="")
-    _rabbit("PUT", f"/vhosts/{v}")
-    _rabbit("PUT", f"/permissions/{v}/{quote(user, safe='')}", {"configure": ".*", "write": ".*", "read": ".*"})
     # What production has: someone subscribed to applications.events (so events are routed).
-    _rabbit("PUT", f"/exchanges/{v}/applications.events", {"type": "topic", "durable": True})
-    _rabbit("PUT", f"/queues/{v}/{SINK}", {"durable": False, "auto_delete": False})
-    _rabbit("POST", f"/bindings/{v}/e/applications.events/q/{SINK}", {"routing_key": "#"})
-    parsed = urlparse(AMQP_BASE)
-    return f"{parsed.scheme}://{parsed.netloc}/{VHOST}"
+    rabbit("PUT", f"/exchanges/{v}/applications.events", {"type": "topic", "durable": True})
+    rabbit("PUT", f"/queues/{v}/{SINK}", {"durable": False, "auto_delete": False})
+    rabbit("POST", f"/bindings/{v}/e/applications.events/q/{SINK}", {"routing_key": "#"})
+    return amqp_uri
 
 
 def vhost_down() -> None:
-    try:
-        _rabbit("DELETE", f"/vhosts/{quote(VHOST, safe='')}")
-    except urllib.error.HTTPError as exc:
-        if exc.code != 404:
-            raise
+    harness.vhost_down(VHOST)
 
 
 def sink_depth(amqp_uri: str) -> int:
@@ -175,23 +106,11 @@ def sink_depth(amqp_uri: str) -> int:
 
 
 def sink_purge() -> None:
-    _rabbit("DELETE", f"/queues/{quote(VHOST, safe='')}/{SINK}/contents")
+    rabbit("DELETE", f"/queues/{quote(VHOST, safe='')}/{SINK}/contents")
 
 
 def pg_url() -> str:
-    return PG_ADMIN.rsplit("/", 1)[0] + "/" + PG_DB
-
-
-def pg_admin(sql: str) -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(PG_ADMIN)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql)
-    finally:
-        conn.close()
+    return harness.pg_url(PG_DB)
 
 
 def migrate(url: str) -> None:
@@ -207,79 +126,10 @@ def mint_token() -> str:
     return out.stdout.strip()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class ServiceProcess:
-    """One service instance in its own process; its log goes to a file (never an unread pipe)."""
-
-    def __init__(self, kind: str, workdir: str, database_url: str, amqp_uri: str, profile: str | None):
-        self.kind = kind
-        self.port = free_port()
-        self.log_path = Path(workdir) / f"{kind}-{self.port}.log"
-        self.profile = profile
-        env = dict(os.environ, DATABASE_URL=database_url, AMQP_URI=amqp_uri, DISTRICT="demo",
-                   HTTP_HOST="127.0.0.1", HTTP_PORT=str(self.port), PYTHONWARNINGS="ignore::DeprecationWarning")
-        cmd = [sys.executable, str(Path(__file__).resolve()), "--serve", kind]
-        if profile:
-            cmd.append(profile)
-        self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
-
-    def wait_ready(self, timeout: float = 40.0) -> None:
-        deadline = time.monotonic() + timeout
-        last = "no answer"
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"{self.kind} exited with {self.proc.returncode}:\n{self.log_tail()}")
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-                conn.request("GET", "/ready")
-                resp = conn.getresponse()
-                last = f"{resp.status} {resp.read()[:200]!r}"
-                conn.close()
-                if resp.status == 200:
-                    return
-            except OSError as exc:
-                last = repr(exc)
-            time.sleep(0.2)
-        raise RuntimeError(f"{self.kind} not ready after {timeout:.0f}s ({last}):\n{self.log_tail()}")
-
-    def log_tail(self, lines: int = 15) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError:
-            return ""
-
-    def signal(self, signum) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signum)
-
-    def stop(self) -> None:
-        import signal
-
-        # nameko's `run` handles SIGTERM by scheduling `stop` on the hub, which an idle service
-        # (the yardstick has no timers) only notices at its next I/O: poke it after signalling.
-        for _ in range(3):
-            if self.proc.poll() is not None:
-                break
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-            except OSError:
-                pass
-            try:
-                self.proc.wait(timeout=3)
-            except subprocess.TimeoutExpired:
-                pass
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=5)
-        self._log.close()
+def ServiceProcess(kind: str, workdir: str, database_url: str, amqp_uri: str,  # noqa: N802 - as before
+                   profile: str | None) -> harness.ServiceProcess:
+    return harness.ServiceProcess(__file__, kind, workdir, database_url, amqp_uri,
+                                  extra_args=(profile,) if profile else ())
 
 
 # -- the client side ------------------------------------------------------------------------------
@@ -609,6 +459,34 @@ def report(results: list[dict]) -> None:
             say(f"            PostgreSQL applications: {pbest['req_s'] / best['req_s']:.0%} of the yardstick's "
                 "requests/s")
     say("=" * 104)
+    record_all(results)
+
+
+def record_all(results: list[dict]) -> None:
+    """The figures into the one report (bench/report.py): submissions/s and submit p99 per
+    database and mode, next to the bare @http yardstick of the same run."""
+    from report import record
+
+    yard = next((r for r in results if r["kind"] == "yardstick"), None)
+    y_rate = y_p99 = None
+    if yard:
+        y_rate = max(c["req_s"] for runs in yard["modes"].values() for c in runs["closed"])
+        y_p99 = yard["modes"][next(iter(yard["modes"]))]["open"]["submit_p99"]
+    for r in results:
+        if r["kind"] != "applications":
+            continue
+        pg = r["label"] == "postgresql"
+        for mode, runs in r["modes"].items():
+            best = max(runs["closed"], key=lambda c: c["pairs_s"])
+            what = "POST /applications submit:true" if mode == "direct" else "draft then submit"
+            record("applications_submit", f"submissions/s, {what}, {r['label']}", best["pairs_s"], "submissions/s",
+                   yardstick="bare nameko @http, requests/s", yardstick_value=y_rate,
+                   target=(">=", TARGET_RATE) if pg else None,
+                   note="" if pg else "the target is set for PostgreSQL")
+            o = runs["open"]
+            record("applications_submit", f"submit p99 at {OPEN_RATE:.0f}/s, {what}, {r['label']}", o["submit_p99"],
+                   "ms", yardstick="bare nameko @http p99", yardstick_value=y_p99,
+                   target=("<", TARGET_P99_MS) if pg else None)
 
 
 def main() -> int:
@@ -666,6 +544,7 @@ def main() -> int:
 
 if __name__ == "__main__":
     if SERVE:
-        serve(sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else None)
+        harness.serve("applications", "applications" if sys.argv[2] == "applications" else "yardstick",
+                      YARDSTICK_ROUTES, profile_path=sys.argv[3] if len(sys.argv) > 3 else None)
     else:
         sys.exit(main())

@@ -21,168 +21,36 @@ requests in the best run is shown too. Ratio = postings/s ÷ yardstick requests/
 
 import sys
 
-SERVE = __name__ == "__main__" and len(sys.argv) > 1 and sys.argv[1] == "--serve"
+SERVE = __name__ == "__main__" and sys.argv[1:2] == ["--serve"]
 if SERVE:  # the service processes only
     import eventlet
 
     eventlet.monkey_patch()
 
 import argparse  # noqa: E402
-import base64  # noqa: E402
 import http.client  # noqa: E402
 import itertools  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
-import socket  # noqa: E402
-import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
-import urllib.error  # noqa: E402
-import urllib.request  # noqa: E402
-from pathlib import Path  # noqa: E402
-from urllib.parse import quote, urlparse  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import harness  # noqa: E402 - bench/harness.py: broker, PostgreSQL, service processes
+from harness import cli, pg_admin  # noqa: E402
 
-AMQP_BASE = os.environ.get("AMQP_URI", "pyamqp://guest:guest@127.0.0.1:5672/")
-RABBIT_API = os.environ.get("BENCH_RABBIT_API", "http://127.0.0.1:15672/api")
-PG_ADMIN = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 PG_DB = "anju_bench_finance"
 VHOST = "anju_bench_finance"
 TIMEOUT = 10.0
-
-
-def serve(kind: str) -> None:
-    import logging.config
-
-    from nameko.cli.run import run
-
-    from services.common.config import load_config
-
-    config = load_config("finance")
-    logging.config.dictConfig(config["LOGGING"])
-    if kind == "finance":
-        from services.finance.service import FinanceService as service_class
-    else:
-        from nameko.web.handlers import http
-
-        class Yardstick:
-            name = "bench_yardstick"
-
-            @http("GET", "/ready")
-            def ready(self, request):
-                return 200, '{"status": "ready"}'
-
-            @http("POST", "/journal-entries")
-            def ping(self, request):
-                return 201, '{"entry_id": "constant", "seq": 1}'
-
-        service_class = Yardstick
-    run([service_class], config)
-
-
-def _rabbit(method: str, path: str, body=None):
-    parsed = urlparse(AMQP_BASE)
-    auth = base64.b64encode(f"{parsed.username or 'guest'}:{parsed.password or 'guest'}".encode()).decode()
-    req = urllib.request.Request(RABBIT_API + path, method=method, data=json.dumps(body or {}).encode(),
-                                 headers={"Authorization": "Basic " + auth, "Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=10) as resp:
-        data = resp.read()
-        return json.loads(data) if data else None
-
-
-def vhost_up() -> str:
-    v = quote(VHOST, safe="")
-    _rabbit("PUT", f"/vhosts/{v}")
-    _rabbit("PUT", f"/permissions/{v}/{quote(urlparse(AMQP_BASE).username or 'guest', safe='')}",
-            {"configure": ".*", "write": ".*", "read": ".*"})
-    parsed = urlparse(AMQP_BASE)
-    return f"{parsed.scheme}://{parsed.netloc}/{VHOST}"
-
-
-def vhost_down() -> None:
-    try:
-        _rabbit("DELETE", f"/vhosts/{quote(VHOST, safe='')}")
-    except urllib.error.HTTPError as exc:
-        if exc.code != 404:
-            raise
-
-
-def pg_admin(sql: str) -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(PG_ADMIN)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql)
-    finally:
-        conn.close()
+YARDSTICK_ROUTES = {("POST", "/journal-entries"): (201, '{"entry_id": "constant", "seq": 1}')}
 
 
 def pg_url() -> str:
-    return PG_ADMIN.rsplit("/", 1)[0] + "/" + PG_DB
+    return harness.pg_url(PG_DB)
 
 
-def cli(*args: str) -> str:
-    return subprocess.run([sys.executable, "-m", "services.cli", *args], cwd=ROOT, check=True, capture_output=True,
-                          text=True, timeout=120).stdout.strip()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class ServiceProcess:
-    def __init__(self, kind: str, workdir: str, database_url: str, amqp_uri: str):
-        self.kind, self.port = kind, free_port()
-        self.log_path = Path(workdir) / f"{kind}-{self.port}.log"
-        env = dict(os.environ, DATABASE_URL=database_url, AMQP_URI=amqp_uri, DISTRICT="demo", HTTP_HOST="127.0.0.1",
-                   HTTP_PORT=str(self.port), PYTHONWARNINGS="ignore::DeprecationWarning", LOG_LEVEL="WARNING")
-        self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--serve", kind], cwd=ROOT,
-                                     env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
-
-    def wait_ready(self, timeout: float = 40.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"{self.kind} exited:\n{self.log_path.read_text(errors='replace')[-2000:]}")
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-                conn.request("GET", "/ready")
-                if conn.getresponse().status == 200:
-                    conn.close()
-                    return
-                conn.close()
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"{self.kind} not ready after {timeout:.0f}s")
-
-    def stop(self) -> None:
-        import signal
-
-        for _ in range(3):
-            if self.proc.poll() is not None:
-                break
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-            except OSError:
-                pass
-            try:
-                self.proc.wait(timeout=3)
-            except subprocess.TimeoutExpired:
-                pass
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=5)
-        self._log.close()
+def ServiceProcess(kind: str, workdir: str, database_url: str, amqp_uri: str):  # noqa: N802 - as before
+    return harness.ServiceProcess(__file__, kind, workdir, database_url, amqp_uri, env={"LOG_LEVEL": "WARNING"})
 
 
 def entry_body(i: int) -> bytes:
@@ -288,8 +156,8 @@ def main() -> int:
           f"{plan['clients']}, {plan['seconds']} s each; {os.cpu_count()} CPUs", flush=True)
     token = cli("token", "--role", "finance_officer", "--district", "demo", "--subject", "bench")
     with tempfile.TemporaryDirectory(prefix="anju-bench-finance-") as workdir:
-        vhost_down()
-        amqp_uri = vhost_up()
+        harness.vhost_down(VHOST)
+        amqp_uri = harness.vhost_up(VHOST)
         pg_admin(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
         pg_admin(f'CREATE DATABASE "{PG_DB}"')
         try:
@@ -299,18 +167,23 @@ def main() -> int:
             chain = verify(pg_url())
         finally:
             pg_admin(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
-            vhost_down()
+            harness.vhost_down(VHOST)
     best_f, best_y = max(fin, key=lambda r: r["rate"]), max(yard, key=lambda r: r["rate"])
     print("-" * 96)
     print(f"finance    best {best_f['rate']:8.1f} postings/s ({best_f['clients']} clients, "
           f"p99 {best_f['p99']:.1f} ms); chain after the run: {chain}")
     print(f"yardstick  best {best_y['rate']:8.1f} requests/s ({best_y['clients']} clients, bare nameko @http)")
     print(f"ratio      finance / yardstick = {best_f['rate'] / best_y['rate']:.0%}")
+    from report import record
+
+    record("finance_postings", "single balanced postings over HTTP, PostgreSQL", best_f["rate"], "postings/s",
+           yardstick="bare nameko @http, requests/s", yardstick_value=best_y["rate"],
+           note=f"p99 {best_f['p99']:.1f} ms at {best_f['clients']} clients; chain after the run: {chain}")
     return 0
 
 
 if __name__ == "__main__":
     if SERVE:
-        serve(sys.argv[2])
+        harness.serve("finance", sys.argv[2], YARDSTICK_ROUTES)
     else:
         sys.exit(main())

@@ -8,6 +8,7 @@
     anju verify-ledger FILE             recompute a ledger export's hash chain: OK or the first mismatch
     anju check-broker [--start]         make sure RabbitMQ answers at AMQP_URI
     anju district new CODE --name 名称   write deploy/overlays/CODE/ for a new district
+    anju demo --workers N --seed S      play the demo district's year against running services
 """
 
 from __future__ import annotations
@@ -124,6 +125,10 @@ def cmd_run(args) -> None:
 
     services = args.services or list(SERVICES)
     ports = {service: DEFAULT_PORTS[service] + args.port_offset for service in services}
+    # The demo district loads only into empty databases (none of them there yet), all five up.
+    demo = args.demo if args.demo > 0 and len(services) == len(SERVICES) and not any(
+        (data / f"{service}.db").exists() for service in services) else 0
+    clock_env = run_clock_env(os.environ, demo_days=DEMO_DAYS if demo else 0)
     for service in services:
         upgrade(service, _sqlite_url(service, data))
     _say(f"migrated {len(services)} SQLite databases under {data}/")
@@ -137,7 +142,7 @@ def cmd_run(args) -> None:
     for service in services:
         env = dict(os.environ, DISTRICT=args.district, DATABASE_URL=_sqlite_url(service, data),
                    HTTP_HOST=args.host, HTTP_PORT=str(ports[service]), AMQP_URI=amqp_uri,
-                   PYTHONWARNINGS="ignore::DeprecationWarning")
+                   PYTHONWARNINGS="ignore::DeprecationWarning", **clock_env)
         log = open(logs / f"{service}.log", "ab")
         children[service] = subprocess.Popen(
             [sys.executable, "-m", "nameko", "run", "--config", str(ROOT / "services" / service / "config.yaml"),
@@ -172,6 +177,10 @@ def cmd_run(args) -> None:
     for service in services:
         _say(f"  {service:<12} http://{args.host}:{ports[service]}/health   /ready   /metrics   /openapi.json")
     _say("\nA staff token: .venv/bin/anju token --role district_officer --district " + args.district)
+    if demo:
+        _load_demo(args, demo, amqp_uri)
+    elif args.demo > 0:
+        _say("(the databases under " + str(data) + " are not empty: no demo district loaded; DEMO=0 skips it)")
     _say("Press Ctrl-C to stop all services.")
     while True:
         for service, proc in children.items():
@@ -179,6 +188,43 @@ def cmd_run(args) -> None:
                 _say(f"{service} exited unexpectedly (code {proc.returncode}); see {logs}/{service}.log")
                 stop_all()
         time.sleep(1)
+
+
+DEMO_DAYS = 400  # the demo's year and its notices: the services start this long ago, so it ends about today
+
+
+def run_clock_env(environ, demo_days: int = 0) -> dict:
+    """A development run (the development JWT secret) may have its clock moved by the demo
+    (CLOCK_ADJUSTABLE, services/common/clock.py); a run with a real secret keeps real time. A run
+    that loads the demo district starts ``demo_days`` ago (CLOCK_START), so the demo's year ends
+    about today and a restarted copy (real time again) carries on after it."""
+    if "CLOCK_ADJUSTABLE" in environ or not environ.get("JWT_SECRET", "dev-only-").startswith("dev-only-"):
+        return {}
+    env = {"CLOCK_ADJUSTABLE": "true"}
+    if demo_days:
+        from datetime import UTC, datetime, timedelta
+
+        env["CLOCK_START"] = (datetime.now(UTC) - timedelta(days=demo_days)).isoformat(timespec="seconds")
+    return env
+
+
+def _load_demo(args, workers: int, amqp_uri: str) -> None:
+    """`make run` on empty databases: the demo district's year (services/demo), its summary."""
+    from services.demo.cli import play, render
+    from services.demo.client import DemoError, Services
+    from services.demo.progress import Progress
+
+    _say(f"\nLoading the demo district ({workers} workers, seed {args.demo_seed}) through the public APIs …")
+    try:
+        report = play(Services(args.host, args.port_offset, args.district), workers, args.demo_seed,
+                      Path(args.data_dir or ROOT / "var") / "demo", Progress(stream=sys.stdout), amqp_uri)
+    except DemoError as exc:
+        _say(f"\nTHE DEMO DID NOT COMPLETE: {exc}\n")
+        return
+    _say(render(report))
+    if not report["check"]["ok"]:
+        _say("\nCONSISTENCY CHECK FAILED: " + "; ".join(
+            f"{k}: {v['detail']}" for k, v in report["check"]["invariants"].items() if not v["ok"]) + "\n")
 
 
 STOP_GRACE_SECONDS = 20.0  # nameko finishes in-flight workers on SIGTERM; then SIGKILL
@@ -309,6 +355,9 @@ def main(argv: list[str] | None = None) -> None:
                      help="address to listen on (default 127.0.0.1: this machine only)")
     run.add_argument("--port-offset", type=int, default=0, help="added to every service's port (8001…8005)")
     run.add_argument("--data-dir", default=None, help="SQLite databases and logs (default ./var)")
+    run.add_argument("--demo", type=int, default=0, metavar="WORKERS",
+                     help="on empty databases, load the demo district with this many workers (make run: 5000)")
+    run.add_argument("--demo-seed", type=int, default=7)
     run.set_defaults(func=cmd_run)
 
     migrate = sub.add_parser("migrate", help="apply Alembic migrations")
@@ -348,6 +397,10 @@ def main(argv: list[str] | None = None) -> None:
                               help="CloudNativePG in the namespace (default) or an external database by URL")
     district_new.add_argument("--deploy-dir", default=None, help="the deploy/ directory (default: this repository's)")
     district_new.set_defaults(func=cmd_district_new)
+
+    from services.demo.cli import add_parser as add_demo_parser
+
+    add_demo_parser(sub)
 
     args = parser.parse_args(argv)
     try:

@@ -1,0 +1,24 @@
+"""What `anju run` gives the services about their clock: a development run (the development JWT
+secret) may be moved by the demo; a run with a real secret, or one told otherwise, keeps real
+time; a run that loads the demo starts DEMO_DAYS back."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from services.cli import DEMO_DAYS, run_clock_env
+
+
+def test_a_development_run_is_adjustable_and_a_real_secret_is_not():
+    assert run_clock_env({}) == {"CLOCK_ADJUSTABLE": "true"}
+    assert run_clock_env({"JWT_SECRET": "dev-only-something"}) == {"CLOCK_ADJUSTABLE": "true"}
+    assert run_clock_env({"JWT_SECRET": "a-real-secret-from-the-vault-0123456789"}) == {}
+    assert run_clock_env({"JWT_SECRET": "a-real-secret-from-the-vault-0123456789"}, demo_days=400) == {}
+    assert run_clock_env({"CLOCK_ADJUSTABLE": "false"}) == {}  # the operator's word stands
+
+
+def test_a_demo_run_starts_its_clock_demo_days_back():
+    env = run_clock_env({}, demo_days=DEMO_DAYS)
+    start = datetime.fromisoformat(env["CLOCK_START"])
+    assert env["CLOCK_ADJUSTABLE"] == "true"
+    assert abs(datetime.now(UTC) - timedelta(days=DEMO_DAYS) - start) < timedelta(seconds=5)
