@@ -94,7 +94,10 @@ def check(source: str, event_fields: dict, field: str) -> None:
     if missing is not None:
         name, line = missing
         raise TemplateRejected(f"line {line}: the event has no field {name!r}", field=field, line=line, name=name)
-    environment().from_string(source)  # compile errors the parser lets through
+    try:
+        environment().from_string(source)  # what the parser lets through: unknown filters and tests
+    except TemplateSyntaxError as exc:  # TemplateAssertionError is one
+        raise TemplateRejected(f"line {exc.lineno}: {exc.message}", field=field, line=exc.lineno) from None
 
 
 def render(source: str, context: dict) -> str:

@@ -192,7 +192,8 @@ def test_webhook_deliveries_go_to_active_subscribers_of_the_type_without_persona
         for sid, types, status in (("s1", ["application.approved"], "active"), ("s2", ["round.drawn"], "active"),
                                    ("s3", ["application.approved"], "suspended")):
             uow.session.add(models.Subscription(id=sid, name=sid, url="http://127.0.0.1/x",
-                                                event_types=json.dumps(types), secrets="[]", status=status, author="t", created_at=NOW))
+                                                event_types=json.dumps(types), secrets="[]",
+                                                status=status, author="t", created_at=NOW))
         uow.commit()
     made = record(db, received("application.approved", approved_data()), settings)
     (hook,) = [d for d in made if d.channel == "webhook"]

@@ -1,0 +1,50 @@
+"""Routing rules: what a route may say, and whom an event reaches (opt-outs, critical)."""
+
+import pytest
+
+from services.notify.domain.routing import Planned, RoutingRejected, Rule, plan, rules_from
+
+FIELDS = {"person_ref", "points"}
+
+
+def test_rules_from_their_data_form():
+    rules = rules_from([{"audience": "person", "channels": ["sms", "email"], "critical": True},
+                        {"audience": "subscribers", "channels": ["webhook"]},
+                        {"audience": "staff", "channels": ["inapp"], "queue": "reviews"}], fields=FIELDS)
+    assert rules == (Rule("person", ("sms", "email"), True), Rule("subscribers", ("webhook",)),
+                     Rule("staff", ("inapp",), False, "reviews"))
+    assert rules[0].as_dict() == {"audience": "person", "channels": ["sms", "email"], "critical": True}
+
+
+@pytest.mark.parametrize("raw,field,why", [
+    ([{"audience": "mayor", "channels": ["sms"]}], "rules[0].audience", "audience must be"),
+    ([{"audience": "person", "channels": []}], "rules[0].channels", "at least one"),
+    ([{"audience": "person", "channels": ["fax"]}], "rules[0].channels", "unknown channel"),
+    ([{"audience": "person", "channels": ["webhook"]}], "rules[0].channels", "subscribers' channel"),
+    ([{"audience": "subscribers", "channels": ["sms"]}], "rules[0].channels", "subscribers' channel"),
+    ([{"audience": "person", "channels": ["sms"]}, {"audience": "person", "channels": ["sms"]}],
+     "rules[1].channels", "routed twice"),
+    ([{"audience": "staff", "channels": ["email"]}], "rules[0].queue", "review queue"),
+    ([{"audience": "person", "channels": ["sms"]}] * 11, "rules", "at most 10"),
+])
+def test_a_route_that_cannot_work_is_refused_naming_the_part(raw, field, why):
+    with pytest.raises(RoutingRejected, match=why) as refused:
+        rules_from(raw, fields=FIELDS)
+    assert refused.value.field == field
+
+
+def test_a_person_rule_needs_an_event_that_names_a_person():
+    with pytest.raises(RoutingRejected, match="no person_ref") as refused:
+        rules_from([{"audience": "person", "channels": ["sms"]}], fields={"round_id"})
+    assert refused.value.field == "rules[0].audience"
+
+
+def test_opt_outs_drop_non_critical_channels_only():
+    rules = (Rule("person", ("sms", "email")), Rule("person", ("inapp",), critical=True),
+             Rule("subscribers", ("webhook",)))
+    data = {"person_ref": "p1"}
+    assert plan(rules, data, frozenset()) == [Planned("sms", "person", "p1", False),
+                                              Planned("email", "person", "p1", False),
+                                              Planned("inapp", "person", "p1", True)]
+    assert [p.channel for p in plan(rules, data, frozenset({"sms", "inapp"}))] == ["email", "inapp"]
+    assert plan(rules, {"person_ref": None}, frozenset()) == []
