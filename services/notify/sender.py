@@ -133,7 +133,12 @@ def _message(db, item: Claimed, contacts) -> tuple[Message, str]:
                 raise _Skip(f"subscription {sub.status if sub else 'deleted'}", dead=sub is not None)
             secrets, url = json.loads(sub.secrets), sub.url
         return Message(item.id, item.event_id, "webhook", url, "", item.body, secrets), url
-    contact = contacts(item.person_ref)
+    try:
+        contact = contacts(item.person_ref)
+    except Unavailable:
+        raise
+    except Exception as exc:  # noqa: BLE001 - applications not running, or its error: ask again later
+        raise Unavailable(f"contacts: {type(exc).__name__}: {exc}") from None
     if not contact:
         raise _Skip("no contact on file for this person")
     address = contact.get("phone") if item.channel == "sms" else contact.get("email")

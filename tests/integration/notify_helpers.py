@@ -109,7 +109,8 @@ def approved_data(person_ref: str, points: str = "87.5") -> dict:
             "district": "demo", "programme": "public_rental", "household_size": 3, "points": points,
             "points_tenths": int(float(points) * 10),
             "breakdown": {"policy_version": 1, "total": points, "lines": []},
-            "preferences": [], "priority_groups": [], "needs_accessible": False, "enterprise": "E1"}
+            "preferences": [], "priority_groups": [], "needs_accessible": False, "enterprise": "E1",
+            "approved_at": "2026-11-23T08:00:00Z"}
 
 
 def notify_config(service_config, db_url: str, tmp: Path, **over) -> dict:

@@ -44,7 +44,8 @@ class DeliveryEntrypoints:
 
     @api("POST", "/deliveries/<delivery_id>/resend", roles=roles.RESEND, response=schemas.DeliveryOut,
          summary="Send a dead delivery again (a fresh retry schedule)")
-    def resend_delivery(self, req, delivery_id):
+    def resend_delivery(self, req):
+        delivery_id = req.path["delivery_id"]
         with self.db.unit_of_work() as uow:
             row = deliveries.resend(uow, self.clock.now(), delivery_id)
             out = views.delivery_view(row)

@@ -36,7 +36,8 @@ class SubscriptionEntrypoints:
     @api("POST", "/subscriptions/<subscription_id>/secrets", roles=roles.OPERATE, status=201,
          response=schemas.SecretOut,
          summary="Rotate: a new secret signs beside the old one until the old is dropped")
-    def rotate_subscription_secret(self, req, subscription_id):
+    def rotate_subscription_secret(self, req):
+        subscription_id = req.path["subscription_id"]
         with self.db.unit_of_work() as uow:
             secret = subscriptions.rotate_secret(uow, self.clock.now(), subscription_id,
                                                  secrets.token_bytes(SECRET_BYTES))
@@ -45,7 +46,8 @@ class SubscriptionEntrypoints:
 
     @api("DELETE", "/subscriptions/<subscription_id>/secrets/old", roles=roles.OPERATE,
          response=schemas.SubscriptionOut, summary="End a rotation: only the newest secret signs")
-    def drop_old_subscription_secrets(self, req, subscription_id):
+    def drop_old_subscription_secrets(self, req):
+        subscription_id = req.path["subscription_id"]
         with self.db.unit_of_work() as uow:
             subscriptions.drop_old_secrets(uow, self.clock.now(), subscription_id)
             out = views.subscription_view(subscriptions.get(uow.session, subscription_id))
@@ -54,7 +56,8 @@ class SubscriptionEntrypoints:
 
     @api("PUT", "/subscriptions/<subscription_id>/status", body=schemas.SubscriptionStatusIn, roles=roles.OPERATE,
          response=schemas.SubscriptionOut, summary="Re-activate a suspended subscription, or disable one")
-    def set_subscription_status(self, req, subscription_id):
+    def set_subscription_status(self, req):
+        subscription_id = req.path["subscription_id"]
         with self.db.unit_of_work() as uow:
             subscriptions.set_status(uow, self.clock.now(), subscription_id, req.body["status"],
                                      f"set by {req.principal.ref}")
