@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, Index, Integer, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.tables import UtcDateTime, platform_tables
@@ -25,6 +25,10 @@ class PublicNotice(Base):
     body: Mapped[str] = mapped_column(Text)
     source_event_id: Mapped[str] = mapped_column(String(36), unique=True)
     published_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    start_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # first day on the board
+    end_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # last day (inclusive)
+    content: Mapped[str | None] = mapped_column(Text, nullable=True)  # the notice's facts as JSON
+    objection_url: Mapped[str | None] = mapped_column(String(300), nullable=True)
 
 
 

@@ -17,6 +17,9 @@ class Outbound(DependencyProvider):
         self.senders = channels.from_config(config)
         self.buckets = {ch: TokenBucket(rate, burst) for ch, (rate, burst) in self.settings.limits.items()}
         self.allowed_hosts = allowed_webhook_hosts(config)
+        self.board_days = int(config.get("BOARD_ALLOCATION_NOTICE_DAYS", 7))
+        base = str(config.get("BOARD_OBJECTION_BASE_URL") or "").rstrip("/")
+        self.objection_url = base + "/applications/{application_id}/objections"
 
     def get_dependency(self, worker_ctx):
         return self

@@ -12,8 +12,8 @@ import eventlet
 import pytest
 import requests
 from notify_helpers import SmtpServer, notify_config, publish, sms_lines
-
 from polling import eventually
+
 from services.notify.service import NotifyService
 
 

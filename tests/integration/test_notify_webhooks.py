@@ -14,9 +14,9 @@ import eventlet
 import pytest
 import requests
 from notify_helpers import Receiver, approved_data, notify_config, publish
+from polling import eventually
 from standardwebhooks import Webhook
 
-from polling import eventually
 from services.common.events.contracts import build_envelope
 from services.notify.service import NotifyService
 
