@@ -22,8 +22,27 @@ class FundReceivedIn(Schema):
 
 
 class NoticeListQuery(Schema):
-    kind = Text(max_length=40, load_default=None)
+    kind = fields.String(load_default=None, validate=validate.OneOf(["approval", "allocation_result", "fund_flow"]))
     limit = QueryInt(1, 500, load_default=50)
+    period = fields.String(load_default="current", validate=validate.OneOf(["current", "all"]), metadata={
+        "description": "current: the notices on the board today; all: also those whose period is over or to come"})
+    format = fields.String(load_default=None, validate=validate.OneOf(["json", "html"]))
+
+
+class NoticeOut(Schema):
+    id = fields.String(required=True)
+    kind = fields.String(required=True)
+    title = fields.String(required=True)
+    body = fields.String(required=True)
+    published_at = fields.String(required=True)
+    start_on = fields.String(required=True, allow_none=True, metadata={"description": "first day on the board"})
+    end_on = fields.String(required=True, allow_none=True, metadata={"description": "last day (inclusive)"})
+    content = fields.Dict(required=True, metadata={"description": "the notice's facts (masked names only)"})
+    objection_url = fields.String(required=True, allow_none=True)
+
+
+class NoticePage(Schema):
+    notices = fields.List(fields.Nested(NoticeOut), required=True)
 
 
 @contract("notice.published", producer="notify",

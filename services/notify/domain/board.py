@@ -82,7 +82,7 @@ def fund_flow_svg(sources: list[dict]) -> str:
             width = bar_width(int(s[f"{key}_fen"]), top)
             by = y + LABEL + j * (BAR + GAP)
             parts.append(f'<rect x="0" y="{by}" width="{width}" height="{BAR}" fill="{colour}"/>')
-            parts.append(f'<text x="{width + 4:.1f}" y="{by + 11}" font-size="11">{word} '
+            parts.append(f'<text x="{float(width) + 4:.1f}" y="{by + 11}" font-size="11">{word} '
                          f'{escape(str(s[f"{key}_yuan"]))} 元</text>')
     if not sources:
         parts.append('<text x="0" y="20" font-size="13">本期暂无资金收支</text>')
