@@ -18,7 +18,7 @@ from sqlalchemy import or_, select, update
 
 from services.common.events.contracts import iso_utc
 
-from . import models, rendering, routing
+from . import digests, models, rendering, routing
 from .domain.quiet_hours import send_at
 from .domain.routing import plan
 
@@ -66,6 +66,9 @@ def record_event(uow, now: datetime, event, settings) -> list[models.Delivery]:
             due = send_at(now, settings.quiet_start, settings.quiet_end, settings.zone)
         out.append(_delivery(event, now, p.channel, p.person_ref, None, p.critical, subject[:200], body,
                              status, due, error))
+    staff_queues = sorted({r.queue for r in rules if r.audience == "staff" and r.queue})
+    if staff_queues:
+        digests.collect(uow, event, staff_queues)
     if any(r.audience == "subscribers" for r in rules):
         for sub in subscribers_of(session, event.event_type):
             out.append(_delivery(event, now, "webhook", sub.id, sub.id, False, "", webhook_body(event),

@@ -4,6 +4,7 @@ from .deliveries import DeliveryNotFound, NotDead
 from .domain.routing import RoutingRejected
 from .domain.templates import TemplateRejected
 from .domain.webhook_signing import WebhookRejected
+from .inbox import MessageNotFound
 from .routing import NoTemplate, UnknownEventType
 from .subscriptions import SubscriptionNotFound
 
@@ -16,4 +17,5 @@ STATUS: dict[type, int] = {
     DeliveryNotFound: 404,
     SubscriptionNotFound: 404,
     NotDead: 409,
+    MessageNotFound: 404,
 }

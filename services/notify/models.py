@@ -122,6 +122,29 @@ class Subscription(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
+class DigestItem(Base):
+    """An event waiting in a staff queue for the daily digest."""
+
+    __tablename__ = "digest_items"
+    __table_args__ = (UniqueConstraint("event_id", "queue", name="uq_digest_items_event_queue"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    queue: Mapped[str] = mapped_column(String(40), index=True)
+    event_id: Mapped[str] = mapped_column(String(36))
+    event_type: Mapped[str] = mapped_column(String(80))
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    digested_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class DigestRun(Base):
+    """A day whose digest was made (one a day, whatever the number of replicas)."""
+
+    __tablename__ = "digest_runs"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
 class OptOut(Base):
     """A person who does not want messages on a channel (critical messages still go)."""
 

@@ -6,6 +6,8 @@ letters for their district."""
 from services.common.roles import DISTRICT_OPS, READERS
 
 OPERATOR = "operator"
+WORKER = "worker"  # the token's subject is the worker's person_ref: they see only their own messages
+SELF = (WORKER,)
 OPERATE = (OPERATOR,)
 READ_SETUP = (*READERS, OPERATOR)
 READ_DELIVERIES = (*READERS, OPERATOR)

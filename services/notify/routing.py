@@ -92,7 +92,8 @@ def set_route(uow, now: datetime, event_type: str, raw_rules: list[dict], author
     rules = rules_from(raw_rules, fields=set(et.fields))
     for i, rule in enumerate(rules):
         for ch in rule.channels:
-            if ch in PERSON_CHANNELS and current_template(uow.session, event_type, ch) is None:
+            missing = current_template(uow.session, event_type, ch) is None
+            if rule.audience == "person" and ch in PERSON_CHANNELS and missing:
                 raise RoutingRejected(f"no template for {event_type} on {ch}: upload one first",
                                       f"rules[{i}].channels")
     version = _next_version(uow.session, models.Route.version, models.Route.event_type == event_type)

@@ -11,6 +11,7 @@ from .domain.routing import AUDIENCES, CHANNELS, PERSON_CHANNELS
 
 EVENT_TYPE = validate.Regexp(r"^[a-z_]{2,40}\.[a-z_]{2,40}$", error="an event type such as application.approved")
 DELIVERY_STATUSES = ("pending", "sent", "dead", "skipped")
+PERSON_CHANNEL = validate.OneOf(PERSON_CHANNELS)
 
 
 class FundReceivedIn(Schema):
@@ -209,4 +210,30 @@ class SecretOut(Schema):
     secret = fields.String(required=True)
 
 
-PERSON_CHANNEL = validate.OneOf(PERSON_CHANNELS)
+
+# -- a worker's own ------------------------------------------------------------------------
+
+class MessageQuery(Schema):
+    unread = fields.String(load_default="all", validate=validate.OneOf(["all", "only"]))
+    limit = QueryInt(1, 200, load_default=50)
+
+
+class MessageOut(Schema):
+    message_id = fields.String(required=True)
+    subject = fields.String(required=True)
+    body = fields.String(required=True)
+    created_at = fields.String(required=True)
+    read_at = fields.String(required=True, allow_none=True)
+
+
+class MessagePage(Schema):
+    messages = fields.List(fields.Nested(MessageOut), required=True)
+
+
+class PreferencesIn(Schema):
+    opted_out = fields.List(fields.String(validate=PERSON_CHANNEL), required=True,
+                            validate=validate.Length(max=len(PERSON_CHANNELS)))
+
+
+class PreferencesOut(Schema):
+    opted_out = fields.List(fields.String(), required=True)

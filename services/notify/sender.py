@@ -35,6 +35,7 @@ class Claimed:
     channel: str
     person_ref: str | None
     subscription_id: str | None
+    target: str
     subject: str
     body: str
     attempts: int
@@ -76,8 +77,8 @@ def run_channel(db, clock, channel: str, senders: dict, contacts, settings, buck
 
 
 def _detach(d: models.Delivery) -> Claimed:
-    return Claimed(d.id, d.event_id, d.event_type, d.channel, d.person_ref, d.subscription_id, d.subject,
-                   d.body, d.attempts)
+    return Claimed(d.id, d.event_id, d.event_type, d.channel, d.person_ref, d.subscription_id, d.target,
+                   d.subject, d.body, d.attempts)
 
 
 def send_one(db, clock, item: Claimed, senders: dict, contacts, settings, rng) -> str:
@@ -88,7 +89,7 @@ def send_one(db, clock, item: Claimed, senders: dict, contacts, settings, rng) -
             uow.commit()
         return "sent"
     try:
-        message, shown = _message(db, item, contacts)
+        message, shown = _message(db, item, contacts, settings)
     except _Skip as skip:
         with db.unit_of_work() as uow:
             if skip.dead:
@@ -125,7 +126,12 @@ def _row(uow, item):
     return uow.session.get(models.Delivery, item.id)
 
 
-def _message(db, item: Claimed, contacts) -> tuple[Message, str]:
+def _message(db, item: Claimed, contacts, settings) -> tuple[Message, str]:
+    if item.target.startswith("staff:"):  # the staff digest goes to the district office's mailbox
+        if not settings.staff_email:
+            raise _Skip("no STAFF_DIGEST_EMAIL configured")
+        return Message(item.id, item.event_id, "email", settings.staff_email, item.subject, item.body), \
+            settings.staff_email
     if item.channel == "webhook":
         with db.read() as session:
             sub = session.get(models.Subscription, item.subscription_id)

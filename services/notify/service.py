@@ -13,6 +13,9 @@
 - entrypoints/setup.py       SetupEntrypoints: /routes, /templates (operator)
 - entrypoints/deliveries.py  DeliveryEntrypoints: the senders' timers, /deliveries
 - entrypoints/subscriptions.py SubscriptionEntrypoints: /subscriptions
+- inbox.py                   a worker's in-app messages and opt-outs
+- entrypoints/me.py         MeEntrypoints: /me/messages, /me/preferences (a worker's token)
+- board_page.py              the board as an HTML page (data/board.html.j2)
 - entrypoints/notices.py     NoticesEntrypoints: fund.received, GET /public/notices
 - entrypoints/fund_flows.py  FundFlowsEntrypoints: GET /public/fund-flows (finance's report over RPC)
 - settings.py, views.py, roles.py, errors.py, schemas.py, models.py,
@@ -31,6 +34,7 @@ from . import errors, models
 from .entrypoints.deliveries import DeliveryEntrypoints
 from .entrypoints.events import EventEntrypoints
 from .entrypoints.fund_flows import FundFlowsEntrypoints
+from .entrypoints.me import MeEntrypoints
 from .entrypoints.notices import NoticesEntrypoints
 from .entrypoints.setup import SetupEntrypoints
 from .entrypoints.subscriptions import SubscriptionEntrypoints
@@ -38,7 +42,7 @@ from .outbound import Outbound
 
 
 class NotifyService(NoticesEntrypoints, FundFlowsEntrypoints, EventEntrypoints, SetupEntrypoints,
-                    DeliveryEntrypoints, SubscriptionEntrypoints, PlatformService):
+                    DeliveryEntrypoints, SubscriptionEntrypoints, MeEntrypoints, PlatformService):
     name = "notify"
     error_status = errors.STATUS
     db = Database(models.metadata)

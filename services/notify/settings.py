@@ -20,13 +20,16 @@ class DeliverySettings:
     zone: ZoneInfo
     batch: int
     lease_seconds: float
+    digest_at: time = time(8)
+    staff_email: str = ""
 
 
 def delivery_settings(config) -> DeliverySettings:
     """RETRY_SCHEDULE_<CHANNEL> (comma-separated seconds; default SMS/e-mail/in-app 30 s doubling
     to 1 h, six retries; webhooks 5 s, 5 min, 30 min, 2 h, 5 h, 10 h), RETRY_JITTER (0.1 = ±10 %),
     RATE_LIMIT_<CHANNEL> ('20/s,40'), QUIET_HOURS ('21:00-08:00'; equal ends: none),
-    DELIVERY_BATCH, DELIVERY_LEASE_SECONDS."""
+    DELIVERY_BATCH, DELIVERY_LEASE_SECONDS, DIGEST_AT (local HH:MM of the staff digest),
+    STAFF_DIGEST_EMAIL (where the digest goes)."""
     jitter = float(config.get("RETRY_JITTER", 0.1))
     default = ",".join(str(w) for w in exponential(30, 6, 3600))
     retry = {}
@@ -39,7 +42,9 @@ def delivery_settings(config) -> DeliverySettings:
     return DeliverySettings(retry=retry, limits=limits, quiet_start=start, quiet_end=end,
                             zone=ZoneInfo(config.get("TIMEZONE", "Asia/Shanghai")),
                             batch=int(config.get("DELIVERY_BATCH", 100)),
-                            lease_seconds=float(config.get("DELIVERY_LEASE_SECONDS", 60)))
+                            lease_seconds=float(config.get("DELIVERY_LEASE_SECONDS", 60)),
+                            digest_at=time.fromisoformat(str(config.get("DIGEST_AT", "08:00"))),
+                            staff_email=str(config.get("STAFF_DIGEST_EMAIL") or ""))
 
 
 def allowed_webhook_hosts(config) -> frozenset[str]:

@@ -35,6 +35,11 @@ def delivery_view(d: models.Delivery) -> dict:
             "created_at": iso_utc(d.created_at), "updated_at": iso_utc(d.updated_at)}
 
 
+def message_view(m: models.InboxMessage) -> dict:
+    return {"message_id": m.id, "subject": m.subject, "body": m.body, "created_at": iso_utc(m.created_at),
+            "read_at": iso_utc(m.read_at) if m.read_at else None}
+
+
 def subscription_view(s: models.Subscription) -> dict:
     return {"subscription_id": s.id, "name": s.name, "url": s.url, "event_types": json.loads(s.event_types),
             "status": s.status, "status_reason": s.status_reason, "secrets": len(json.loads(s.secrets)),

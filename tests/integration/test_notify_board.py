@@ -16,8 +16,8 @@ from html import unescape
 import pytest
 import requests
 from notify_helpers import notify_config, publish
-
 from polling import eventually
+
 from services.common.events.contracts import build_envelope
 from services.finance.service import FinanceService
 from services.notify.service import NotifyService

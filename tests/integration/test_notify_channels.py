@@ -78,3 +78,37 @@ def test_an_approval_is_one_sms_and_one_email_also_when_delivered_twice(
     assert by["sms"]["provider_message_id"] == sent["provider_message_id"]
     assert by["email"]["provider_message_id"] == mail["Message-ID"]
     assert all(d["attempts"] == 1 for d in log)
+
+
+def test_a_workers_token_reads_and_marks_only_their_own_inbox_and_sets_opt_outs(
+        store_for, running_service, service_config, dev_token, rabbit, tmp_path):
+    from notify_helpers import approved_data
+
+    from services.common.events.contracts import build_envelope
+
+    notify = running_service(NotifyService, notify_config(service_config, store_for("notify").url, tmp_path))
+    me, other = dev_token("worker", subject="ref-me"), dev_token("worker", subject="ref-other")
+    opt = requests.put(f"{notify.base}/me/preferences", json={"opted_out": ["sms"]}, headers=me, timeout=10)
+    assert opt.status_code == 200 and opt.json() == {"opted_out": ["sms"]}
+    bad = requests.put(f"{notify.base}/me/preferences", json={"opted_out": ["fax"]}, headers=me, timeout=10)
+    assert bad.status_code == 400 and "opted_out" in bad.json()["errors"]
+    publish(rabbit["AMQP_URI"], build_envelope("application.approved", approved_data("ref-me"), district="demo",
+                                               producer="applications"))
+    mine = eventually(lambda: requests.get(f"{notify.base}/me/messages", headers=me, timeout=10)
+                      .json()["messages"], timeout=15)
+    assert [m["subject"] for m in mine] == ["申请审核通过"] and mine[0]["read_at"] is None
+    assert "87.5" in mine[0]["body"]
+    assert requests.get(f"{notify.base}/me/messages", headers=other, timeout=10).json()["messages"] == []
+    assert requests.post(f"{notify.base}/me/messages/{mine[0]['message_id']}/read", json={}, headers=other,
+                         timeout=10).status_code == 404
+    read = requests.post(f"{notify.base}/me/messages/{mine[0]['message_id']}/read", json={}, headers=me, timeout=10)
+    assert read.status_code == 200 and read.json()["read_at"]
+    assert requests.get(f"{notify.base}/me/messages", params={"unread": "only"}, headers=me,
+                        timeout=10).json()["messages"] == []
+    # opted out of SMS: the approval made no SMS delivery (e-mail and in-app only)
+    staff = dev_token("district_officer")
+    log = requests.get(f"{notify.base}/deliveries", params={"person_ref": "ref-me"}, headers=staff,
+                       timeout=10).json()["deliveries"]
+    assert sorted(d["channel"] for d in log) == ["email", "inapp"]
+    # staff tokens have no inbox here
+    assert requests.get(f"{notify.base}/me/messages", headers=staff, timeout=10).status_code == 403

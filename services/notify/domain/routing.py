@@ -3,7 +3,7 @@
 A route is the list of rules of one event type. A rule names
 - ``audience``: ``person`` (the applicant / tenant / borrower the event's ``person_ref`` names),
   ``subscribers`` (webhook subscribers of the type) or ``staff`` (a review queue; staff get the
-  daily digest, never one message per event);
+  daily digest by e-mail, never one message per event: a staff rule's template is the digest);
 - ``channels``: some of ``sms``, ``email``, ``inapp`` (a person's channels) or ``webhook``
   (the subscribers' only channel);
 - ``critical``: arrears notices, revocations and allocation results are critical — they go out

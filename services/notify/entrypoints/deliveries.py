@@ -6,7 +6,7 @@ from __future__ import annotations
 from services.common.http import api
 from services.common.timers import config_timer
 
-from .. import deliveries, roles, schemas, sender, views
+from .. import deliveries, digests, roles, schemas, sender, views
 
 
 class DeliveryEntrypoints:
@@ -32,6 +32,12 @@ class DeliveryEntrypoints:
     @config_timer("DELIVERY_POLL_SECONDS", 1.0)
     def send_webhooks(self):
         self._send("webhook")
+
+    @config_timer("DIGEST_CHECK_SECONDS", 60.0)
+    def send_staff_digest(self):
+        with self.db.unit_of_work() as uow:
+            digests.send_due(uow, self.clock.now(), self.outbound.settings)
+            uow.commit()
 
     @api("GET", "/deliveries", query=schemas.DeliveryQuery, roles=roles.READ_DELIVERIES,
          response=schemas.DeliveryPage,

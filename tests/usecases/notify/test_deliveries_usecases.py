@@ -201,3 +201,33 @@ def test_webhook_deliveries_go_to_active_subscribers_of_the_type_without_persona
     body = json.loads(hook.body)
     assert body["event_type"] == "application.approved" and "person_ref" not in body["data"]
     assert body["data"]["points"] == "87.5"
+
+
+def test_staff_events_wait_for_one_daily_digest_per_queue(memory_store, tmp_path):
+    from services.notify import digests
+    from services.notify.settings import delivery_settings
+
+    settings = delivery_settings({"STAFF_DIGEST_EMAIL": "office@gulou.example", "DIGEST_AT": "08:00"})
+    db = memory_store("notify")
+    for _ in range(2):
+        made = record(db, received("application.submitted", {"application_id": "a", "person_ref": "p"}), settings)
+        assert made == []  # no message per event
+    record(db, received("application.objection_filed", {"application_id": "a", "objection_id": "o",
+                                                        "filed_at": "2026-11-23T01:00:00Z"}), settings)
+    early = NOW.replace(hour=23, day=22)  # 07:00 local on the 23rd: not yet
+    with db.uow() as uow:
+        assert digests.send_due(uow, early, settings) == 0
+        uow.commit()
+    at8 = NOW.replace(day=23, hour=0)  # 08:00 local
+    with db.uow() as uow:
+        assert digests.send_due(uow, at8 + timedelta(hours=2), settings) == 2  # reviews and objections
+        uow.commit()
+    with db.uow() as uow:
+        assert digests.send_due(uow, at8 + timedelta(hours=3), settings) == 0  # once a day
+        uow.commit()
+    sink = EmailFileSink(tmp_path / "mail.txt", "a@b.cn")
+    got = sender.run_channel(db.worker_db(), FixedClock(at8 + timedelta(hours=2)), "email", {"email": sink},
+                             lambda ref: None, settings, {})
+    assert got == {"sent": 2}
+    mail = (tmp_path / "mail.txt").read_text()
+    assert mail.count("To: office@gulou.example") == 2

@@ -71,9 +71,8 @@ def test_unknown_types_and_channels_are_refused(memory_store):
             routing.set_template(uow, NOW, "application.teleported", "sms", "", "x", "o")
         with pytest.raises(TemplateRejected, match="webhooks send the event itself"):
             routing.set_template(uow, NOW, "application.approved", "webhook", "", "x", "o")
-        with pytest.raises(RoutingRejected, match="no template for round.drawn on sms"):
-            routing.set_route(uow, NOW, "round.drawn", [{"audience": "staff", "channels": ["sms"], "queue": "q"}],
-                              "o")
+        with pytest.raises(RoutingRejected, match="no template for tenancy.ended on sms"):
+            routing.set_route(uow, NOW, "tenancy.ended", [{"audience": "person", "channels": ["sms"]}], "o")
 
 
 def test_a_preview_renders_the_template_in_force_or_a_draft_against_a_sample(memory_store):
@@ -89,3 +88,31 @@ def test_a_preview_renders_the_template_in_force_or_a_draft_against_a_sample(mem
         assert draft == {"subject": "救助到账", "body": "1,234.56元"}
         with pytest.raises(routing.NoTemplate):
             routing.preview(s, "round.drawn", "sms")
+
+
+def test_a_workers_inbox_and_preferences_are_their_own(memory_store):
+    from services.notify import inbox, models
+
+    db = memory_store("notify")
+    with db.uow() as uow:
+        for i, ref in enumerate(("me", "me", "someone-else")):
+            uow.session.add(models.InboxMessage(id=f"m{i}", delivery_id=f"d{i}", person_ref=ref, subject="s",
+                                                body="b", created_at=NOW, read_at=None))
+        uow.commit()
+    with db.worker_db().read() as s:
+        assert sorted(m.id for m in inbox.messages(s, "me", False, 50)) == ["m0", "m1"]
+    with db.uow() as uow:
+        assert inbox.mark_read(uow, NOW, "me", "m0").read_at == NOW
+        with pytest.raises(inbox.MessageNotFound):
+            inbox.mark_read(uow, NOW, "me", "m2")  # another's message: not found, not forbidden
+        uow.commit()
+    with db.worker_db().read() as s:
+        assert [m.id for m in inbox.messages(s, "me", True, 50)] == ["m1"]
+    with db.uow() as uow:
+        assert inbox.set_opt_outs(uow, NOW, "me", ["sms", "email", "sms"]) == ["email", "sms"]
+        uow.commit()
+    with db.uow() as uow:
+        assert inbox.set_opt_outs(uow, NOW, "me", ["inapp"]) == ["inapp"]  # replaces
+        uow.commit()
+    with db.worker_db().read() as s:
+        assert inbox.opted_out(s, "me") == ["inapp"] and inbox.opted_out(s, "someone-else") == []
