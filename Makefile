@@ -66,6 +66,7 @@ bench: $(STAMP) services
 	$(BIN)/python bench/allocation_draw_db.py
 	$(BIN)/python bench/finance_postings.py
 	$(BIN)/python bench/finance_bulk.py
+	$(BIN)/python bench/notify_pipeline.py
 
 deploy-gen: $(STAMP)
 	$(BIN)/python scripts/deploygen.py

@@ -19,7 +19,7 @@ import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate
 from pathlib import Path
 
 from services.common.identity import mask_phone
@@ -80,8 +80,6 @@ class SmsFileSink:
                            "at": time.time()}, ensure_ascii=False)
         with self.path.open("a", encoding="utf-8") as f:  # one write per line: lines never interleave
             f.write(line + "\n")
-            f.flush()
-            os.fsync(f.fileno())
         return provider_id
 
 
@@ -175,7 +173,7 @@ def build_email(sender: str, message: Message) -> EmailMessage:
     msg["To"] = message.address
     msg["Subject"] = message.subject
     msg["Date"] = formatdate(localtime=False, usegmt=True)
-    msg["Message-ID"] = make_msgid(idstring=message.delivery_id.replace("-", ""), domain="anju.notify")
+    msg["Message-ID"] = f"<{message.delivery_id}@anju.notify>"  # the same on a re-send: the receiver dedups
     msg["X-Anju-Event-Id"] = message.event_id
     msg.set_content(message.body, charset="utf-8")
     return msg

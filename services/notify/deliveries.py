@@ -44,14 +44,15 @@ def record_event(uow, now: datetime, event, settings) -> list[models.Delivery]:
     A template that cannot render this event (a provisional contract that changed) makes a dead
     delivery saying why, and the other channels still go."""
     session = uow.session
-    _version, rules = routing.current_route(session, event.event_type)
+    route = routing.in_force(session, event.event_type)
+    rules = route.rules
     out = []
     ref = event.data.get("person_ref")
     opted = frozenset(session.scalars(select(models.OptOut.channel).where(models.OptOut.person_ref == ref))) \
         if ref else frozenset()
     context = rendering.event_context(event)
     for p in plan(rules, event.data, opted):
-        found = routing.current_template(session, event.event_type, p.channel)
+        found = route.templates.get(p.channel)
         status, error, subject, body = "pending", None, "", ""
         try:
             if found is None:
@@ -119,16 +120,16 @@ def claim_due(uow, now: datetime, channel: str, limit: int, lease_seconds: float
             models.Delivery.next_attempt_at <= now,
             or_(models.Delivery.claimed_until.is_(None), models.Delivery.claimed_until < now))
         .order_by(models.Delivery.next_attempt_at).limit(limit)).all()
+    if not candidates:
+        return []
     lease = now + timedelta(seconds=lease_seconds)
-    claimed = []
-    for delivery_id in candidates:
-        result = session.execute(
-            update(models.Delivery).where(
-                models.Delivery.id == delivery_id, models.Delivery.status == "pending",
-                or_(models.Delivery.claimed_until.is_(None), models.Delivery.claimed_until < now))
-            .values(claimed_until=lease))
-        if result.rowcount == 1:
-            claimed.append(delivery_id)
+    # one statement leases the batch; the guard repeats the conditions, so rows another sender
+    # leased in between are not returned (and not sent twice)
+    claimed = session.scalars(
+        update(models.Delivery).where(
+            models.Delivery.id.in_(candidates), models.Delivery.status == "pending",
+            or_(models.Delivery.claimed_until.is_(None), models.Delivery.claimed_until < now))
+        .values(claimed_until=lease).returning(models.Delivery.id)).all()
     if not claimed:
         return []
     return list(session.scalars(select(models.Delivery).where(models.Delivery.id.in_(claimed))
