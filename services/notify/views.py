@@ -10,7 +10,7 @@ from . import catalogue, models
 
 
 def notice_view(n: models.PublicNotice) -> dict:
-    return {"id": n.id, "kind": n.kind, "title": n.title, "body": n.body, "published_at": iso_utc(n.published_at),
+    return {"id": n.id, "kind": n.kind, "title": n.title, "body": n.body, "published_at": n.published_at.isoformat(),
             "start_on": n.start_on.isoformat() if n.start_on else None,
             "end_on": n.end_on.isoformat() if n.end_on else None,
             "content": json.loads(n.content) if n.content else {}, "objection_url": n.objection_url}

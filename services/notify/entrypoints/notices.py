@@ -24,14 +24,16 @@ class NoticesEntrypoints:
             uow.commit()
 
     @api("GET", "/public/notices", query=schemas.NoticeListQuery, public=True, response=schemas.NoticePage,
+         other_content={"text/html": {"type": "string", "description": "the board as a page (Chinese)"}},
          summary="The public notice board (公示栏): notices on the board today, newest first; as an HTML page "
                  "(Chinese, no JavaScript) for a browser asking for text/html or with format=html")
     def list_notices(self, req):
         q = req.query
         today = self.clock.today()
         with self.db.read() as session:
-            rows = notices.latest_notices(session, q["kind"], q["limit"], today=None if q["period"] == "all" else today)
-        if not _wants_html(q["format"], req.headers.get("Accept", "")):
+            rows = notices.latest_notices(session, q["kind"], q["limit"],
+                                          today=None if q.get("period") == "all" else today)
+        if not _wants_html(q.get("format"), req.headers.get("Accept", "")):
             return {"notices": [views.notice_view(n) for n in rows]}
         try:
             report = self.finance.call("fund_flow_report", timeout=2.0)
