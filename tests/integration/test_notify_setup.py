@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import requests
 from notify_helpers import approved_data, notify_config, publish, sms_lines
-
 from polling import eventually
+
 from services.common.events.contracts import build_envelope
 from services.notify.service import NotifyService
 
