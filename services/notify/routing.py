@@ -13,7 +13,7 @@ import yaml
 from sqlalchemy import func, select
 
 from . import catalogue, models, rendering
-from .domain.routing import CHANNELS, PERSON_CHANNELS, RoutingRejected, Rule, rules_from
+from .domain.routing import PERSON_CHANNELS, RoutingRejected, Rule, rules_from
 from .domain.templates import TemplateRejected, check_lengths
 
 DEFAULTS = Path(__file__).with_name("data") / "routing.yaml"
@@ -210,5 +210,3 @@ def preview(session, event_type: str, channel: str, data: dict | None = None,
     except Exception as exc:  # noqa: BLE001 - a sample the template cannot render is the caller's input
         raise TemplateRejected(f"the template cannot render this sample: {exc}", field="data") from None
 
-
-__all__ = ["CHANNELS"]
