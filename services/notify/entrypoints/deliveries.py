@@ -17,19 +17,19 @@ class DeliveryEntrypoints:
     def _contact(self, person_ref: str):
         return self.applications.call("get_contact", person_ref=person_ref)
 
-    @config_timer("DELIVERY_POLL_SECONDS", 0.2)
+    @config_timer("DELIVERY_POLL_SECONDS", 0.1)
     def send_sms(self):
         self._send("sms")
 
-    @config_timer("DELIVERY_POLL_SECONDS", 0.2)
+    @config_timer("DELIVERY_POLL_SECONDS", 0.1)
     def send_email(self):
         self._send("email")
 
-    @config_timer("DELIVERY_POLL_SECONDS", 0.2)
+    @config_timer("DELIVERY_POLL_SECONDS", 0.1)
     def send_inapp(self):
         self._send("inapp")
 
-    @config_timer("DELIVERY_POLL_SECONDS", 0.2)
+    @config_timer("DELIVERY_POLL_SECONDS", 0.1)
     def send_webhooks(self):
         self._send("webhook")
 
