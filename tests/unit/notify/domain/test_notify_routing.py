@@ -48,3 +48,35 @@ def test_opt_outs_drop_non_critical_channels_only():
                                               Planned("inapp", "person", "p1", True)]
     assert [p.channel for p in plan(rules, data, frozenset({"sms", "inapp"}))] == ["email", "inapp"]
     assert plan(rules, {"person_ref": None}, frozenset()) == []
+
+
+@pytest.mark.parametrize("raw,message", [
+    ("not a list", "rules must be a list"),
+    ([{"audience": "mayor", "channels": ["sms"]}], "audience must be one of person, subscribers, staff"),
+    ([{"audience": "person", "channels": []}], "at least one channel"),
+    ([{"audience": "person", "channels": ["fax"]}], "unknown channel 'fax'; one of sms, email, inapp, webhook"),
+    ([{"audience": "subscribers", "channels": ["sms"]}], "webhook is the subscribers' channel, and their only one"),
+    ([{"audience": "staff", "channels": ["email"]}], "a staff rule names its review queue"),
+])
+def test_the_refusals_say_exactly_what_is_wrong(raw, message):
+    with pytest.raises(RoutingRejected) as refused:
+        rules_from(raw, fields=FIELDS)
+    assert refused.value.message == message == str(refused.value)
+
+
+def test_the_person_rule_refusal_text():
+    with pytest.raises(RoutingRejected) as refused:
+        rules_from([{"audience": "person", "channels": ["sms"]}], fields=set())
+    assert refused.value.message == "this event names no person (no person_ref): audience person is impossible"
+
+
+def test_only_a_staff_rule_keeps_its_queue_and_shows_it():
+    (person, staff) = rules_from([{"audience": "person", "channels": ["sms"], "queue": "ignored"},
+                                  {"audience": "staff", "channels": ["email"], "queue": "reviews"}], fields=FIELDS)
+    assert person.queue is None and "queue" not in person.as_dict()
+    assert staff.as_dict() == {"audience": "staff", "channels": ["email"], "critical": False, "queue": "reviews"}
+
+
+def test_planning_skips_other_audiences_and_goes_on_to_later_rules():
+    rules = (Rule("subscribers", ("webhook",)), Rule("staff", ("email",), False, "q"), Rule("person", ("sms", "email")))
+    assert [p.channel for p in plan(rules, {"person_ref": "p1"}, frozenset({"sms"}))] == ["email"]
