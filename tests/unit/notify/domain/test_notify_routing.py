@@ -1,4 +1,11 @@
-"""Routing rules: what a route may say, and whom an event reaches (opt-outs, critical)."""
+"""Routing rules: what a route may say, and whom an event reaches (opt-outs, critical).
+
+Equivalent mutants:
+- x_plan__mutmut_11: `continue` → `break` when the event names no person: the person is the
+  event's, the same for every rule, so no later rule could plan anything either.
+- x_rules_from__mutmut_91: `item.get("critical", None)`: bool(None) is bool(False).
+- x_rules_from__mutmut_93: `item.get("critical")`: the default None, again False.
+"""
 
 import pytest
 
@@ -80,3 +87,9 @@ def test_only_a_staff_rule_keeps_its_queue_and_shows_it():
 def test_planning_skips_other_audiences_and_goes_on_to_later_rules():
     rules = (Rule("subscribers", ("webhook",)), Rule("staff", ("email",), False, "q"), Rule("person", ("sms", "email")))
     assert [p.channel for p in plan(rules, {"person_ref": "p1"}, frozenset({"sms"}))] == ["email"]
+
+
+def test_ten_rules_are_judged_on_their_content_eleven_on_their_number():
+    ten = [{"audience": "person", "channels": ["sms"]}] * 10
+    with pytest.raises(RoutingRejected, match="routed twice"):
+        rules_from(ten, fields=FIELDS)
