@@ -93,6 +93,18 @@ class ServiceProcess:
                 return False
 
         wait_for(up, timeout, f"{self.service} /health")
+        # /health answers before the queue consumer is up: wait until every inbox queue has
+        # its consumer, or events published now would find no queue (and be parked).
+        wait_for(lambda: all(consumers(self.env["AMQP_URI"], q) for q in self.queues()), timeout,
+                 f"{self.service}'s consumers")
+
+    def queues(self) -> list[str]:
+        import importlib
+
+        from services.common.events.operator import consumer_queues
+
+        module, name = SERVICE_CLASSES[self.service].split(":")
+        return consumer_queues(getattr(importlib.import_module(module), name))
 
     def ready(self) -> tuple[int, dict]:
         resp = requests.get(f"{self.base}/ready", timeout=10)
@@ -150,6 +162,15 @@ def publish(amqp_uri: str, envelopes: list[dict], *, raw: list[tuple[str, str, b
 def queue_depth(amqp_uri: str, name: str) -> int:
     with Connection(amqp_uri, connect_timeout=5) as conn:
         return conn.default_channel.queue_declare(name, passive=True).message_count
+
+
+def consumers(amqp_uri: str, name: str) -> int:
+    """How many consumers the queue has (0 if it does not exist yet)."""
+    try:
+        with Connection(amqp_uri, connect_timeout=5) as conn:
+            return conn.default_channel.queue_declare(name, passive=True).consumer_count
+    except Exception:  # noqa: BLE001 - not declared yet
+        return 0
 
 
 def queue_messages(amqp_uri: str, name: str, limit: int = 1000) -> list:

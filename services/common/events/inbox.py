@@ -27,11 +27,13 @@ silently drops an event.
 
 from __future__ import annotations
 
+import functools
 import logging
 
 import eventlet
 from kombu import Connection, Producer, Queue
 from nameko.events import EventHandler, get_event_exchange
+from nameko.messaging import QueueConsumer
 
 from ..db import database_unavailable
 from ..errors import ContractViolation, DuplicateEvent
@@ -45,7 +47,25 @@ def dead_letter_queue_name(queue_name: str) -> str:
     return f"{queue_name}.dlq"
 
 
+class InboxQueueConsumer(QueueConsumer):
+    """nameko's queue consumer, except for a body that cannot be decoded (not JSON though
+    labelled so): kombu's default acknowledges and drops it with a log line (an event lost
+    without trace); here the handler dead-letters it with the reason."""
+
+    def get_consumers(self, consumer_cls, channel):
+        consumers = super().get_consumers(consumer_cls, channel)
+        for provider, consumer in self._consumers.items():
+            consumer.on_decode_error = functools.partial(self._undecodable, provider)
+        return consumers
+
+    def _undecodable(self, provider, message, exc):
+        INBOX_DEAD_LETTERED.labels(*provider._labels()).inc()
+        provider.dead_letter(message, f"event body is not JSON (cannot be decoded): {exc}")
+
+
 class InboxEventHandler(EventHandler):
+    queue_consumer = InboxQueueConsumer()
+
     # Pauses between attempts while the database is unreachable (seconds; the last repeats).
     DATABASE_WAITS = (0.2, 0.5, 1.0, 2.0, 4.0)
 
@@ -73,7 +93,8 @@ class InboxEventHandler(EventHandler):
             auto_delete=False,
             queue_arguments={
                 "x-queue-type": "quorum",
-                "x-delivery-limit": self.max_deliveries - 1,
+                # A backstop: the handler dead-letters on its last delivery itself, with the reason.
+                "x-delivery-limit": self.max_deliveries,
                 "x-dead-letter-exchange": "",
                 "x-dead-letter-routing-key": dlq,
                 "x-dead-letter-strategy": "at-least-once",
