@@ -11,8 +11,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from databases import _admin, create_database, drop_database, pg_name  # noqa: E402
-from harness import PrivateBroker, ServiceProcess  # noqa: E402
+from databases import create_database, drop_database, pg_name  # noqa: E402
+from harness import PrivateBroker, ServiceProcess, set_connections  # noqa: E402
 
 
 def _engine(url: str):
@@ -71,22 +71,6 @@ def fresh_db(fault_databases):
     yield get
     for e in engines:
         e.dispose()
-
-
-def database_name(url: str) -> str:
-    return url.rsplit("/", 1)[-1]
-
-
-def set_connections(url: str, *, allowed: bool) -> None:
-    """Open or close ONE database of this suite's own to connections; closing also ends its
-    current sessions. The cluster and everyone else's databases are untouched."""
-    name = database_name(url)
-    assert name.startswith(pg_name("faults_")), f"refusing to touch a database this suite did not create: {name}"
-    statements = [f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {"true" if allowed else "false"}']
-    if not allowed:
-        statements.append(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' "
-                          "AND pid <> pg_backend_pid()")
-    _admin(*statements)
 
 
 @pytest.fixture

@@ -141,6 +141,32 @@ class ServiceProcess:
                 pass
 
 
+# -- the databases (this suite's own) -----------------------------------------------------------
+
+def database_name(url: str) -> str:
+    return url.rsplit("/", 1)[-1]
+
+
+def set_connections(url: str, *, allowed: bool) -> None:
+    """Open or close ONE database of this suite's own to connections; closing also ends its
+    current sessions. The cluster and everyone else's databases are untouched."""
+    name = database_name(url)
+    assert name.startswith(pg_name_prefix()), f"refusing to touch a database this suite did not create: {name}"
+    statements = [f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {"true" if allowed else "false"}']
+    if not allowed:
+        statements.append(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' "
+                          "AND pid <> pg_backend_pid()")
+    from databases import _admin
+
+    _admin(*statements)
+
+
+def pg_name_prefix() -> str:
+    from databases import pg_name
+
+    return pg_name("faults_")
+
+
 # -- the bus ------------------------------------------------------------------------------------
 
 def publish(amqp_uri: str, envelopes: list[dict], *, raw: list[tuple[str, str, bytes]] | None = None) -> None:
@@ -211,7 +237,8 @@ class PrivateBroker:
                                             "log.console = false\n")
         self.env = dict(os.environ, HOME=str(base), RABBITMQ_NODENAME=self.node, RABBITMQ_NODE_PORT=str(self.port),
                         RABBITMQ_DIST_PORT=str(self.dist_port), RABBITMQ_MNESIA_BASE=str(base / "mnesia"),
-                        RABBITMQ_LOG_BASE=str(base / "log"), RABBITMQ_ENABLED_PLUGINS_FILE=str(base / "enabled_plugins"),
+                        RABBITMQ_LOG_BASE=str(base / "log"),
+                        RABBITMQ_ENABLED_PLUGINS_FILE=str(base / "enabled_plugins"),
                         RABBITMQ_CONFIG_FILE=str(base / "rabbitmq"), RABBITMQ_PID_FILE=str(base / "pid"),
                         RABBITMQ_ADVANCED_CONFIG_FILE=str(base / "advanced.config"))
 

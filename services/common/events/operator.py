@@ -75,7 +75,8 @@ def _event_type(message, headers: dict) -> str:
         return "?"
 
 
-def replay(amqp_uri: str, source: str, queue: str, *, event_id: str | None = None, dry_run: bool = False) -> list[Moved]:
+def replay(amqp_uri: str, source: str, queue: str, *, event_id: str | None = None,
+           dry_run: bool = False) -> list[Moved]:
     """Move messages out of a dead-letter queue (`source="dlq"`, `queue` the consumer's queue
     or its `.dlq`) back to the consumer's queue, or out of a producer's unrouted queue
     (`source="unrouted"`, `queue` = `<service>.events.unrouted` or the service's name) back to
