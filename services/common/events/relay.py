@@ -31,6 +31,11 @@ from .contracts import utc_now
 
 log = logging.getLogger(__name__)
 
+# The relay's longest pause between attempts while the broker or the database is away: a
+# failed attempt costs one refused connection, and the backlog should start draining within
+# seconds of the broker's return (a longer cap made recovery take up to half a minute).
+RETRY_CAP_SECONDS = 5.0
+
 _LEADER_KEY = int.from_bytes(hashlib.sha256(b"anju-outbox-relay").digest()[:4], "big")
 
 
@@ -338,7 +343,7 @@ class OutboxRelay:
                 failures = 0
             except Exception as exc:  # noqa: BLE001 - the relay must outlive broker/database hiccups
                 failures += 1
-                delay = min(30.0, 0.5 * 2**failures)
+                delay = min(RETRY_CAP_SECONDS, 0.5 * 2**failures)
                 log.warning("outbox relay: %s; retrying in %.1fs", exc, delay)
                 self._wake.wait(delay)
                 continue
