@@ -49,6 +49,10 @@ def _outbox(engine) -> dict[str, bool]:
     return {r[0]: r[1] for r in rows}
 
 
+def _events_of(engine) -> list[str]:
+    return list(_outbox(engine))
+
+
 def _notices(engine) -> Counter:
     with engine.connect() as conn:
         return Counter(conn.execute(text("SELECT source_event_id FROM public_notices")).scalars())

@@ -30,6 +30,7 @@ from __future__ import annotations
 import functools
 import logging
 
+import amqp.exceptions
 import eventlet
 from kombu import Connection, Producer, Queue
 from nameko.events import EventHandler, get_event_exchange
@@ -57,6 +58,25 @@ class InboxQueueConsumer(QueueConsumer):
         for provider, consumer in self._consumers.items():
             consumer.on_decode_error = functools.partial(self._undecodable, provider)
         return consumers
+
+    # The connection a message came on can die while its worker runs (a broker restart; a
+    # handler that blocked the process past the heartbeat, so the broker cut it). Acking or
+    # requeueing on it then raises a socket error, which nameko lets escape and which kills
+    # the whole container. The broker has already put the message back: it will be delivered
+    # again and the inbox absorbs it if its effect was committed.
+    def ack_message(self, message):
+        self._settle(super().ack_message, message, "ack")
+
+    def requeue_message(self, message):
+        self._settle(super().requeue_message, message, "requeue")
+
+    @staticmethod
+    def _settle(how, message, what):
+        try:
+            how(message)
+        except (OSError, amqp.exceptions.ConnectionError, amqp.exceptions.ChannelError) as exc:
+            log.warning("could not %s message %s (%r); its connection is gone, so the broker will "
+                        "deliver it again", what, message.properties.get("message_id"), exc)
 
     def _undecodable(self, provider, message, exc):
         INBOX_DEAD_LETTERED.labels(*provider._labels()).inc()
@@ -156,7 +176,10 @@ class InboxEventHandler(EventHandler):
                     message_id=message.properties.get("message_id"), retry=False)
         except Exception as exc:  # noqa: BLE001 - the broker's own dead-lettering is the fallback
             log.warning("%s: could not publish to the DLQ (%r); rejecting instead", self.handler_name, exc)
-            message.reject(requeue=False)
+            try:
+                message.reject(requeue=False)
+            except (OSError, amqp.exceptions.ConnectionError, amqp.exceptions.ChannelError):
+                pass  # the connection is gone: the broker delivers it again, and we try again
             return
         self.queue_consumer.ack_message(message)
 
