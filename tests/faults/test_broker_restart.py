@@ -23,6 +23,15 @@ def _backlog(engine) -> int:
         return conn.execute(text("SELECT count(*) FROM outbox WHERE sent_at IS NULL")).scalar_one()
 
 
+def _gauge(base: str, name: str) -> float:
+    import re
+
+    import requests
+
+    found = re.search(rf"^{name}{{[^}}]*}} ([0-9.e+]+)$", requests.get(f"{base}/metrics", timeout=10).text, re.M)
+    return float(found.group(1)) if found else 0.0
+
+
 def _events(engine) -> set[str]:
     with engine.connect() as conn:
         return set(conn.execute(text("SELECT event_id FROM outbox WHERE event_type='fund.received'")).scalars())
@@ -44,6 +53,8 @@ def test_broker_restart_while_publishing_and_consuming(private_broker, fresh_db,
     assert "broker" in str(body) and "unreachable" in str(body), body
     time.sleep(AWAY_SECONDS)
     assert _backlog(finance_db) > 0, "requests kept committing while the broker was away (outbox)"
+    wait_for(lambda: _gauge(finance.base, "anju_outbox_oldest_pending_seconds") > 1.0, 10,
+             "/metrics to show the oldest pending event's age growing")
     private_broker.start_app()
     back_at = time.monotonic()
     wait_for(lambda: finance.ready()[0] == 200 and notify.ready()[0] == 200, 60, "/ready true again")
