@@ -134,11 +134,9 @@ class ServiceProcess:
             return ""
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            try:
-                self.terminate(grace=20)
-            except AssertionError:
-                pass
+        """After a test: nothing it checks depends on a graceful stop, and SIGKILL saves
+        seconds per service on a 2-core machine."""
+        self.kill()
 
 
 # -- the databases (this suite's own) -----------------------------------------------------------
