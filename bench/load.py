@@ -212,7 +212,7 @@ def run(seconds: float, rate: float, workers: int = 4, sample_every: float = 5.0
                         "p99_ms": round(pct(v, 99) * 1000, 1)} for name, v in sorted(latencies.items())}
     total = sum(e["count"] for e in endpoints.values())
     # growth over the last ten minutes (or the second half of a shorter run), per service
-    window_start = elapsed - 600 if elapsed > 900 else elapsed / 2
+    window_start = elapsed - 600 if elapsed >= 890 else elapsed / 2
     growth = {}
     for service in SERVICES:
         window = [m[service] for t, m in memory if t >= window_start]
