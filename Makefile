@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test unit integration lint spec bench fuzz services browser clean help deploy-gen deploy-check mutate
+.PHONY: run test unit integration lint spec bench fuzz services browser clean help deploy-gen deploy-check mutate faults load
 
 help:
 	@echo "make run    start all five services for district 'demo' (Ctrl-C stops them); on empty"
@@ -13,6 +13,8 @@ help:
 	@echo "make unit | integration | lint | spec | bench | fuzz | clean"
 	@echo "make deploy-check   render and validate every overlay offline (needs kubectl; part of make test)"
 	@echo "make deploy-gen     rewrite the generated manifests and Dockerfiles (scripts/deploygen.py)"
+	@echo "make faults        the fault suite's long form (2,000-event bursts, longer outages; ~10 min)"
+	@echo "make load          fifteen minutes of mixed traffic over all five services (bench/load.py)"
 	@echo "make mutate         mutation testing of every domain module (slow; not part of make test):"
 	@echo "                    MODULE=services/allocation/domain/lottery.py BUDGET=600 (seconds per module)"
 
@@ -57,6 +59,13 @@ fuzz: $(STAMP) services
 # Mutation testing (mutmut), each domain module against its own unit tests: scripts/mutate.py.
 mutate: $(STAMP)
 	$(BIN)/python scripts/mutate.py $(if $(MODULE),--module $(MODULE)) $(if $(BUDGET),--budget $(BUDGET)) $(MUTATE_ARGS)
+
+# The fault suite (tests/faults) runs in `make test` in its short form; this is the long one.
+faults: $(STAMP) services
+	ANJU_FAULTS_LONG=1 $(BIN)/python -m pytest -q -s tests/faults
+
+load: $(STAMP) services
+	$(BIN)/python bench/load.py --seconds $${LOAD_SECONDS:-900} --rate $${LOAD_RATE:-20}
 
 spec: $(STAMP)
 	$(BIN)/anju spec

@@ -9,6 +9,12 @@
     anju check-broker [--start]         make sure RabbitMQ answers at AMQP_URI
     anju district new CODE --name 名称   write deploy/overlays/CODE/ for a new district
     anju demo --workers N --seed S      play the demo district's year against running services
+    anju events status [SERVICE...] [--prometheus]
+                                        outbox backlog, oldest pending age, unrouted and dead letters
+    anju events replay --from dlq|unrouted --queue Q [--event-id ID] [--dry-run]
+                                        put dead-lettered or parked messages back on their way
+    anju idempotency list|clear --service S [--older-than SECONDS]
+                                        Idempotency-Key claims left "in progress" by a dead process
 """
 
 from __future__ import annotations
@@ -343,6 +349,86 @@ def cmd_verify_ledger(args) -> None:
     sys.exit(0 if result.ok else 1)
 
 
+def _database_urls(pairs: list[str]) -> dict[str, str]:
+    """SERVICE=URL pairs; otherwise DATABASE_URL_<SERVICE>, otherwise the `anju run` SQLite file."""
+    given = {}
+    for pair in pairs or []:
+        service, _, url = pair.partition("=")
+        if service not in SERVICES or not url:
+            raise ValueError(f"--database-url wants SERVICE=URL with SERVICE one of {', '.join(SERVICES)}")
+        given[service] = url
+    return {s: given.get(s) or os.environ.get(f"DATABASE_URL_{s.upper()}") or _sqlite_url(s) for s in SERVICES}
+
+
+def _store(service: str, url: str):
+    import importlib
+
+    from services.common.db import Store
+
+    return Store(url, importlib.import_module(f"services.{service}.models").metadata)
+
+
+def cmd_events_status(args) -> None:
+    from services.common.events.contracts import utc_now
+    from services.common.events.operator import prometheus_text, status
+
+    amqp_uri = os.environ.get("AMQP_URI", "pyamqp://guest:guest@127.0.0.1:5672/")
+    urls = _database_urls(args.database_url)
+    rows = []
+    for service in args.services or SERVICES:
+        store = _store(service, urls[service])
+        try:
+            rows.append(status(service, store, load_service_class(service), amqp_uri, utc_now()))
+        finally:
+            store.dispose()
+    if args.prometheus:
+        sys.stdout.write(prometheus_text(rows, os.environ.get("DISTRICT", "demo")))
+        return
+    print(f"{'service':<14}{'outbox backlog':>16}{'oldest pending':>16}{'unrouted':>10}{'dead letters':>14}")
+    for r in rows:
+        age = "-" if r.oldest_pending_seconds is None else f"{r.oldest_pending_seconds:.0f}s"
+        print(f"{r.service:<14}{r.outbox_backlog:>16}{age:>16}{r.unrouted:>10}{r.dead_lettered:>14}")
+        for queue, n in sorted(r.dead_letters.items()):
+            if n:
+                print(f"  {queue}: {n}")
+
+
+def cmd_events_replay(args) -> None:
+    from services.common.events.operator import replay
+
+    amqp_uri = os.environ.get("AMQP_URI", "pyamqp://guest:guest@127.0.0.1:5672/")
+    report = replay(amqp_uri, args.source, args.queue, event_id=args.event_id, dry_run=args.dry_run)
+    for m in report:
+        verb = "moved" if m.moved else ("would move" if args.dry_run else "kept")
+        print(f"{verb} {m.event_id} {m.event_type}: {m.source} → {m.destination} ({m.reason})")
+    moved = sum(m.moved for m in report)
+    if args.dry_run:
+        print(f"dry run: {len(report)} message(s) would be moved; nothing was moved")
+    else:
+        print(f"{moved} message(s) moved, {len(report) - moved} left in place")
+
+
+def cmd_idempotency(args) -> None:
+    from services.common import idempotency
+    from services.common.events.contracts import utc_now
+
+    ttl = args.older_than if args.older_than is not None else float(
+        load_config(args.service).get("IDEMPOTENCY_CLAIM_TTL_SECONDS", idempotency.CLAIM_TTL_SECONDS))
+    store = _store(args.service, _database_urls(args.database_url and [f"{args.service}={args.database_url}"])
+                   [args.service])
+    try:
+        if args.action == "list":
+            claims = idempotency.stale_claims(store, utc_now(), ttl)
+            for c in claims:
+                print(f"{c.created_at.isoformat()}  {c.principal}  {c.key}  {c.endpoint}")
+            print(f"{len(claims)} claim(s) in progress for more than {ttl:.0f}s")
+        else:
+            print(f"cleared {idempotency.clear_stale_claims(store, utc_now(), ttl)} claim(s) in progress for "
+                  f"more than {ttl:.0f}s; their clients may retry with the same key")
+    finally:
+        store.dispose()
+
+
 def main(argv: list[str] | None = None) -> None:
     warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
     parser = argparse.ArgumentParser(prog="anju", description="Anju (安居) worker-housing services")
@@ -401,6 +487,29 @@ def main(argv: list[str] | None = None) -> None:
     from services.demo.cli import add_parser as add_demo_parser
 
     add_demo_parser(sub)
+    events = sub.add_parser("events", help="the event plumbing: status and replay")
+    events_sub = events.add_subparsers(dest="events_command", required=True)
+    status = events_sub.add_parser("status", help="per service: outbox backlog, oldest pending, unrouted, dead letters")
+    status.add_argument("services", nargs="*", choices=[[], *SERVICES], default=[])
+    status.add_argument("--database-url", action="append", metavar="SERVICE=URL",
+                        help="a service's database (default DATABASE_URL_<SERVICE>, else ./var/<service>.db)")
+    status.add_argument("--prometheus", action="store_true", help="print Prometheus text format instead")
+    status.set_defaults(func=cmd_events_status)
+    replay = events_sub.add_parser("replay", help="re-publish dead-lettered or unrouted messages")
+    replay.add_argument("--from", dest="source", choices=("dlq", "unrouted"), required=True)
+    replay.add_argument("--queue", required=True,
+                        help="dlq: the consumer's queue (or its .dlq); unrouted: <service>.events.unrouted")
+    replay.add_argument("--event-id", default=None, help="only this event")
+    replay.add_argument("--dry-run", action="store_true", help="say what would move; move nothing")
+    replay.set_defaults(func=cmd_events_replay)
+
+    idem = sub.add_parser("idempotency", help='Idempotency-Key claims left "in progress" by a dead process')
+    idem.add_argument("action", choices=("list", "clear"))
+    idem.add_argument("--service", required=True, choices=SERVICES)
+    idem.add_argument("--database-url", default=None)
+    idem.add_argument("--older-than", type=float, default=None,
+                      help="seconds (default the service's IDEMPOTENCY_CLAIM_TTL_SECONDS, 300)")
+    idem.set_defaults(func=cmd_idempotency)
 
     args = parser.parse_args(argv)
     try:

@@ -25,7 +25,7 @@ from pathlib import Path
 from nameko.extensions import DependencyProvider
 from sqlalchemy import MetaData, create_engine, event, insert, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DisconnectionError, IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
@@ -221,6 +221,31 @@ _COLLISIONS = {"40P01", "40001"}  # PostgreSQL: deadlock detected, serialization
 
 def _collided(exc: OperationalError) -> bool:
     return getattr(getattr(exc, "orig", None), "pgcode", None) in _COLLISIONS
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database cannot be reached now (server down, connections
+    refused or terminated, the database closed to connections), as opposed to a bad
+    statement or a conflict. Such a failure is transient: a request gets 503 and may be
+    retried; an event handler keeps its message and tries again (nothing was written)."""
+    if isinstance(exc, DisconnectionError):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    if isinstance(exc, InterfaceError):  # psycopg2: "connection already closed"
+        return True
+    if not isinstance(exc, OperationalError) or _collided(exc):
+        return False
+    orig = getattr(exc, "orig", None)
+    code = getattr(orig, "pgcode", None)
+    if code is None:  # psycopg2 gives no SQLSTATE when it cannot connect or the socket dropped
+        text_ = str(orig).lower()
+        if "sqlite" in type(orig).__module__:
+            return "database is locked" in text_
+        return True
+    # 08: connection exception; 57P01-57P05: admin shutdown, crash shutdown, cannot connect now,
+    # database dropped, idle session timeout; 53300: too many connections.
+    return code.startswith("08") or code.startswith("57P") or code == "53300"
 
 
 def _collision() -> Conflict:

@@ -28,6 +28,7 @@ from werkzeug.wrappers import Response
 
 from . import idempotency
 from .auth import JwtSettings, Principal, authenticate, authorise
+from .db import database_unavailable
 from .errors import (
     AnjuError,
     BadRequest,
@@ -186,6 +187,7 @@ class Api(HttpRequestHandler):
         self._limiter = Limiter(self.limit) if self.limit is not None else None
         self._trust_forwarded_for = bool(config.get("TRUST_FORWARDED_FOR", False))
         self._query_loader = self.query_schema() if self.query_schema is not None else None
+        self._claim_ttl = float(config.get("IDEMPOTENCY_CLAIM_TTL_SECONDS", idempotency.CLAIM_TTL_SECONDS))
 
     def _store(self):
         from .db import Database
@@ -246,7 +248,8 @@ class Api(HttpRequestHandler):
                 who = principal.ref if principal else "public:" + (request.remote_addr or "")
                 store = self._store()
                 digest = idempotency.request_hash(request.method, request.path, request.get_data())
-                replay = idempotency.claim(store, who, key, f"{request.method} {self.url}", digest)
+                replay = idempotency.claim(store, who, key, f"{request.method} {self.url}", digest,
+                                           ttl_seconds=self._claim_ttl)
                 if replay is not None:
                     response = Response(replay.body, status=replay.status, content_type=PROBLEM_JSON
                                         if replay.status >= 400 else "application/json; charset=utf-8")
@@ -257,11 +260,16 @@ class Api(HttpRequestHandler):
         except Exception as exc:  # noqa: BLE001 - every failure becomes a problem response
             response = self.response_from_exception(exc, request, request_id)
         if claimed:
-            if response.status_code >= 500:
-                idempotency.release(store, who, key)
-            else:
-                idempotency.complete(store, who, key, response.status_code,
-                                     response.get_data(as_text=True))
+            try:
+                if response.status_code >= 500:
+                    idempotency.release(store, who, key)
+                else:
+                    idempotency.complete(store, who, key, response.status_code,
+                                         response.get_data(as_text=True))
+            except Exception as exc:  # noqa: BLE001 - the database went away after the work
+                # The claim stays "in progress" and expires (IDEMPOTENCY_CLAIM_TTL_SECONDS); the
+                # caller's answer must not become a 500 because the bookkeeping failed.
+                log.warning("request %s: Idempotency-Key bookkeeping failed: %r", request_id, exc)
         response.headers["X-Request-Id"] = request_id
         return response
 
@@ -290,6 +298,13 @@ class Api(HttpRequestHandler):
                            request_id=request_id)
         if isinstance(exc, NamekoBadRequest):
             return problem(400, str(exc), instance=instance, request_id=request_id)
+        if database_unavailable(exc):
+            # Nothing was written (the transaction never committed): say so, and when to retry.
+            log.warning("request %s: database unavailable: %s", request_id, type(exc).__name__)
+            response = problem(503, "the database is unavailable just now; nothing was changed, retry shortly",
+                               instance=instance, request_id=request_id)
+            response.headers["Retry-After"] = "2"
+            return response
         status = status_for(exc, self.error_status)
         if status is None:
             log.exception("request %s failed", request_id, exc_info=exc)

@@ -36,6 +36,10 @@ ENTRYPOINT_SECONDS = Histogram(
 OUTBOX_BACKLOG = Gauge(
     "anju_outbox_backlog", "Outbox rows not yet confirmed by the broker.", ["service", "district"]
 )
+OUTBOX_OLDEST_PENDING = Gauge(
+    "anju_outbox_oldest_pending_seconds", "Age of the oldest outbox row not yet confirmed by the broker "
+    "(0 when none is pending): alert when it keeps growing.", ["service", "district"]
+)
 OUTBOX_PUBLISHED = Counter(
     "anju_outbox_published_total", "Events published and confirmed.", ["service", "district"]
 )

@@ -26,10 +26,15 @@ import amqp
 from kombu import Connection
 from sqlalchemy import bindparam, case, delete, func, select, text, update
 
-from ..metrics import OUTBOX_BACKLOG, OUTBOX_PUBLISHED, OUTBOX_UNROUTED
+from ..metrics import OUTBOX_BACKLOG, OUTBOX_OLDEST_PENDING, OUTBOX_PUBLISHED, OUTBOX_UNROUTED
 from .contracts import utc_now
 
 log = logging.getLogger(__name__)
+
+# The relay's longest pause between attempts while the broker or the database is away: a
+# failed attempt costs one refused connection, and the backlog should start draining within
+# seconds of the broker's return (a longer cap made recovery take up to half a minute).
+RETRY_CAP_SECONDS = 5.0
 
 _LEADER_KEY = int.from_bytes(hashlib.sha256(b"anju-outbox-relay").digest()[:4], "big")
 
@@ -326,10 +331,25 @@ class OutboxRelay:
         self._wake.set()
         self.publisher.close()
 
+    def _update_gauges(self) -> None:
+        """The backlog and the oldest pending row's age, at most once a second."""
+        now = time.monotonic()
+        if now - getattr(self, "_last_gauge", 0.0) <= 1.0:
+            return
+        self._last_gauge = now
+        try:
+            from .operator import outbox_state  # here: operator imports this module
+
+            backlog, oldest = outbox_state(self.store, utc_now())
+            OUTBOX_BACKLOG.labels(*self._labels).set(backlog)
+            OUTBOX_OLDEST_PENDING.labels(*self._labels).set(oldest or 0.0)
+        except Exception:  # noqa: BLE001 - a gauge is not worth stopping the relay for
+            pass
+
     def run_forever(self) -> None:
         self._running = True
         failures = 0
-        last_gauge = 0.0
+        self._last_gauge = 0.0
         last_purge = time.monotonic()
         while self._running:
             self._wake.clear()
@@ -338,8 +358,9 @@ class OutboxRelay:
                 failures = 0
             except Exception as exc:  # noqa: BLE001 - the relay must outlive broker/database hiccups
                 failures += 1
-                delay = min(30.0, 0.5 * 2**failures)
+                delay = min(RETRY_CAP_SECONDS, 0.5 * 2**failures)
                 log.warning("outbox relay: %s; retrying in %.1fs", exc, delay)
+                self._update_gauges()  # while the broker is away is when the backlog matters
                 self._wake.wait(delay)
                 continue
             now = time.monotonic()
@@ -349,12 +370,7 @@ class OutboxRelay:
                     self.purge_sent(utc_now() - timedelta(days=self.retention_days))
                 except Exception as exc:  # noqa: BLE001 - retried next hour
                     log.warning("outbox purge failed: %s", exc)
-            if now - last_gauge > 1.0:
-                last_gauge = now
-                try:
-                    OUTBOX_BACKLOG.labels(*self._labels).set(self.backlog())
-                except Exception:  # noqa: BLE001 - a gauge is not worth stopping the relay for
-                    pass
+            self._update_gauges()
             if self._running and self._wake.wait(self.poll_interval) and self.linger:
                 # Woken by a commit: let the next few commits land too, so one drain (a dozen
                 # round trips to the database and the broker) carries them all.
