@@ -13,7 +13,7 @@ help:
 	@echo "make deploy-check   render and validate every overlay offline (needs kubectl; part of make test)"
 	@echo "make deploy-gen     rewrite the generated manifests and Dockerfiles (scripts/deploygen.py)"
 	@echo "make mutate         mutation testing of every domain module (slow; not part of make test):"
-	@echo "                    MODULE=services/allocation/domain/lottery.py BUDGET=600 (seconds per module)"
+	@echo "                    MODULE=services/allocation/domain/lottery.py BUDGET=600 (seconds per module) JOBS=1"
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11"; exit 1; }
@@ -47,7 +47,7 @@ fuzz: $(STAMP) services
 
 # Mutation testing (mutmut), each domain module against its own unit tests: scripts/mutate.py.
 mutate: $(STAMP)
-	$(BIN)/python scripts/mutate.py $(if $(MODULE),--module $(MODULE)) $(if $(BUDGET),--budget $(BUDGET)) $(MUTATE_ARGS)
+	$(BIN)/python scripts/mutate.py $(if $(MODULE),--module $(MODULE)) $(if $(BUDGET),--budget $(BUDGET)) $(if $(JOBS),--jobs $(JOBS)) $(MUTATE_ARGS)
 
 spec: $(STAMP)
 	$(BIN)/anju spec
