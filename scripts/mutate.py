@@ -43,6 +43,7 @@ import hashlib
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -54,6 +55,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "mutants"
+# Address-space limit of mutmut and its workers: a mutant that allocates without end (e.g.
+# ``repeat(x)`` losing its count, then ``list()``) fails at once with MemoryError, a kill,
+# instead of eating the shared machine's memory until the kernel's OOM killer picks a victim.
+MEMORY_LIMIT_BYTES = 2 * 1024**3
 MUTMUT = Path(sys.executable).parent / "mutmut"
 
 # module → its own unit tests (glob patterns, relative to the repository). A module not
@@ -124,7 +129,9 @@ PRELOAD = ["pytest", "_pytest.assertion.rewrite", "hypothesis", "hypothesis.stra
 EQUIVALENT_HEADING = re.compile(r"^\s*Equivalent mutants\b", re.IGNORECASE)
 EQUIVALENT_LINE = re.compile(r"^\s*[-*]\s*(?P<name>[\w.ǁ]+__mutmut_\d+)\s*[:—–]\s*(?P<reason>.+)$")
 
-KILLED = {"killed", "timeout", "caught by type check"}
+# "segfault" is mutmut's name for a test process ended by a signal other than its CPU limit's:
+# the mutant crashed the tests (e.g. SIGKILL), so they did not pass — a kill, counted apart.
+KILLED = {"killed", "timeout", "caught by type check", "segfault"}
 NOT_RUN = {"not checked", "check was interrupted by user"}
 
 
@@ -230,6 +237,7 @@ class Outcome:
     detail: str = ""
     statuses: dict[str, str] = field(default_factory=dict)  # mutant → mutmut status
     internal_errors: list[str] = field(default_factory=list)  # "killed" by pytest exit 3
+    crashes: list[str] = field(default_factory=list)  # killed by a crash (a signal), see KILLED
     equivalents: dict[str, str] = field(default_factory=dict)  # declared, mutant → reason
     stale: list[str] = field(default_factory=list)
 
@@ -326,7 +334,7 @@ def run_module(module: str, budget: float, jobs: int, niceness: int, only: list[
     with open(stage / "mutmut.log", "wb") as logf:
         proc = subprocess.Popen(cmd, cwd=stage, env=env, stdout=logf, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, start_new_session=True,
-                                preexec_fn=(lambda: os.nice(niceness)) if niceness else None)
+                                preexec_fn=lambda: _limit_child(niceness))
         try:
             rc = proc.wait(timeout=budget)
         except subprocess.TimeoutExpired:
@@ -362,6 +370,12 @@ def _merge_verdicts(stage: Path, module: str, kept: dict[str, int], retested: se
     meta.write_text(json.dumps(data), "utf-8")
 
 
+def _limit_child(niceness: int) -> None:
+    if niceness:
+        os.nice(niceness)
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
+
+
 def read_results(out: Outcome, stage: Path) -> None:
     """The verdicts mutmut recorded in ``stage`` for ``out.module`` (also of a stopped run)."""
     meta = stage / "mutants" / (out.module + ".meta")
@@ -373,6 +387,7 @@ def read_results(out: Outcome, stage: Path) -> None:
         # mutmut counts exit 3 (pytest internal error) as a kill; a mutant of a function body
         # hardly causes one, the environment does (see pytest_cmdline_main): say so
         out.internal_errors = sorted(k for k, v in codes.items() if v == 3)
+        out.crashes = sorted(k for k, s in out.statuses.items() if s == "segfault")
     out.stale = sorted(k for k in out.equivalents if out.statuses.get(k) not in ("survived", "no tests"))
 
 
@@ -438,6 +453,8 @@ def table(outcomes: list[Outcome]) -> str:
             notes.append(f"{c['no tests']} of the survivors reached by no test")
         if o.chosen != "mapped" and o.state != "no tests":
             notes.append(f"tests: {o.chosen}")
+        if o.crashes:
+            notes.append(f"{len(o.crashes)} kill(s) by a crash of the tests")
         if o.internal_errors:
             notes.append(f"{len(o.internal_errors)} kills by pytest internal error (suspect)")
         if o.stale:

@@ -55,6 +55,13 @@ def test_a_given_reason_replaces_the_allowed_list():
     assert str(err) == "unit U1: cannot go from vacant to occupied (because)"
 
 
+def test_a_status_with_no_way_out_says_none(monkeypatch):
+    """No status is terminal today; one added without edges must still read sensibly."""
+    monkeypatch.setitem(stock.ALLOWED_TRANSITIONS, UnitStatus.OCCUPIED, frozenset())
+    err = StatusTransitionError("U1", UnitStatus.OCCUPIED, UnitStatus.VACANT)
+    assert str(err) == "unit U1: cannot go from occupied to vacant (allowed from occupied: none)"
+
+
 def test_transition_accepts_the_status_as_text():
     moved = transition(unit(), "offered")
     assert moved.status is UnitStatus.OFFERED
