@@ -5,7 +5,12 @@ envelope field's bounds, where a raw ID number or phone hides (the path named, i
 lists and tuples), the encoded text byte for byte (compact, sorted keys, UTF-8 kept), instants
 in UTC with 'Z', and a received event's fields and refusals in words.
 
-Equivalent mutants (scripts/mutate.py excludes them from the score): none.
+Contracts registered at import time are registered before mutmut switches a mutant on, so the
+tests that check what ``contract`` stores register their own inside the test.
+
+Equivalent mutants (scripts/mutate.py excludes them from the score):
+
+- x_encode__mutmut_2: ``ensure_ascii=None`` is falsy, the same as ``False`` to json.
 """
 import json
 import uuid
@@ -66,6 +71,38 @@ def test_a_contract_keeps_producer_version_and_description():
     assert spec.description == "Checked by the mutants tests."  # the schema's docstring when none is given
     assert get_contract("mutants.described").description == "given words"
     assert get_contract("mutants.bare").description == "" and get_contract("mutants.bare").version == 1
+
+
+def test_contract_stores_what_it_is_given_when_called(monkeypatch):
+    monkeypatch.setattr(c, "_REGISTRY", {})
+
+    class Documented(Schema):
+        """Its docstring."""
+
+    class Bare(Schema):
+        pass
+
+    assert contract("t.documented", producer="p1", version=2)(Documented) is Documented
+    contract("t.described", producer="p2", description="words")(Documented)
+    contract("t.bare", producer="p3")(Bare)
+    assert get_contract("t.documented") == c.EventContract("t.documented", "p1", 2, Documented, "Its docstring.")
+    assert get_contract("t.described") == c.EventContract("t.described", "p2", 1, Documented, "words")
+    assert get_contract("t.bare") == c.EventContract("t.bare", "p3", 1, Bare, "")
+    assert [s.event_type for s in all_contracts()] == ["t.documented", "t.described", "t.bare"]
+
+
+def test_building_an_envelope_finds_a_late_producers_contract(monkeypatch):
+    """build_envelope passes its producer on, so a contract not yet imported is found."""
+    monkeypatch.setattr(c, "_REGISTRY", dict(c._REGISTRY))
+    imported = []
+
+    def import_module(name):
+        imported.append(name)
+        contract("mutants.late_built", producer="lateunit")(MutantsBare)
+
+    monkeypatch.setattr(c.importlib, "import_module", import_module)
+    env = build_envelope("mutants.late_built", {}, district="d", producer="lateunit", event_id="e")
+    assert imported == ["services.lateunit.schemas"] and env["producer"] == "lateunit" and env["data"] == {}
 
 
 def test_registering_the_same_schema_again_is_harmless_another_is_refused():
@@ -171,6 +208,20 @@ def test_a_schema_instance_is_made_once_per_contract():
 
 def test_encode_is_compact_sorted_and_keeps_chinese():
     assert encode({"b": 1, "a": {"z": "张三", "y": [1, 2]}}) == '{"a":{"y":[1,2],"z":"张三"},"b":1}'
+
+
+def test_iso_utc_is_utc_whatever_the_machines_zone(monkeypatch):
+    """A server whose local zone is Beijing's still writes UTC (never local time)."""
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        assert iso_utc(AT) == "2026-03-09T00:30:15Z"
+        assert iso_utc(datetime(2026, 1, 1, tzinfo=UTC)) == "2026-01-01T00:00:00Z"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
 
 
 def test_iso_utc_converts_to_utc_with_z():
