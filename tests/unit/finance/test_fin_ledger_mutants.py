@@ -5,7 +5,15 @@ is tested on both sides (2 and 100 lines, an amount of exactly MAX_AMOUNT_FEN, a
 id of 200 characters, today and the last day of a closed month); the balance arithmetic is
 checked against sums computed in the test; months follow one another across every year end.
 
-Equivalent mutants (scripts/mutate.py excludes them from the score): none.
+Equivalent mutants (scripts/mutate.py excludes them from the score):
+
+- x_check_lines__mutmut_41: debits summed over ``amount_fen >= 0``: a zero amount was refused
+  earlier in the same function, and would add nothing anyway.
+- x_check_lines__mutmut_46: credits over ``amount_fen <= 0``: likewise, zero is refused first.
+- x_check_lines__mutmut_47: credits over ``amount_fen < 1``: for the ints left after the
+  check, the same lines as ``< 0`` plus none (zero is refused first).
+- x_parse_month__mutmut_4: ``text or "XXXX"``: "XXXX" is no month either, so an empty or None
+  text is refused the same way, and the message quotes the text given, not the stand-in.
 """
 from datetime import date, timedelta
 
