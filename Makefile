@@ -16,7 +16,7 @@ help:
 	@echo "make faults        the fault suite's long form (2,000-event bursts, longer outages; ~10 min)"
 	@echo "make load          fifteen minutes of mixed traffic over all five services (bench/load.py)"
 	@echo "make mutate         mutation testing of every domain module (slow; not part of make test):"
-	@echo "                    MODULE=services/allocation/domain/lottery.py BUDGET=600 (seconds per module)"
+	@echo "                    MODULE=services/allocation/domain/lottery.py BUDGET=600 (seconds per module) JOBS=1"
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11"; exit 1; }
@@ -58,7 +58,7 @@ fuzz: $(STAMP) services
 
 # Mutation testing (mutmut), each domain module against its own unit tests: scripts/mutate.py.
 mutate: $(STAMP)
-	$(BIN)/python scripts/mutate.py $(if $(MODULE),--module $(MODULE)) $(if $(BUDGET),--budget $(BUDGET)) $(MUTATE_ARGS)
+	$(BIN)/python scripts/mutate.py $(if $(MODULE),--module $(MODULE)) $(if $(BUDGET),--budget $(BUDGET)) $(if $(JOBS),--jobs $(JOBS)) $(MUTATE_ARGS)
 
 # The fault suite (tests/faults) runs in `make test` in its short form; this is the long one.
 faults: $(STAMP) services

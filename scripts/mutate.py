@@ -4,6 +4,7 @@ modules, each module against ITS OWN unit tests only, each run bounded in time.
     .venv/bin/python scripts/mutate.py                       # every module, then the table
     .venv/bin/python scripts/mutate.py --module services/allocation/domain/lottery.py
     .venv/bin/python scripts/mutate.py --budget 300 --show-survivors
+    .venv/bin/python scripts/mutate.py --module services/allocation/domain/ranking.py --mutants '*x_rank__*'
 
 Every module runs in its own directory, ``mutants/<module-slug>/`` (symlinks to ``services/``
 and ``tests/``, and a ``pyproject.toml`` whose ``[tool.mutmut]`` names that module and its
@@ -20,6 +21,13 @@ a heading ``Equivalent mutants``::
 They are excluded from the score and named in the report; a declaration that no longer
 matches a surviving mutant (the source changed, or a test now kills it) is reported as stale.
 
+``--mutants PATTERN`` (repeatable, mutmut's glob over mutant names) tests only the matching
+mutants of one module and keeps every other verdict of that module's last run, provided the
+module's source is unchanged since (its SHA-256 is kept in ``result.json``): a way to finish a
+run that went over its budget, or to re-test the survivors after adding tests, without paying
+again for the mutants already killed. Tests only ever being added, a kill stays a kill; after
+a test was changed or removed, run the module whole.
+
 Score = killed (incl. timeouts) / (mutants − equivalent − not run). "survived" counts every
 live mutant that is not declared equivalent, including those no selected test reaches
 ("no tests"). A module whose run exceeds its budget is stopped and reported as such, with the
@@ -29,10 +37,13 @@ from __future__ import annotations
 
 import argparse
 import ast
+import fnmatch
 import glob
+import hashlib
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -44,6 +55,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "mutants"
+# Address-space limit of mutmut and its workers: a mutant that allocates without end (e.g.
+# ``repeat(x)`` losing its count, then ``list()``) fails at once with MemoryError, a kill,
+# instead of eating the shared machine's memory until the kernel's OOM killer picks a victim.
+MEMORY_LIMIT_BYTES = 2 * 1024**3
 MUTMUT = Path(sys.executable).parent / "mutmut"
 
 # module → its own unit tests (glob patterns, relative to the repository). A module not
@@ -71,6 +86,26 @@ TESTS_OF = {
     "services/applications/domain/points.py": ["tests/unit/applications/domain/test_app_points*.py"],
     "services/applications/domain/policy.py": ["tests/unit/applications/domain/test_app_policy*.py"],
     "services/applications/domain/survey.py": ["tests/unit/applications/domain/test_app_survey*.py"],
+    # finance and assistance: the domain tests, plus tests/unit/<service>/test_<prefix>_<module>_mutants.py
+    "services/finance/domain/chain.py": ["tests/unit/finance/domain/test_fin_chain*.py",
+                                         "tests/unit/finance/test_fin_chain_mutants.py"],
+    "services/finance/domain/chart.py": ["tests/unit/finance/domain/test_fin_chart_funds.py",
+                                         "tests/unit/finance/domain/test_fin_ledger.py",
+                                         "tests/unit/finance/test_fin_chart_mutants.py"],
+    "services/finance/domain/funds.py": ["tests/unit/finance/domain/test_fin_chart_funds.py",
+                                         "tests/unit/finance/test_fin_funds_mutants.py"],
+    "services/finance/domain/ledger.py": ["tests/unit/finance/domain/test_fin_ledger*.py",
+                                          "tests/unit/finance/test_fin_ledger_mutants.py"],
+    "services/finance/domain/money.py": ["tests/unit/finance/domain/test_fin_money*.py",
+                                         "tests/unit/finance/test_fin_money_mutants.py"],
+    "services/finance/domain/relief.py": ["tests/unit/finance/domain/test_fin_relief_report.py",
+                                          "tests/unit/finance/test_fin_relief_mutants.py"],
+    "services/finance/domain/report.py": ["tests/unit/finance/domain/test_fin_relief_report.py",
+                                          "tests/unit/finance/test_fin_report_mutants.py"],
+    "services/assistance/domain/relief.py": ["tests/unit/assistance/domain/test_assist_relief*.py",
+                                             "tests/unit/assistance/test_assist_relief_mutants.py"],
+    "services/assistance/domain/support.py": ["tests/unit/assistance/domain/test_assist_support*.py",
+                                              "tests/unit/assistance/test_assist_support_mutants.py"],
 }
 PLATFORM_MODULES = ["services/common/identity.py", "services/common/events/contracts.py"]
 
@@ -99,7 +134,9 @@ PRELOAD = ["pytest", "_pytest.assertion.rewrite", "hypothesis", "hypothesis.stra
 EQUIVALENT_HEADING = re.compile(r"^\s*Equivalent mutants\b", re.IGNORECASE)
 EQUIVALENT_LINE = re.compile(r"^\s*[-*]\s*(?P<name>[\w.ǁ]+__mutmut_\d+)\s*[:—–]\s*(?P<reason>.+)$")
 
-KILLED = {"killed", "timeout", "caught by type check"}
+# "segfault" is mutmut's name for a test process ended by a signal other than its CPU limit's:
+# the mutant crashed the tests (e.g. SIGKILL), so they did not pass — a kill, counted apart.
+KILLED = {"killed", "timeout", "caught by type check", "segfault"}
 NOT_RUN = {"not checked", "check was interrupted by user"}
 
 
@@ -205,6 +242,7 @@ class Outcome:
     detail: str = ""
     statuses: dict[str, str] = field(default_factory=dict)  # mutant → mutmut status
     internal_errors: list[str] = field(default_factory=list)  # "killed" by pytest exit 3
+    crashes: list[str] = field(default_factory=list)  # killed by a crash (a signal), see KILLED
     equivalents: dict[str, str] = field(default_factory=dict)  # declared, mutant → reason
     stale: list[str] = field(default_factory=list)
 
@@ -234,7 +272,8 @@ class Outcome:
         return None if scored <= 0 else 100.0 * c["killed"] / scored
 
     def as_json(self) -> dict:
-        return {"module": self.module, "state": self.state, "detail": self.detail,
+        return {"module": self.module, "source_sha256": source_digest(self.module), "state": self.state,
+                "detail": self.detail,
                 "seconds": round(self.seconds, 1), "tests": self.tests, **self.count(), "score": self.score,
                 "survivors": self.survivors, "equivalents": self.excluded, "stale_equivalents": self.stale,
                 "internal_errors": self.internal_errors}
@@ -245,13 +284,37 @@ class Outcome:
                       if s not in KILLED and s not in NOT_RUN and k not in self.excluded)
 
 
-def run_module(module: str, budget: float, jobs: int, niceness: int) -> Outcome:
+def source_digest(module: str) -> str:
+    return hashlib.sha256((ROOT / module).read_bytes()).hexdigest()
+
+
+def _meta_path(stage: Path, module: str) -> Path:
+    return stage / "mutants" / (module + ".meta")
+
+
+def earlier_verdicts(module: str) -> dict[str, int]:
+    """Exit codes of the module's last run, if it ran on the same source; else nothing."""
+    stage = WORK / slug(module)
+    try:
+        last = json.loads((stage / "result.json").read_text("utf-8"))
+        if last.get("source_sha256") != source_digest(module):
+            return {}
+        return json.loads(_meta_path(stage, module).read_text("utf-8"))["exit_code_by_key"]
+    except (OSError, ValueError, KeyError):
+        return {}
+
+
+def run_module(module: str, budget: float, jobs: int, niceness: int, only: list[str] | None = None) -> Outcome:
     tests, chosen = test_files(module)
     out = Outcome(module, tests, chosen)
     if not tests:
         out.state, out.detail = "no tests", f"no unit tests ({chosen})"
         return out
     out.equivalents = declared_equivalents(module, tests)
+    kept = earlier_verdicts(module) if only else {}
+    if only and not kept:
+        out.state, out.detail = "error", "--mutants needs an earlier run of this module on the same source"
+        return out
 
     stage = WORK / slug(module)
     shutil.rmtree(stage, ignore_errors=True)
@@ -266,11 +329,17 @@ def run_module(module: str, budget: float, jobs: int, niceness: int) -> Outcome:
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "scripts"), env.get("PYTHONPATH")]))
     cmd = [str(MUTMUT), "run", "--max-children", str(jobs)]
+    if only:
+        # full names, so mutmut's filter matches them; the rest keep their earlier verdicts
+        cmd += sorted(k for k in kept if any(fnmatch.fnmatchcase(k, p) for p in only))
+        if len(cmd) == 4:
+            out.state, out.detail = "error", f"no mutant of {module} matches {' '.join(only)}"
+            return out
     start = time.monotonic()
     with open(stage / "mutmut.log", "wb") as logf:
         proc = subprocess.Popen(cmd, cwd=stage, env=env, stdout=logf, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, start_new_session=True,
-                                preexec_fn=(lambda: os.nice(niceness)) if niceness else None)
+                                preexec_fn=lambda: _limit_child(niceness))
         try:
             rc = proc.wait(timeout=budget)
         except subprocess.TimeoutExpired:
@@ -278,6 +347,8 @@ def run_module(module: str, budget: float, jobs: int, niceness: int) -> Outcome:
             rc = None
     out.seconds = time.monotonic() - start
 
+    if only:
+        _merge_verdicts(stage, module, kept, set(cmd[4:]))
     read_results(out, stage)
     tail = (stage / "mutmut.log").read_text("utf-8", errors="replace").strip().splitlines()[-3:]
     if rc is None:
@@ -293,6 +364,23 @@ def run_module(module: str, budget: float, jobs: int, niceness: int) -> Outcome:
     return out
 
 
+def _merge_verdicts(stage: Path, module: str, kept: dict[str, int], retested: set[str]) -> None:
+    """Write into the new run's meta file the earlier verdicts of the mutants it did not test."""
+    meta = _meta_path(stage, module)
+    data = json.loads(meta.read_text("utf-8")) if meta.exists() else {"exit_code_by_key": {}}
+    codes = data["exit_code_by_key"]
+    for name, code in kept.items():
+        if name not in retested or codes.get(name) is None:
+            codes[name] = code
+    meta.write_text(json.dumps(data), "utf-8")
+
+
+def _limit_child(niceness: int) -> None:
+    if niceness:
+        os.nice(niceness)
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
+
+
 def read_results(out: Outcome, stage: Path) -> None:
     """The verdicts mutmut recorded in ``stage`` for ``out.module`` (also of a stopped run)."""
     meta = stage / "mutants" / (out.module + ".meta")
@@ -304,6 +392,7 @@ def read_results(out: Outcome, stage: Path) -> None:
         # mutmut counts exit 3 (pytest internal error) as a kill; a mutant of a function body
         # hardly causes one, the environment does (see pytest_cmdline_main): say so
         out.internal_errors = sorted(k for k, v in codes.items() if v == 3)
+        out.crashes = sorted(k for k, s in out.statuses.items() if s == "segfault")
     out.stale = sorted(k for k in out.equivalents if out.statuses.get(k) not in ("survived", "no tests"))
 
 
@@ -369,6 +458,8 @@ def table(outcomes: list[Outcome]) -> str:
             notes.append(f"{c['no tests']} of the survivors reached by no test")
         if o.chosen != "mapped" and o.state != "no tests":
             notes.append(f"tests: {o.chosen}")
+        if o.crashes:
+            notes.append(f"{len(o.crashes)} kill(s) by a crash of the tests")
         if o.internal_errors:
             notes.append(f"{len(o.internal_errors)} kills by pytest internal error (suspect)")
         if o.stale:
@@ -395,6 +486,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=max(1, (os.cpu_count() or 2) - 1),
                     help="mutants tested at once (default: CPUs − 1, at least 1)")
     ap.add_argument("--nice", type=int, default=19, help="niceness of the mutmut runs (default 19)")
+    ap.add_argument("--mutants", action="append", metavar="PATTERN",
+                    help="with one --module: test only the mutants matching this glob (repeatable), keeping the "
+                         "other verdicts of the module's last run (same source only)")
     ap.add_argument("--show-survivors", action="store_true", help="print the diff of every survivor")
     ap.add_argument("--list", action="store_true", help="print the modules and their test files, run nothing")
     ap.add_argument("--report", action="store_true",
@@ -406,6 +500,8 @@ def main(argv: list[str] | None = None) -> int:
     for m in modules:
         if not (ROOT / m).is_file():
             ap.error(f"no such module: {m}")
+    if args.mutants and len(modules) != 1:
+        ap.error("--mutants needs exactly one --module")
     if args.list:
         for m in modules:
             files, chosen = test_files(m)
@@ -423,7 +519,7 @@ def main(argv: list[str] | None = None) -> int:
             outcomes.append(last_results(m))
             continue
         print(f"[{i}/{len(modules)}] {m} …", flush=True)
-        o = run_module(m, args.budget, args.jobs, args.nice)
+        o = run_module(m, args.budget, args.jobs, args.nice, args.mutants)
         outcomes.append(o)
         if (WORK / slug(m)).is_dir():
             (WORK / slug(m) / "result.json").write_text(json.dumps(o.as_json(), indent=2, ensure_ascii=False), "utf-8")
