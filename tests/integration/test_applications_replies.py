@@ -92,6 +92,12 @@ def test_every_reply_matches_the_document(database, service_config, running_serv
         call("GET", "/application-counts", "/application-counts", who)
         call("GET", "/survey?suppress_below=2", "/survey", who)
     call("POST", f"/applications/{other}/withdraw", one + "/withdraw", api.eo, json={"reasons": ["不再需要"]})
+    # the platform's clock: readable by staff; this copy's is not adjustable, so moving it is a 409
+    call("GET", "/admin/clock", "/admin/clock", api.do)
+    refused = api.call("POST", "/admin/clock", api.do, json={"advance_seconds": 60})
+    assert refused.status_code == 409, refused.text
+    call.schema["/admin/clock"]["POST"].validate_response(refused)
+    call.seen.add(("POST", "/admin/clock"))
 
     documented = {(verb.upper(), path) for path, ops in call.schema.raw_schema["paths"].items()
                   for verb in ops if path not in PLATFORM}

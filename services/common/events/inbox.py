@@ -83,6 +83,26 @@ class InboxQueueConsumer(QueueConsumer):
         provider.dead_letter(message, f"event body is not JSON (cannot be decoded): {exc}")
 
 
+def topic_matches(binding: str, routing_key: str) -> bool:
+    """Whether an AMQP topic binding (``*`` one word, ``#`` zero or more) covers a routing key:
+    a handler bound to ``#`` (notify hears all of a producer's types on one queue) accepts every
+    type, one bound to ``application.approved`` only that type."""
+    if "*" not in binding and "#" not in binding:
+        return binding == routing_key
+    return _topic_words(binding.split("."), routing_key.split("."))
+
+
+def _topic_words(pattern: list[str], words: list[str]) -> bool:
+    if not pattern:
+        return not words
+    head, rest = pattern[0], pattern[1:]
+    if head == "#":
+        return any(_topic_words(rest, words[i:]) for i in range(len(words) + 1))
+    if not words:
+        return False
+    return (head == "*" or head == words[0]) and _topic_words(rest, words[1:])
+
+
 class InboxEventHandler(EventHandler):
     queue_consumer = InboxQueueConsumer()
 
@@ -132,7 +152,7 @@ class InboxEventHandler(EventHandler):
     def handle_message(self, body, message):
         try:
             event = parse_received(body, self.data_schema)
-            if event.event_type != self.event_type:
+            if not topic_matches(self.event_type, event.event_type):
                 raise ContractViolation(f"unknown event type {event.event_type!r} on the queue of "
                                         f"{self.event_type!r}")
             if event.schema_version != self.schema_version:

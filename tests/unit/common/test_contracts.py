@@ -70,3 +70,25 @@ def test_consumer_tolerates_new_fields_but_not_a_broken_envelope():
         parse_received(json.dumps(broken), ReadsAmountOnly)
     with pytest.raises(ContractViolation, match="not JSON"):
         parse_received(b"\xff", ReadsAmountOnly)
+
+
+@pytest.mark.parametrize("binding, key, expected", [
+    ("application.approved", "application.approved", True),
+    ("application.approved", "application.rejected", False),
+    ("#", "application.approved", True),
+    ("#", "x", True),
+    ("application.*", "application.approved", True),
+    ("application.*", "application.approved.late", False),
+    ("application.#", "application", True),
+    ("application.#", "application.approved.late", True),
+    ("*.approved", "relief.approved", True),
+    ("*.approved", "relief.paid", False),
+    ("#.paid", "relief.paid", True),
+    ("a.#.z", "a.z", True),
+    ("a.#.z", "a.b.c.z", True),
+    ("a.#.z", "a.b.c", False),
+])
+def test_an_inbox_accepts_the_types_its_binding_covers(binding, key, expected):
+    from services.common.events.inbox import topic_matches
+
+    assert topic_matches(binding, key) is expected
