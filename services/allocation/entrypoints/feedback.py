@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from prometheus_client import Counter
 
+from services.common import paging
 from services.common.http import api
 
 from .. import feedback, roles, schemas, views
@@ -31,8 +32,7 @@ class FeedbackEntrypoints:
         q = req.query
         with self.db.read() as s:
             total, rows = feedback.complaints_page(s, q)
-            return {"total": total, "page": q["page"], "page_size": q["page_size"],
-                    "items": [views.complaint_view(c) for c in rows]}
+            return paging.page_reply(q, total, [views.complaint_view(c) for c in rows])
 
     @api("GET", "/complaints/<complaint_id>", roles=roles.SEE_FEEDBACK, response=schemas.ComplaintOut,
          summary="A complaint")

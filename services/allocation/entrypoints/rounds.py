@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from nameko.timer import timer
 
+from services.common import paging
 from services.common.http import api
 from services.common.ratelimit import RateLimit
 
@@ -32,8 +33,7 @@ class RoundsEntrypoints:
         q = req.query
         with self.db.read() as s:
             total, rows = rounds.rounds_page(s, q)
-            return {"total": total, "page": q["page"], "page_size": q["page_size"],
-                    "items": [views.round_view(r) for r in rows]}
+            return paging.page_reply(q, total, [views.round_view(r) for r in rows])
 
     @api("POST", "/rounds/<round_id>/draw", body=schemas.DrawIn, roles=roles.RUN_ROUNDS, response=schemas.DrawOut,
          summary="Draw: reveal the secret, combine with the public values, rank, match, offer")

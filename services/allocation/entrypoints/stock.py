@@ -3,6 +3,7 @@ and units again."""
 
 from __future__ import annotations
 
+from services.common import paging
 from services.common.http import api
 
 from .. import roles, schemas, stock, views
@@ -31,8 +32,7 @@ class StockEntrypoints:
         q = req.query
         with self.db.read() as s:
             total, rows = stock.projects_page(s, q)
-            return {"total": total, "page": q["page"], "page_size": q["page_size"],
-                    "items": [views.project_view(p, n) for p, n in rows]}
+            return paging.page_reply(q, total, [views.project_view(p, n) for p, n in rows])
 
     @api("GET", "/projects/<project_id>", roles=roles.SEE_STOCK, response=schemas.ProjectOut,
          summary="A project and its number of units")
@@ -77,8 +77,7 @@ class StockEntrypoints:
         q = req.query
         with self.db.read() as s:
             total, rows = stock.units_page(s, q)
-            return {"total": total, "page": q["page"], "page_size": q["page_size"],
-                    "items": [views.unit_view(u) for u in rows]}
+            return paging.page_reply(q, total, [views.unit_view(u) for u in rows])
 
     @api("GET", "/units/<unit_id>", roles=roles.SEE_STOCK, response=schemas.UnitOut,
          summary="A unit (an id of the old form with '/' is found by GET /units?unit_id=)")

@@ -7,6 +7,7 @@ from datetime import date
 
 from nameko.timer import timer
 
+from services.common import paging
 from services.common.errors import Conflict
 from services.common.events.inbox import inbox_handler
 from services.common.http import api
@@ -22,8 +23,7 @@ class TenanciesEntrypoints:
         q = req.query
         with self.db.read() as s:
             total, rows = tenancies.tenancies_page(s, q)
-            return {"total": total, "page": q["page"], "page_size": q["page_size"],
-                    "items": [views.tenancy_view(t) for t in rows]}
+            return paging.page_reply(q, total, [views.tenancy_view(t) for t in rows])
 
     @api("GET", "/tenancies/<tenancy_id>", roles=roles.SEE_TENANCIES, response=schemas.TenancyOut,
          summary="A tenancy, its points and termination flag")
@@ -89,8 +89,7 @@ class TenanciesEntrypoints:
         q = req.query
         with self.db.read() as s:
             total, rows = tenancies.violations_page(s, q)
-            return {"total": total, "page": q["page"], "page_size": q["page_size"],
-                    "items": [views.violation_view(v) for v in rows]}
+            return paging.page_reply(q, total, [views.violation_view(v) for v in rows])
 
     @inbox_handler("finance", "rent.overdue", schema=schemas.RentOverdueIn)
     def on_rent_overdue(self, event):

@@ -3,6 +3,7 @@ the referrals over HTTP."""
 
 from __future__ import annotations
 
+from services.common import paging
 from services.common.events.inbox import inbox_handler
 from services.common.http import api
 
@@ -51,8 +52,7 @@ class ReferralEntrypoints:
         with self.db.read() as s:
             total, rows = referrals.find_referrals(s, status=q["status"], household_id=q["household_id"],
                                                    page=q["page"], page_size=q["page_size"])
-            return {"total": total, "page": q["page"], "page_size": q["page_size"],
-                    "items": [views.referral_view(r) for r in rows]}
+            return paging.page_reply(q, total, [views.referral_view(r) for r in rows])
 
     @api("POST", "/referrals/<referral_id>/closing", body=schemas.ReferralCloseIn, roles=roles.HANDLE_REFERRALS,
          response=schemas.ReferralOut, summary="Record a referral's outcome and close it")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from services.common import paging
 from services.common.http import api
 
 from .. import relief, roles, schemas, settings, stock, views
@@ -92,8 +93,7 @@ class ReliefEntrypoints:
             total, rows = relief.find_cases(s, household_id=q["household_id"], person_ref=q["person_ref"],
                                             kind=q["kind"], status=q["status"], origin=q["origin"],
                                             page=q["page"], page_size=q["page_size"])
-            return {"total": total, "page": q["page"], "page_size": q["page_size"],
-                    "items": [views.case_view(c) for c in rows]}
+            return paging.page_reply(q, total, [views.case_view(c) for c in rows])
 
     @api("GET", "/relief-cases/<relief_id>", roles=roles.READ_RELIEF, response=schemas.ReliefCaseOut,
          summary="One relief case")

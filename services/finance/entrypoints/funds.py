@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from services.common import paging
 from services.common.http import api
 
 from .. import funds, roles, schemas, settings, views
@@ -30,7 +31,7 @@ class FundsEntrypoints:
         q = req.query
         with self.db.read() as s:
             total, rows = funds.receipts(s, **q)
-        return views.page(total, q, "receipts", [views.receipt_view(r) for r in rows])
+        return paging.page_reply(q, total, [views.receipt_view(r) for r in rows], key="receipts")
 
     @api("GET", "/fund-receipts/<receipt_id>", roles=roles.READ_BOOKS, response=schemas.ReceiptOut,
          summary="One receipt")
@@ -91,7 +92,7 @@ class FundsEntrypoints:
         q = req.query
         with self.db.read() as s:
             total, rows = funds.disbursement_requests(s, **q)
-        return views.page(total, q, "requests", [views.request_view(r) for r in rows])
+        return paging.page_reply(q, total, [views.request_view(r) for r in rows], key="requests")
 
     @api("GET", "/disbursement-requests/<request_id>", roles=roles.READ_BOOKS, response=schemas.RequestOut,
          summary="One disbursement request")
@@ -128,4 +129,4 @@ class FundsEntrypoints:
             total, rows = funds.disbursement_requests(
                 s, status="approved", project_id=q["project_id"], source=q["source"], decided_from=q["approved_from"],
                 decided_to=q["approved_to"], page=q["page"], page_size=q["page_size"])
-        return views.page(total, q, "disbursements", [views.request_view(r) for r in rows])
+        return paging.page_reply(q, total, [views.request_view(r) for r in rows], key="disbursements")

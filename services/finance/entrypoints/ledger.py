@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from services.common import paging
 from services.common.http import api
 
 from .. import ledger, roles, schemas, views
@@ -73,7 +74,7 @@ class LedgerEntrypoints:
         q = dict(req.query)
         with self.db.read() as s:
             total, rows = ledger.entries(s, self.config["DISTRICT"], **q)
-        return views.page(total, q, "entries", [views.entry_view(e) for e in rows])
+        return paging.page_reply(q, total, [views.entry_view(e) for e in rows], key="entries")
 
     @api("GET", "/journal-entries/<entry_id>", roles=roles.READ_BOOKS, response=schemas.EntryOut,
          summary="One journal entry with its lines and hashes")

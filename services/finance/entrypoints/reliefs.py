@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from services.common import paging
 from services.common.errors import BadRequest
 from services.common.events.inbox import inbox_handler
 from services.common.http import api
@@ -41,7 +42,7 @@ class ReliefsEntrypoints:
         q = req.query
         with self.db.read() as s:
             total, rows = reliefs.relief_payments(s, **q)
-        return views.page(total, q, "reliefs", [views.relief_view(r) for r in rows])
+        return paging.page_reply(q, total, [views.relief_view(r) for r in rows], key="reliefs")
 
     @api("GET", "/relief-payments/<relief_id>", roles=roles.READ_BOOKS, response=schemas.ReliefOut,
          summary="One cash relief")
