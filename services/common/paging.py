@@ -68,3 +68,12 @@ def page_reply(query: dict, total: int, items: list, *, key: str = "items") -> d
     """The reply to a list request: the page asked for (from the parsed ``query``), how many
     match in all, and this page's ``items`` under ``key``."""
     return {"total": total, "page": query["page"], "page_size": query["page_size"], key: items}
+
+
+def read_page(db, query: dict, find, view, *, key: str = "items") -> dict:
+    """A list endpoint's whole body: in one read session, ``find(session)`` gives ``(total, rows)``
+    for the page ``query`` asks for; each row becomes ``view(row)`` (inside the session, so a view
+    may still read lazy attributes); the reply is :func:`page_reply`'s."""
+    with db.read() as session:
+        total, rows = find(session)
+        return page_reply(query, total, [view(row) for row in rows], key=key)

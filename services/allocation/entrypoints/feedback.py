@@ -30,9 +30,7 @@ class FeedbackEntrypoints:
          response=schemas.ComplaintsPageOut, summary="Complaints, newest first, by status, project and category")
     def list_complaints(self, req):
         q = req.query
-        with self.db.read() as s:
-            total, rows = feedback.complaints_page(s, q)
-            return paging.page_reply(q, total, [views.complaint_view(c) for c in rows])
+        return paging.read_page(self.db, q, lambda s: feedback.complaints_page(s, q), views.complaint_view)
 
     @api("GET", "/complaints/<complaint_id>", roles=roles.SEE_FEEDBACK, response=schemas.ComplaintOut,
          summary="A complaint")

@@ -31,9 +31,7 @@ class RoundsEntrypoints:
          summary="Rounds, latest first, by status and programme")
     def list_rounds(self, req):
         q = req.query
-        with self.db.read() as s:
-            total, rows = rounds.rounds_page(s, q)
-            return paging.page_reply(q, total, [views.round_view(r) for r in rows])
+        return paging.read_page(self.db, q, lambda s: rounds.rounds_page(s, q), views.round_view)
 
     @api("POST", "/rounds/<round_id>/draw", body=schemas.DrawIn, roles=roles.RUN_ROUNDS, response=schemas.DrawOut,
          summary="Draw: reveal the secret, combine with the public values, rank, match, offer")

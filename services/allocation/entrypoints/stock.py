@@ -30,9 +30,7 @@ class StockEntrypoints:
          summary="Projects, by programme, supply mode, part of the name or address")
     def list_projects(self, req):
         q = req.query
-        with self.db.read() as s:
-            total, rows = stock.projects_page(s, q)
-            return paging.page_reply(q, total, [views.project_view(p, n) for p, n in rows])
+        return paging.read_page(self.db, q, lambda s: stock.projects_page(s, q), lambda row: views.project_view(*row))
 
     @api("GET", "/projects/<project_id>", roles=roles.SEE_STOCK, response=schemas.ProjectOut,
          summary="A project and its number of units")
@@ -75,9 +73,7 @@ class StockEntrypoints:
          summary="Units, by id, project, status, category, kind (flat or bed) and building")
     def search_units(self, req):
         q = req.query
-        with self.db.read() as s:
-            total, rows = stock.units_page(s, q)
-            return paging.page_reply(q, total, [views.unit_view(u) for u in rows])
+        return paging.read_page(self.db, q, lambda s: stock.units_page(s, q), views.unit_view)
 
     @api("GET", "/units/<unit_id>", roles=roles.SEE_STOCK, response=schemas.UnitOut,
          summary="A unit (an id of the old form with '/' is found by GET /units?unit_id=)")

@@ -21,9 +21,7 @@ class TenanciesEntrypoints:
          summary="Tenancies, newest first, by status, project, unit, application or person_ref")
     def list_tenancies(self, req):
         q = req.query
-        with self.db.read() as s:
-            total, rows = tenancies.tenancies_page(s, q)
-            return paging.page_reply(q, total, [views.tenancy_view(t) for t in rows])
+        return paging.read_page(self.db, q, lambda s: tenancies.tenancies_page(s, q), views.tenancy_view)
 
     @api("GET", "/tenancies/<tenancy_id>", roles=roles.SEE_TENANCIES, response=schemas.TenancyOut,
          summary="A tenancy, its points and termination flag")
@@ -87,9 +85,7 @@ class TenanciesEntrypoints:
          response=schemas.ViolationsPageOut, summary="Violations, latest first, by tenancy and kind")
     def list_violations(self, req):
         q = req.query
-        with self.db.read() as s:
-            total, rows = tenancies.violations_page(s, q)
-            return paging.page_reply(q, total, [views.violation_view(v) for v in rows])
+        return paging.read_page(self.db, q, lambda s: tenancies.violations_page(s, q), views.violation_view)
 
     @inbox_handler("finance", "rent.overdue", schema=schemas.RentOverdueIn)
     def on_rent_overdue(self, event):

@@ -28,11 +28,8 @@ class HardshipEntrypoints:
                  "except for district officers)")
     def list_hardship(self, req):
         q = req.query
-        with self.db.read() as session:
-            total, rows = hardship.find_households(session, category=q["category"], status=q["status"],
-                                                   person_ref=q["person_ref"], page=q["page"],
-                                                   page_size=q["page_size"])
-            return paging.page_reply(q, total, [views.household_view(h, req.principal) for h in rows])
+        return paging.read_page(self.db, q, lambda s: hardship.find_households(s, **q),
+                                lambda h: views.household_view(h, req.principal))
 
     @api("GET", "/hardship-households/<household_id>", roles=roles.READ_HARDSHIP, response=schemas.HouseholdOut,
          summary="One hardship household (real name and ID number for district officers, masked otherwise)")
@@ -88,6 +85,5 @@ class HardshipEntrypoints:
                  "longest waiting first (names masked)")
     def not_moved_in_report(self, req):
         q = req.query
-        with self.db.read() as s:
-            total, rows = moving_in.not_moved_in(s, q["page"], q["page_size"])
-            return paging.page_reply(q, total, [views.not_moved_in_view(h) for h in rows])
+        return paging.read_page(self.db, q, lambda s: moving_in.not_moved_in(s, q["page"], q["page_size"]),
+                                views.not_moved_in_view)

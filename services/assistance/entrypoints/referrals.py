@@ -49,10 +49,7 @@ class ReferralEntrypoints:
          response=schemas.ReferralPage, summary="Referrals of hardship households in rent arrears (转介), newest first")
     def list_referrals(self, req):
         q = req.query
-        with self.db.read() as s:
-            total, rows = referrals.find_referrals(s, status=q["status"], household_id=q["household_id"],
-                                                   page=q["page"], page_size=q["page_size"])
-            return paging.page_reply(q, total, [views.referral_view(r) for r in rows])
+        return paging.read_page(self.db, q, lambda s: referrals.find_referrals(s, **q), views.referral_view)
 
     @api("POST", "/referrals/<referral_id>/closing", body=schemas.ReferralCloseIn, roles=roles.HANDLE_REFERRALS,
          response=schemas.ReferralOut, summary="Record a referral's outcome and close it")

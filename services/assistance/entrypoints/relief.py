@@ -89,11 +89,7 @@ class ReliefEntrypoints:
          summary="Relief cases, newest first, by household, person_ref, kind, status or origin")
     def list_relief(self, req):
         q = req.query
-        with self.db.read() as s:
-            total, rows = relief.find_cases(s, household_id=q["household_id"], person_ref=q["person_ref"],
-                                            kind=q["kind"], status=q["status"], origin=q["origin"],
-                                            page=q["page"], page_size=q["page_size"])
-            return paging.page_reply(q, total, [views.case_view(c) for c in rows])
+        return paging.read_page(self.db, q, lambda s: relief.find_cases(s, **q), views.case_view)
 
     @api("GET", "/relief-cases/<relief_id>", roles=roles.READ_RELIEF, response=schemas.ReliefCaseOut,
          summary="One relief case")

@@ -40,9 +40,7 @@ class ReliefsEntrypoints:
          summary="Cash reliefs: issued vs paid, pending ones with the reason, oldest first")
     def list_relief_payments(self, req):
         q = req.query
-        with self.db.read() as s:
-            total, rows = reliefs.relief_payments(s, **q)
-        return paging.page_reply(q, total, [views.relief_view(r) for r in rows], key="reliefs")
+        return paging.read_page(self.db, q, lambda s: reliefs.relief_payments(s, **q), views.relief_view, key="reliefs")
 
     @api("GET", "/relief-payments/<relief_id>", roles=roles.READ_BOOKS, response=schemas.ReliefOut,
          summary="One cash relief")

@@ -63,3 +63,30 @@ def test_openapi_component_is_named_and_fields_required():
     assert set(components) == {"ThingPage", "ThingOut"}
     assert sorted(components["ThingPage"]["required"]) == ["items", "page", "page_size", "total"]
     assert components["ThingPage"]["properties"]["items"]["items"] == {"$ref": "#/components/schemas/ThingOut"}
+
+
+def test_read_page_views_rows_inside_one_read_session():
+    events = []
+
+    class Db:
+        def read(self):
+            class Session:
+                def __enter__(self):
+                    events.append("open")
+                    return "session"
+
+                def __exit__(self, *exc):
+                    events.append("close")
+            return Session()
+
+    def find(session):
+        assert session == "session"
+        return 7, ["a", "b"]
+
+    def view(row):
+        events.append(f"view {row}")
+        return row.upper()
+
+    reply = paging.read_page(Db(), {"page": 4, "page_size": 2}, find, view, key="letters")
+    assert reply == {"total": 7, "page": 4, "page_size": 2, "letters": ["A", "B"]}
+    assert events == ["open", "view a", "view b", "close"]
