@@ -13,8 +13,9 @@ from decimal import Decimal
 
 from marshmallow import INCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from services.common import paging
 from services.common.events.contracts import contract
-from services.common.fields import INT32, Bool, Day, Int, QueryInt, Text
+from services.common.fields import INT32, Bool, Day, Int, Text
 
 from .domain.stock import CATEGORIES, LIMITS, id_part_problem
 
@@ -148,12 +149,8 @@ class CsvImportQuery(Schema):
                                                       "or gb18030 for a sheet saved by Excel as GBK"})
 
 
-class PageQuery(Schema):
-    """The one paging shape: ``page`` (from 1) and ``page_size``; replies carry
-    ``{"total", "page", "page_size", "items"}``."""
-
-    page = QueryInt(1, 100_000, load_default=1)
-    page_size = QueryInt(1, 500, load_default=50)
+# The one paging shape (services/common/paging.py), with allocation's published bounds.
+PageQuery = paging.page_query(max_page=100_000, max_page_size=500)
 
 
 class ProjectsQuery(PageQuery):
@@ -361,15 +358,6 @@ class OnIn(Schema):
 
 # -- replies (the OpenAPI document's response schemas) ------------------------------------
 
-def _page(name: str, item: type[Schema], doc: str) -> type[Schema]:
-    """The one paging reply: how many match in all, the page asked for, and its items."""
-    return type(name, (Schema,), {
-        "__doc__": doc,
-        "total": fields.Integer(required=True, metadata={"description": "how many match, on every page"}),
-        "page": fields.Integer(required=True), "page_size": fields.Integer(required=True),
-        "items": fields.List(fields.Nested(item), required=True)})
-
-
 class ProjectOut(Schema):
     project_id = fields.String(required=True)
     name = fields.String(required=True)
@@ -445,7 +433,7 @@ class PoolEntryOut(Schema):
     suspended_until = fields.Date(required=True, allow_none=True)
 
 
-class PoolPageOut(_page("PoolPageBase", PoolEntryOut, "")):
+class PoolPageOut(paging.page_of(PoolEntryOut, name="PoolPageBase")):
     """A page of the pool; ``entries`` is the same list as ``items`` (kept for compatibility)."""
 
     entries = fields.List(fields.Nested(PoolEntryOut), required=True,
@@ -665,13 +653,13 @@ class ServiceReportOut(Schema):
                        "satisfaction responses and mean"})
 
 
-ProjectsPageOut = _page("ProjectsPageOut", ProjectOut, "A page of projects.")
-UnitsPageOut = _page("UnitsPageOut", UnitOut, "A page of units.")
-RoundsPageOut = _page("RoundsPageOut", RoundOut, "A page of rounds.")
-OffersPageOut = _page("OffersPageOut", OfferOut, "A page of offers.")
-TenanciesPageOut = _page("TenanciesPageOut", TenancyOut, "A page of tenancies.")
-ViolationsPageOut = _page("ViolationsPageOut", ViolationOut, "A page of violations.")
-ComplaintsPageOut = _page("ComplaintsPageOut", ComplaintOut, "A page of complaints.")
+ProjectsPageOut = paging.page_of(ProjectOut, name="ProjectsPageOut")
+UnitsPageOut = paging.page_of(UnitOut, name="UnitsPageOut")
+RoundsPageOut = paging.page_of(RoundOut, name="RoundsPageOut")
+OffersPageOut = paging.page_of(OfferOut, name="OffersPageOut")
+TenanciesPageOut = paging.page_of(TenancyOut, name="TenanciesPageOut")
+ViolationsPageOut = paging.page_of(ViolationOut, name="ViolationsPageOut")
+ComplaintsPageOut = paging.page_of(ComplaintOut, name="ComplaintsPageOut")
 
 
 # -- event contracts published --------------------------------------------------------------

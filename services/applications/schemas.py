@@ -15,6 +15,7 @@ from marshmallow import (
     validates_schema,
 )
 
+from services.common import paging
 from services.common.events.contracts import contract, iso_utc
 from services.common.fields import (
     INT32,
@@ -143,9 +144,8 @@ class ReviewIn(Schema):
     version = Int(*VERSION, required=True, metadata={"description": "the application version you reviewed"})
 
 
-class PageQuery(Schema):
-    page = QueryInt(1, MAX_PAGE, load_default=1)
-    page_size = QueryInt(1, 200, load_default=20)
+# The one paging shape (services/common/paging.py), with applications' published bounds.
+PageQuery = paging.page_query(max_page=MAX_PAGE, max_page_size=200, default_page_size=20)
 
 
 class QueueQuery(PageQuery):
@@ -549,14 +549,6 @@ class PointsOut(Schema):
         "description": "one line per rule; each line's input is not in the masked view"})
 
 
-def _page_of(item_schema, name: str, description: str = ""):
-    return type(name, (Schema,), {
-        "total": fields.Integer(required=True, metadata={"description": "how many match, on every page"}),
-        "page": fields.Integer(required=True), "page_size": fields.Integer(required=True),
-        "items": fields.List(fields.Nested(item_schema), required=True, metadata={"description": description}),
-        "__doc__": f"One page of {item_schema.__name__} (the one paging shape)."})
-
-
 class QueueItemOut(Schema):
     application_id = fields.String(required=True)
     version = fields.Integer(required=True)
@@ -593,11 +585,12 @@ class NoticeItemOut(Schema):
     objection_pending = fields.Boolean(required=True)
 
 
-QueueOut = _page_of(QueueItemOut, "QueueOut", "oldest first")
-ApplicationListOut = _page_of(ListItemOut, "ApplicationListOut", "newest first; names masked for every reader")
+QueueOut = paging.page_of(QueueItemOut, name="QueueOut", description="oldest first")
+ApplicationListOut = paging.page_of(ListItemOut, name="ApplicationListOut",
+                                    description="newest first; names masked for every reader")
 
 
-class NoticeBoardOut(_page_of(NoticeItemOut, "NoticeBoardPage", "the soonest to end first")):
+class NoticeBoardOut(paging.page_of(NoticeItemOut, name="NoticeBoardPage", description="the soonest to end first")):
     notices = fields.List(fields.Nested(NoticeItemOut), required=True,
                           metadata={"description": "the same list as items (its earlier name)", "deprecated": True})
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from services.common import paging
 from services.common.errors import Forbidden
 from services.common.roles import ENTERPRISE_OFFICER
 
@@ -59,8 +60,7 @@ def list_applications(session, calendar, principal, q: dict) -> dict:
             .outerjoin(p, p.application_id == a.id)
             .order_by(a.created_at.desc(), a.id.desc()))
     total, rows = repository.page(session, _filtered(stmt, calendar, principal, q), q["page"], q["page_size"])
-    return {"total": total, "page": q["page"], "page_size": q["page_size"],
-            "items": [views.list_item(r) for r in rows]}
+    return paging.page_reply(q, total, [views.list_item(r) for r in rows])
 
 
 def count_applications(session, calendar, principal, q: dict) -> dict:

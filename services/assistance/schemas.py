@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from services.common import paging
 from services.common.events.contracts import contract
 from services.common.fields import Bool, Day, Int, PersonName, QueryInt, ResidentIdNumber, Text
 
@@ -20,12 +21,10 @@ class HardshipHouseholdIn(Schema):
     category = fields.String(required=True, validate=validate.OneOf(CATEGORIES))
 
 
-class HardshipQuery(Schema):
+class HardshipQuery(paging.PageQuery):
     category = fields.String(load_default=None, validate=validate.OneOf(CATEGORIES))
     status = fields.String(load_default=None, validate=validate.OneOf(["active", "closed", "merged"]))
     person_ref = Text(max_length=40, load_default=None)
-    page = QueryInt(1, 100_000, load_default=1)
-    page_size = QueryInt(1, 200, load_default=50)
 
 
 class HouseholdOut(Schema):
@@ -89,23 +88,10 @@ class NotMovedInOut(Schema):
     reason_by = fields.String(allow_none=True)
 
 
-class NotMovedInPage(Schema):
-    total = fields.Integer(required=True)
-    page = fields.Integer(required=True)
-    page_size = fields.Integer(required=True)
-    items = fields.List(fields.Nested(NotMovedInOut), required=True)
+NotMovedInPage = paging.page_of(NotMovedInOut, name="NotMovedInPage")
 
 
-class PageQuery(Schema):
-    page = QueryInt(1, 100_000, load_default=1)
-    page_size = QueryInt(1, 200, load_default=50)
-
-
-class HouseholdPage(Schema):
-    total = fields.Integer(required=True)
-    page = fields.Integer(required=True)
-    page_size = fields.Integer(required=True)
-    items = fields.List(fields.Nested(HouseholdOut), required=True)
+HouseholdPage = paging.page_of(HouseholdOut, name="HouseholdPage")
 
 
 RELIEF_KINDS = ["cash", "in_kind", "rent_reduction"]
@@ -240,21 +226,15 @@ class ReliefCaseOut(Schema):
     delivered_at = fields.DateTime(allow_none=True)
 
 
-class ReliefQuery(Schema):
+class ReliefQuery(paging.PageQuery):
     household_id = Text(max_length=36, load_default=None)
     person_ref = Text(max_length=40, load_default=None)
     kind = fields.String(load_default=None, validate=validate.OneOf(RELIEF_KINDS))
     status = fields.String(load_default=None, validate=validate.OneOf(CASE_STATUSES))
     origin = fields.String(load_default=None, validate=validate.OneOf(["request", "relocation"]))
-    page = QueryInt(1, 100_000, load_default=1)
-    page_size = QueryInt(1, 200, load_default=50)
 
 
-class ReliefPage(Schema):
-    total = fields.Integer(required=True)
-    page = fields.Integer(required=True)
-    page_size = fields.Integer(required=True)
-    items = fields.List(fields.Nested(ReliefCaseOut), required=True)
+ReliefPage = paging.page_of(ReliefCaseOut, name="ReliefPage")
 
 
 class ReferralOut(Schema):
@@ -271,29 +251,21 @@ class ReferralOut(Schema):
     closed_at = fields.DateTime(allow_none=True)
 
 
-class ReferralQuery(Schema):
+class ReferralQuery(paging.PageQuery):
     status = fields.String(load_default=None, validate=validate.OneOf(["open", "closed"]))
     household_id = Text(max_length=36, load_default=None)
-    page = QueryInt(1, 100_000, load_default=1)
-    page_size = QueryInt(1, 200, load_default=50)
 
 
-class ReferralPage(Schema):
-    total = fields.Integer(required=True)
-    page = fields.Integer(required=True)
-    page_size = fields.Integer(required=True)
-    items = fields.List(fields.Nested(ReferralOut), required=True)
+ReferralPage = paging.page_of(ReferralOut, name="ReferralPage")
 
 
 # -- the audit trail (审计留痕) ----------------------------------------------------------------------
 
 
-class AuditQuery(Schema):
+class AuditQuery(paging.PageQuery):
     entity = fields.String(load_default=None, validate=validate.OneOf(["household", "relief_case"]))
     entity_id = Text(max_length=36, load_default=None)
     actor = Text(max_length=200, load_default=None)
-    page = QueryInt(1, 100_000, load_default=1)
-    page_size = QueryInt(1, 200, load_default=50)
 
 
 class AuditEntryOut(Schema):
@@ -311,11 +283,7 @@ class AuditEntryOut(Schema):
     reason = fields.String(allow_none=True)
 
 
-class AuditPage(Schema):
-    total = fields.Integer(required=True)
-    page = fields.Integer(required=True)
-    page_size = fields.Integer(required=True)
-    items = fields.List(fields.Nested(AuditEntryOut), required=True)
+AuditPage = paging.page_of(AuditEntryOut, name="AuditPage")
 
 
 # -- reports (统计报表), aggregates only -------------------------------------------------------------
@@ -410,18 +378,12 @@ class SupportPlanOut(Schema):
     follow_ups = fields.List(fields.Nested(FollowUpOut), required=True)
 
 
-class SupportPlanQuery(Schema):
+class SupportPlanQuery(paging.PageQuery):
     household_id = Text(max_length=36, load_default=None)
     status = fields.String(load_default=None, validate=validate.OneOf(["open", "closed"]))
-    page = QueryInt(1, 100_000, load_default=1)
-    page_size = QueryInt(1, 200, load_default=50)
 
 
-class SupportPlanPage(Schema):
-    total = fields.Integer(required=True)
-    page = fields.Integer(required=True)
-    page_size = fields.Integer(required=True)
-    items = fields.List(fields.Nested(SupportPlanOut), required=True)
+SupportPlanPage = paging.page_of(SupportPlanOut, name="SupportPlanPage")
 
 
 class OverdueQuery(Schema):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from services.common import paging
 from services.common.events.contracts import contract, iso_utc
 from services.common.fields import Bool, Day, Int, PublicText, QueryInt, Text, no_personal_data
 
@@ -50,9 +51,8 @@ class Instant(fields.AwareDateTime):
         return None if value is None else iso_utc(value)
 
 
-class PageQuery(Schema):
-    page = QueryInt(1, 1_000_000, load_default=1)
-    page_size = QueryInt(1, 500, load_default=50)
+# The one paging shape (services/common/paging.py), with finance's published bounds.
+PageQuery = paging.page_query(max_page=1_000_000, max_page_size=500)
 
 
 # -- ledger ---------------------------------------------------------------------------------------
@@ -353,11 +353,7 @@ class EntryOut(Schema):
     replayed = fields.Boolean(metadata={"description": "true when an idempotent replay returned the original"})
 
 
-class EntryPage(Schema):
-    total = fields.Integer()
-    page = fields.Integer()
-    page_size = fields.Integer()
-    entries = fields.List(fields.Nested(EntryOut))
+EntryPage = paging.page_of(EntryOut, key="entries")
 
 
 class TrialBalanceLineOut(Schema):
@@ -443,11 +439,7 @@ class ReceiptCreatedOut(Schema):
     entry_id = fields.String()
 
 
-class ReceiptPage(Schema):
-    total = fields.Integer()
-    page = fields.Integer()
-    page_size = fields.Integer()
-    receipts = fields.List(fields.Nested(ReceiptOut))
+ReceiptPage = paging.page_of(ReceiptOut, key="receipts")
 
 
 class RequestOut(Schema):
@@ -468,18 +460,10 @@ class RequestOut(Schema):
     decision_entry_id = fields.String(allow_none=True)
 
 
-class RequestPage(Schema):
-    total = fields.Integer()
-    page = fields.Integer()
-    page_size = fields.Integer()
-    requests = fields.List(fields.Nested(RequestOut))
+RequestPage = paging.page_of(RequestOut, key="requests", name="RequestPage")
 
 
-class DisbursementPage(Schema):
-    total = fields.Integer()
-    page = fields.Integer()
-    page_size = fields.Integer()
-    disbursements = fields.List(fields.Nested(RequestOut))
+DisbursementPage = paging.page_of(RequestOut, key="disbursements", name="DisbursementPage")
 
 
 class FundOut(Schema):
@@ -519,11 +503,7 @@ class ReliefOut(Schema):
     entry_id = fields.String(allow_none=True)
 
 
-class ReliefPage(Schema):
-    total = fields.Integer()
-    page = fields.Integer()
-    page_size = fields.Integer()
-    reliefs = fields.List(fields.Nested(ReliefOut))
+ReliefPage = paging.page_of(ReliefOut, key="reliefs")
 
 
 class ReliefBudgetOut(Schema):

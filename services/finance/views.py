@@ -49,10 +49,6 @@ def relief_view(r: models.ReliefPayment) -> dict:
             "event_id": r.event_id}
 
 
-def page(total: int, q: dict, key: str, items: list) -> dict:
-    return {"total": total, "page": q["page"], "page_size": q["page_size"], key: items}
-
-
 def rent_account_view(a: models.RentAccount) -> dict:
     return {"tenancy_id": a.tenancy_id, "person_ref": a.person_ref, "unit_id": a.unit_id, "project_id": a.project_id,
             "start": a.start, "end": a.end, "ended_on": a.ended_on, "rent_fen": a.rent_fen, "status": a.status,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from prometheus_client import Counter
 
+from services.common import paging
 from services.common.http import api
 
 from .. import feedback, roles, schemas, views
@@ -29,10 +30,7 @@ class FeedbackEntrypoints:
          response=schemas.ComplaintsPageOut, summary="Complaints, newest first, by status, project and category")
     def list_complaints(self, req):
         q = req.query
-        with self.db.read() as s:
-            total, rows = feedback.complaints_page(s, q)
-            return {"total": total, "page": q["page"], "page_size": q["page_size"],
-                    "items": [views.complaint_view(c) for c in rows]}
+        return paging.read_page(self.db, q, lambda s: feedback.complaints_page(s, q), views.complaint_view)
 
     @api("GET", "/complaints/<complaint_id>", roles=roles.SEE_FEEDBACK, response=schemas.ComplaintOut,
          summary="A complaint")

@@ -6,6 +6,7 @@ from datetime import date
 
 from nameko.timer import timer
 
+from services.common import paging
 from services.common.errors import Conflict
 from services.common.http import api
 
@@ -17,10 +18,7 @@ class OffersEntrypoints:
          summary="Offers by respond-by day: by status, round, application, unit, source, respond-by range")
     def list_offers(self, req):
         q = req.query
-        with self.db.read() as s:
-            total, rows = offers.offers_page(s, q)
-            return {"total": total, "page": q["page"], "page_size": q["page_size"],
-                    "items": [views.offer_view(o) for o in rows]}
+        return paging.read_page(self.db, q, lambda s: offers.offers_page(s, q), views.offer_view)
 
     @api("GET", "/offers/<offer_id>", roles=roles.SEE_OFFERS, response=schemas.OfferOut, summary="One offer")
     def get_offer(self, req):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from services.common import paging
 from services.common.events.inbox import inbox_handler
 from services.common.http import api
 
@@ -45,5 +46,4 @@ class PoolEntrypoints:
         with self.db.read() as s:
             total, rows = pool.page(s, q.get("programme"), q.get("status"), q["page"], q["page_size"])
         items = [views.pool_entry_view(r) for r in rows]
-        return {"total": total, "page": q["page"], "page_size": q["page_size"], "items": items,
-                "entries": items}
+        return {**paging.page_reply(q, total, items), "entries": items}  # entries: kept for compatibility

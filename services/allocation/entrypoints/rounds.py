@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from nameko.timer import timer
 
+from services.common import paging
 from services.common.http import api
 from services.common.ratelimit import RateLimit
 
@@ -30,10 +31,7 @@ class RoundsEntrypoints:
          summary="Rounds, latest first, by status and programme")
     def list_rounds(self, req):
         q = req.query
-        with self.db.read() as s:
-            total, rows = rounds.rounds_page(s, q)
-            return {"total": total, "page": q["page"], "page_size": q["page_size"],
-                    "items": [views.round_view(r) for r in rows]}
+        return paging.read_page(self.db, q, lambda s: rounds.rounds_page(s, q), views.round_view)
 
     @api("POST", "/rounds/<round_id>/draw", body=schemas.DrawIn, roles=roles.RUN_ROUNDS, response=schemas.DrawOut,
          summary="Draw: reveal the secret, combine with the public values, rank, match, offer")

@@ -3,6 +3,7 @@ and units again."""
 
 from __future__ import annotations
 
+from services.common import paging
 from services.common.http import api
 
 from .. import roles, schemas, stock, views
@@ -29,10 +30,7 @@ class StockEntrypoints:
          summary="Projects, by programme, supply mode, part of the name or address")
     def list_projects(self, req):
         q = req.query
-        with self.db.read() as s:
-            total, rows = stock.projects_page(s, q)
-            return {"total": total, "page": q["page"], "page_size": q["page_size"],
-                    "items": [views.project_view(p, n) for p, n in rows]}
+        return paging.read_page(self.db, q, lambda s: stock.projects_page(s, q), lambda row: views.project_view(*row))
 
     @api("GET", "/projects/<project_id>", roles=roles.SEE_STOCK, response=schemas.ProjectOut,
          summary="A project and its number of units")
@@ -75,10 +73,7 @@ class StockEntrypoints:
          summary="Units, by id, project, status, category, kind (flat or bed) and building")
     def search_units(self, req):
         q = req.query
-        with self.db.read() as s:
-            total, rows = stock.units_page(s, q)
-            return {"total": total, "page": q["page"], "page_size": q["page_size"],
-                    "items": [views.unit_view(u) for u in rows]}
+        return paging.read_page(self.db, q, lambda s: stock.units_page(s, q), views.unit_view)
 
     @api("GET", "/units/<unit_id>", roles=roles.SEE_STOCK, response=schemas.UnitOut,
          summary="A unit (an id of the old form with '/' is found by GET /units?unit_id=)")

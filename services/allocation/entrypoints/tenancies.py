@@ -7,6 +7,7 @@ from datetime import date
 
 from nameko.timer import timer
 
+from services.common import paging
 from services.common.errors import Conflict
 from services.common.events.inbox import inbox_handler
 from services.common.http import api
@@ -20,10 +21,7 @@ class TenanciesEntrypoints:
          summary="Tenancies, newest first, by status, project, unit, application or person_ref")
     def list_tenancies(self, req):
         q = req.query
-        with self.db.read() as s:
-            total, rows = tenancies.tenancies_page(s, q)
-            return {"total": total, "page": q["page"], "page_size": q["page_size"],
-                    "items": [views.tenancy_view(t) for t in rows]}
+        return paging.read_page(self.db, q, lambda s: tenancies.tenancies_page(s, q), views.tenancy_view)
 
     @api("GET", "/tenancies/<tenancy_id>", roles=roles.SEE_TENANCIES, response=schemas.TenancyOut,
          summary="A tenancy, its points and termination flag")
@@ -87,10 +85,7 @@ class TenanciesEntrypoints:
          response=schemas.ViolationsPageOut, summary="Violations, latest first, by tenancy and kind")
     def list_violations(self, req):
         q = req.query
-        with self.db.read() as s:
-            total, rows = tenancies.violations_page(s, q)
-            return {"total": total, "page": q["page"], "page_size": q["page_size"],
-                    "items": [views.violation_view(v) for v in rows]}
+        return paging.read_page(self.db, q, lambda s: tenancies.violations_page(s, q), views.violation_view)
 
     @inbox_handler("finance", "rent.overdue", schema=schemas.RentOverdueIn)
     def on_rent_overdue(self, event):

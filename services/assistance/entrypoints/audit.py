@@ -3,6 +3,7 @@ officers."""
 
 from __future__ import annotations
 
+from services.common import paging
 from services.common.http import api
 
 from .. import audit, reports, roles, schemas, views
@@ -14,11 +15,7 @@ class AuditEntrypoints:
                  "field by field, reason), oldest first; by entity, entity_id or actor")
     def read_audit_trail(self, req):
         q = req.query
-        with self.db.read() as s:
-            total, rows = audit.history(s, entity=q["entity"], entity_id=q["entity_id"], actor=q["actor"],
-                                        page=q["page"], page_size=q["page_size"])
-            return {"total": total, "page": q["page"], "page_size": q["page_size"],
-                    "items": [views.audit_view(a) for a in rows]}
+        return paging.read_page(self.db, q, lambda s: audit.history(s, **q), views.audit_view)
 
     @api("GET", "/reports/relief/<int:year>", roles=roles.READ_REPORTS, response=schemas.YearReportOut,
          summary="The year's relief report, aggregates only: totals by category, kind and month, households "

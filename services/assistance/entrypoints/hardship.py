@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from services.common import paging
 from services.common.http import api
 
 from .. import hardship, moving_in, roles, schemas, views
@@ -27,12 +28,8 @@ class HardshipEntrypoints:
                  "except for district officers)")
     def list_hardship(self, req):
         q = req.query
-        with self.db.read() as session:
-            total, rows = hardship.find_households(session, category=q["category"], status=q["status"],
-                                                   person_ref=q["person_ref"], page=q["page"],
-                                                   page_size=q["page_size"])
-            return {"total": total, "page": q["page"], "page_size": q["page_size"],
-                    "items": [views.household_view(h, req.principal) for h in rows]}
+        return paging.read_page(self.db, q, lambda s: hardship.find_households(s, **q),
+                                lambda h: views.household_view(h, req.principal))
 
     @api("GET", "/hardship-households/<household_id>", roles=roles.READ_HARDSHIP, response=schemas.HouseholdOut,
          summary="One hardship household (real name and ID number for district officers, masked otherwise)")
@@ -82,13 +79,11 @@ class HardshipEntrypoints:
             uow.commit()
             return views.not_moved_in_view(h)
 
-    @api("GET", "/reports/not-moved-in", query=schemas.PageQuery, roles=roles.READ_HARDSHIP,
+    @api("GET", "/reports/not-moved-in", query=paging.PageQuery, roles=roles.READ_HARDSHIP,
          response=schemas.NotMovedInPage,
          summary="Registry households offered or allocated a unit but not moved in, with staff's reason, the "
                  "longest waiting first (names masked)")
     def not_moved_in_report(self, req):
         q = req.query
-        with self.db.read() as s:
-            total, rows = moving_in.not_moved_in(s, q["page"], q["page_size"])
-            return {"total": total, "page": q["page"], "page_size": q["page_size"],
-                    "items": [views.not_moved_in_view(h) for h in rows]}
+        return paging.read_page(self.db, q, lambda s: moving_in.not_moved_in(s, q["page"], q["page_size"]),
+                                views.not_moved_in_view)

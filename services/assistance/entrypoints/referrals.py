@@ -3,6 +3,7 @@ the referrals over HTTP."""
 
 from __future__ import annotations
 
+from services.common import paging
 from services.common.events.inbox import inbox_handler
 from services.common.http import api
 
@@ -48,11 +49,7 @@ class ReferralEntrypoints:
          response=schemas.ReferralPage, summary="Referrals of hardship households in rent arrears (转介), newest first")
     def list_referrals(self, req):
         q = req.query
-        with self.db.read() as s:
-            total, rows = referrals.find_referrals(s, status=q["status"], household_id=q["household_id"],
-                                                   page=q["page"], page_size=q["page_size"])
-            return {"total": total, "page": q["page"], "page_size": q["page_size"],
-                    "items": [views.referral_view(r) for r in rows]}
+        return paging.read_page(self.db, q, lambda s: referrals.find_referrals(s, **q), views.referral_view)
 
     @api("POST", "/referrals/<referral_id>/closing", body=schemas.ReferralCloseIn, roles=roles.HANDLE_REFERRALS,
          response=schemas.ReferralOut, summary="Record a referral's outcome and close it")

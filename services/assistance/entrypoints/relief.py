@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from services.common import paging
 from services.common.http import api
 
 from .. import relief, roles, schemas, settings, stock, views
@@ -88,12 +89,7 @@ class ReliefEntrypoints:
          summary="Relief cases, newest first, by household, person_ref, kind, status or origin")
     def list_relief(self, req):
         q = req.query
-        with self.db.read() as s:
-            total, rows = relief.find_cases(s, household_id=q["household_id"], person_ref=q["person_ref"],
-                                            kind=q["kind"], status=q["status"], origin=q["origin"],
-                                            page=q["page"], page_size=q["page_size"])
-            return {"total": total, "page": q["page"], "page_size": q["page_size"],
-                    "items": [views.case_view(c) for c in rows]}
+        return paging.read_page(self.db, q, lambda s: relief.find_cases(s, **q), views.case_view)
 
     @api("GET", "/relief-cases/<relief_id>", roles=roles.READ_RELIEF, response=schemas.ReliefCaseOut,
          summary="One relief case")

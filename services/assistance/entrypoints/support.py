@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from services.common import paging
 from services.common.http import api
 
 from .. import roles, schemas, support, views
@@ -26,8 +27,7 @@ class SupportEntrypoints:
         with self.db.read() as s:
             total, rows = support.find_plans(s, household_id=q["household_id"], status=q["status"], page=q["page"],
                                              page_size=q["page_size"])
-            return {"total": total, "page": q["page"], "page_size": q["page_size"],
-                    "items": [views.plan_view(p, support.follow_ups(s, p.id), today) for p in rows]}
+            return paging.page_reply(q, total, [views.plan_view(p, support.follow_ups(s, p.id), today) for p in rows])
 
     @api("POST", "/support-plans/<plan_id>/follow-ups", body=schemas.FollowUpIn, roles=roles.MANAGE_SUPPORT,
          status=201, response=schemas.FollowUpOut,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from services.common import paging
 from services.common.http import api
 
 from .. import funds, roles, schemas, settings, views
@@ -28,9 +29,7 @@ class FundsEntrypoints:
          summary="Receipts by source, earmark, status, date or reference, newest first, paged")
     def list_receipts(self, req):
         q = req.query
-        with self.db.read() as s:
-            total, rows = funds.receipts(s, **q)
-        return views.page(total, q, "receipts", [views.receipt_view(r) for r in rows])
+        return paging.read_page(self.db, q, lambda s: funds.receipts(s, **q), views.receipt_view, key="receipts")
 
     @api("GET", "/fund-receipts/<receipt_id>", roles=roles.READ_BOOKS, response=schemas.ReceiptOut,
          summary="One receipt")
@@ -89,9 +88,8 @@ class FundsEntrypoints:
          response=schemas.RequestPage, summary="Disbursement requests by status, project, source or requester")
     def list_disbursement_requests(self, req):
         q = req.query
-        with self.db.read() as s:
-            total, rows = funds.disbursement_requests(s, **q)
-        return views.page(total, q, "requests", [views.request_view(r) for r in rows])
+        return paging.read_page(self.db, q, lambda s: funds.disbursement_requests(s, **q), views.request_view,
+                                key="requests")
 
     @api("GET", "/disbursement-requests/<request_id>", roles=roles.READ_BOOKS, response=schemas.RequestOut,
          summary="One disbursement request")
@@ -124,8 +122,7 @@ class FundsEntrypoints:
          response=schemas.DisbursementPage, summary="Approved disbursements by project, source or approval date")
     def list_disbursements(self, req):
         q = req.query
-        with self.db.read() as s:
-            total, rows = funds.disbursement_requests(
-                s, status="approved", project_id=q["project_id"], source=q["source"], decided_from=q["approved_from"],
-                decided_to=q["approved_to"], page=q["page"], page_size=q["page_size"])
-        return views.page(total, q, "disbursements", [views.request_view(r) for r in rows])
+        return paging.read_page(self.db, q, lambda s: funds.disbursement_requests(
+            s, status="approved", project_id=q["project_id"], source=q["source"], decided_from=q["approved_from"],
+            decided_to=q["approved_to"], page=q["page"], page_size=q["page_size"]), views.request_view,
+            key="disbursements")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from services.common import paging
 from services.common.http import api
 
 from .. import ledger, roles, schemas, views
@@ -71,9 +72,8 @@ class LedgerEntrypoints:
          summary="Journal entries in chain order, by cause, kind, account or date, paged")
     def list_journal_entries(self, req):
         q = dict(req.query)
-        with self.db.read() as s:
-            total, rows = ledger.entries(s, self.config["DISTRICT"], **q)
-        return views.page(total, q, "entries", [views.entry_view(e) for e in rows])
+        return paging.read_page(self.db, q, lambda s: ledger.entries(s, self.config["DISTRICT"], **q), views.entry_view,
+                                key="entries")
 
     @api("GET", "/journal-entries/<entry_id>", roles=roles.READ_BOOKS, response=schemas.EntryOut,
          summary="One journal entry with its lines and hashes")

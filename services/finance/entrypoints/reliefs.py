@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from services.common import paging
 from services.common.errors import BadRequest
 from services.common.events.inbox import inbox_handler
 from services.common.http import api
@@ -39,9 +40,7 @@ class ReliefsEntrypoints:
          summary="Cash reliefs: issued vs paid, pending ones with the reason, oldest first")
     def list_relief_payments(self, req):
         q = req.query
-        with self.db.read() as s:
-            total, rows = reliefs.relief_payments(s, **q)
-        return views.page(total, q, "reliefs", [views.relief_view(r) for r in rows])
+        return paging.read_page(self.db, q, lambda s: reliefs.relief_payments(s, **q), views.relief_view, key="reliefs")
 
     @api("GET", "/relief-payments/<relief_id>", roles=roles.READ_BOOKS, response=schemas.ReliefOut,
          summary="One cash relief")

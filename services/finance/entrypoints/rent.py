@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from prometheus_client import Gauge
 
+from services.common import paging
 from services.common.events.inbox import inbox_handler
 from services.common.http import api
 from services.common.timers import config_timer
@@ -96,6 +97,5 @@ class RentEntrypoints:
         q = req.query
         with self.db.read() as s:
             total, found, totals = rent.in_arrears(s, self.clock.today(), q["bucket"], q["page"], q["page_size"])
-        return {"total": total, "page": q["page"], "page_size": q["page_size"], "totals": totals,
-                "accounts": [{"account": views.rent_account_view(a), "arrears": views.arrears_view(x)}
-                             for a, x in found]}
+        accounts = [{"account": views.rent_account_view(a), "arrears": views.arrears_view(x)} for a, x in found]
+        return {**paging.page_reply(q, total, accounts, key="accounts"), "totals": totals}
