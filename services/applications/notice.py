@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from services.common.errors import Conflict, NotFound, Unprocessable
 from services.common.events.contracts import iso_utc
+from services.common.identity import mask_id_number
 
 from . import models, payloads, points, repository, views
 from .domain.lifecycle import State
@@ -31,7 +32,8 @@ def after_transition(uow, row: models.Application, before: str, at: datetime, ca
         applicant = uow.session.get(models.Applicant, row.applicant_id)
         uow.publish("application.notice_started", {
             "application_id": row.id, "person_ref": row.person_ref, "name_masked": applicant.name_masked,
-            "enterprise": row.enterprise, "programme": row.programme, "points": str(breakdown.total),
+            "id_number_masked": mask_id_number(applicant.id_number), "enterprise": row.enterprise,
+            "programme": row.programme, "points": str(breakdown.total),
             "notice_started_at": iso_utc(row.notice_started_at), "notice_ends_at": iso_utc(row.notice_ends_at)})
     elif row.state == State.APPROVED.value and before != State.APPROVED.value:
         _approve(uow, row, at, calendar)
@@ -42,13 +44,16 @@ def _approve(uow, row: models.Application, at: datetime, calendar) -> None:
     breakdown = points.store_points(s, row, repository.current_points_policy(s), calendar.date_of(at), at, calendar)
     row.approved_at = at
     hardship = s.get(models.ApplicationPoints, row.id).hardship_category
+    applicant = s.get(models.Applicant, row.applicant_id)
     uow.publish("application.approved", {
         "application_id": row.id, "person_ref": row.person_ref, "district": row.district,
         "programme": row.programme, "household_size": row.household_size,
         "points": str(breakdown.total), "points_tenths": breakdown.total_tenths,
         "breakdown": breakdown.to_dict(), "preferences": repository.preferences_of(s, row.id),
         "priority_groups": points.priority_groups(row.frontline, row.honour, hardship),
-        "needs_accessible": row.needs_accessible, "enterprise": row.enterprise, "approved_at": iso_utc(at)})
+        "needs_accessible": row.needs_accessible, "enterprise": row.enterprise,
+        "name_masked": applicant.name_masked, "id_number_masked": mask_id_number(applicant.id_number),
+        "approved_at": iso_utc(at)})
 
 
 def public_notices(session, page_no: int, page_size: int) -> dict:
@@ -101,8 +106,8 @@ def resolve_objection(uow, now: datetime, calendar, objection_id: str, upheld: b
         objection.resolved_at, objection.upheld = at, upheld
         objection.note, objection.resolved_by = note, principal.ref
         uow.publish("application.objection_resolved", {
-            "application_id": row.id, "objection_id": objection.id, "upheld": upheld,
-            "state": row.state, "resolved_at": iso_utc(at)})
+            "application_id": row.id, "person_ref": row.person_ref, "objection_id": objection.id,
+            "upheld": upheld, "state": row.state, "resolved_at": iso_utc(at)})
         if row.state == State.REJECTED.value:
             uow.publish("application.rejected", payloads.rejected(row, "objection", reasons, at))
         after_transition(uow, row, before, at, calendar)
