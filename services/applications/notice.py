@@ -8,7 +8,7 @@ import logging
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 
 from services.common.errors import Conflict, NotFound, Unprocessable
 from services.common.events.contracts import iso_utc
@@ -155,11 +155,22 @@ def objections_of(session, application_id: str, principal) -> dict:
             "items": [views.objection_item(o, full) for o in items]}
 
 
-def due_notices(session, now: datetime, limit: int = CLOSE_BATCH) -> list[str]:
-    """Applications whose notice period is over at `now`, the longest over first."""
+def due_notices(session, now: datetime, limit: int = CLOSE_BATCH, after: tuple | None = None) -> list[tuple]:
+    """Applications whose notice period is over at `now`, the longest over first:
+    (notice_ends_at, id) pairs, at most `limit`, those after the pair `after` (keyset order)."""
     a = models.Application
-    return list(session.scalars(select(a.id).where(a.state == State.IN_NOTICE.value, a.notice_ends_at <= now)
-                                .order_by(a.notice_ends_at).limit(limit)))
+    stmt = select(a.notice_ends_at, a.id).where(a.state == State.IN_NOTICE.value, a.notice_ends_at <= now)
+    if after is not None:
+        ends_at, application_id = after  # column comparisons, so the column type binds the instant
+        stmt = stmt.where(or_(a.notice_ends_at > ends_at, and_(a.notice_ends_at == ends_at, a.id > application_id)))
+    return [tuple(r) for r in session.execute(stmt.order_by(a.notice_ends_at, a.id).limit(limit))]
+
+
+def count_due_notices(session, now: datetime) -> int:
+    """How many notices are still due at `now` (those a closing run left: changed meanwhile)."""
+    a = models.Application
+    return session.scalar(select(func.count()).select_from(a).where(a.state == State.IN_NOTICE.value,
+                                                                   a.notice_ends_at <= now))
 
 
 def close_notice(uow, now: datetime, calendar, application_id: str) -> bool:
@@ -173,20 +184,27 @@ def close_notice(uow, now: datetime, calendar, application_id: str) -> bool:
     return True
 
 
-def close_due_notices(db, now: datetime, calendar) -> list[str]:
-    """Approve every application whose notice period is over at `now` with no open objection.
-    Takes the worker's database, not one unit of work: each notice closes in its own, so one
-    that changed meanwhile (an objection) leaves the rest closed; the next run looks again."""
-    with db.read() as session:
-        due = due_notices(session, now)
-    closed = []
-    for application_id in due:
-        try:
-            with repository.optimistic(application_id), db.unit_of_work() as uow:
-                if not close_notice(uow, now, calendar, application_id):
-                    continue
-                uow.commit()
-            closed.append(application_id)
-        except Conflict:
-            log.info("notice of %s not closed: changed meanwhile", application_id)
-    return closed
+def close_due_notices(db, now: datetime, calendar, batch: int = CLOSE_BATCH) -> list[str]:
+    """Approve every application whose notice period is over at `now` with no open objection:
+    all of them, read `batch` at a time in (notice_ends_at, id) order so that memory stays
+    bounded however many are due (the demo had thousands at once). Takes the worker's database,
+    not one unit of work: each notice closes in its own, so one that changed meanwhile (an
+    objection) leaves the rest closed and is passed over (the keyset moves past it, so the run
+    ends); the next run looks again."""
+    closed: list[str] = []
+    after = None
+    while True:
+        with db.read() as session:
+            due = due_notices(session, now, batch, after)
+        for _ends_at, application_id in due:
+            try:
+                with repository.optimistic(application_id), db.unit_of_work() as uow:
+                    if not close_notice(uow, now, calendar, application_id):
+                        continue
+                    uow.commit()
+                closed.append(application_id)
+            except Conflict:
+                log.info("notice of %s not closed: changed meanwhile", application_id)
+        if len(due) < batch:
+            return closed
+        after = due[-1]

@@ -649,6 +649,9 @@ class MergedOut(Schema):
 class ClosedNoticesOut(Schema):
     closed = fields.List(fields.String(), required=True, metadata={"description": "the applications approved"})
     count = fields.Integer(required=True)
+    remaining = fields.Integer(required=True, metadata={
+        "description": "notices still due after this call (every due notice is closed in one call, in batches; "
+                       "one that changed meanwhile stays, e.g. a race with an objection): 0 when all are closed"})
 
 
 class PolicyOut(Schema):
