@@ -57,7 +57,8 @@ def approved(i: int) -> dict:
     return {"application_id": f"{uuid.uuid4()}", "person_ref": f"ref-{i:06d}", "district": "demo",
             "programme": "public_rental", "household_size": 3, "points": "87.5", "points_tenths": 875,
             "breakdown": {"policy_version": 1, "total": "87.5", "lines": []}, "preferences": [],
-            "priority_groups": [], "needs_accessible": False, "enterprise": "E1", "approved_at": "2026-11-23T08:00:00Z"}
+            "priority_groups": [], "needs_accessible": False, "enterprise": "E1", "name_masked": "测*",
+            "id_number_masked": "350102********1234", "approved_at": "2026-11-23T08:00:00Z"}
 
 
 def fresh_db(name: str) -> str:

@@ -68,6 +68,13 @@ SECRETS = {  # env var -> (secret, key); the secrets are made out of git (deploy
 }
 # Secrets a district may lack: the key set exists only during a JWT key rotation (deploy/README.md).
 OPTIONAL_SECRETS = {"JWT_PUBLIC_KEYS": ("anju-jwt", "jwks.json")}
+# A service's own optional secrets: notify's channel credentials, present only where a district
+# uses a real SMS gateway or an SMTP server that asks for a password (else the file sinks).
+SERVICE_OPTIONAL_SECRETS = {
+    "notify": {"SMS_GATEWAY_SECRET": ("anju-notify-channels", "sms-gateway-secret"),
+               "SMS_FALLBACK_SECRET": ("anju-notify-channels", "sms-fallback-secret"),
+               "SMTP_PASSWORD": ("anju-notify-channels", "smtp-password")},
+}
 CODE_RE = re.compile(r"^[a-z][a-z0-9-]{0,18}[a-z0-9]$")
 RESERVED_CODES = {"city", "base", "components", "migrate", "default", "system", "kube"}
 ENV_RE = re.compile(r"\$\{([A-Z][A-Z0-9_]*):([^}]*)\}")
@@ -212,7 +219,7 @@ def service_env(service: str) -> list:
     ]
     for name, (secret, key) in SECRETS.items():
         env.append({"name": name, "valueFrom": {"secretKeyRef": {"name": secret, "key": key}}})
-    for name, (secret, key) in OPTIONAL_SECRETS.items():
+    for name, (secret, key) in {**OPTIONAL_SECRETS, **SERVICE_OPTIONAL_SECRETS.get(service, {})}.items():
         env.append({"name": name, "valueFrom": {"secretKeyRef": {"name": secret, "key": key, "optional": True}}})
     return env
 

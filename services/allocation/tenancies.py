@@ -1,5 +1,6 @@
 """Tenancies (租赁): move-out for its four reasons, scheduled ends, violations (违规扣分) from
-staff and from finance's ``rent.overdue``, occupancy (入住率) and vacancy durations."""
+staff and from finance's ``rent.overdue``, occupancy (入住率) and vacancy durations. A unit freed
+by a tenancy's end goes to the 轮候 waitlist (waitlist.offer_freed_unit)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 from services.common.clock import Calendar
 from services.common.errors import Conflict, NotFound
 
-from . import models, repository
+from . import models, repository, waitlist
 from .domain import tenancies as trules
 from .domain import violations as vrules
 from .repository import set_unit_status
@@ -27,19 +28,24 @@ def get_tenancy(session: Session, tenancy_id: str) -> models.Tenancy:
     return t
 
 
-def move_out(uow, today: date, on: date, tenancy_id: str, reason: str, calendar: Calendar) -> models.Tenancy:
+def move_out(uow, now: datetime, today: date, on: date, tenancy_id: str, reason: str,
+             calendar: Calendar) -> models.Tenancy:
     """Staff record that an active tenancy ended on ``on`` (domain.tenancies.check_move_out:
     not after ``today``, not before it started); see `end_tenancy`. Returns the tenancy as
     stored: ended."""
     tenancy = get_tenancy(uow.session, tenancy_id)
     if tenancy.status == "active":
         trules.check_move_out(on, start=tenancy.start, today=today)
-    return end_tenancy(uow, on, tenancy_id, reason, calendar)
+    return end_tenancy(uow, now, today, on, tenancy_id, reason, calendar)
 
 
-def end_tenancy(uow, on: date, tenancy_id: str, reason: str, calendar: Calendar) -> models.Tenancy:
+def end_tenancy(uow, now: datetime, today: date, on: date, tenancy_id: str, reason: str,
+                calendar: Calendar) -> models.Tenancy:
     """End an active tenancy on ``on``: the unit is vacant from that day's local midnight;
-    ``tenancy.ended``. Returns the tenancy as stored."""
+    ``tenancy.ended``; then the waitlist moves up (轮候递补): the unit is offered, as of
+    ``today``, to the next waitlisted applicant of its programme's latest drawn round who fits
+    (``allocation.offered``), or stays vacant. Once: the race-guarded end runs it once per
+    tenancy. Returns the tenancy as stored."""
     s = uow.session
     tenancy = s.get(models.Tenancy, tenancy_id)
     if tenancy is None:
@@ -52,6 +58,7 @@ def end_tenancy(uow, on: date, tenancy_id: str, reason: str, calendar: Calendar)
     uow.publish("tenancy.ended", {"tenancy_id": tenancy.id, "application_id": tenancy.application_id,
                                   "person_ref": tenancy.person_ref, "unit_id": tenancy.unit_id,
                                   "ended_on": on.isoformat(), "reason": reason})
+    waitlist.offer_freed_unit(uow, now, today, tenancy.unit_id, s.get(models.Offer, tenancy.offer_id).round_id)
     s.refresh(tenancy)  # the reply shows what was stored
     return tenancy
 

@@ -1,5 +1,6 @@
 """The 轮候 waitlist: a unit freed after the draw (declined, expired, withdrawn, or its drawn
-applicant gone) goes to the best waitlisted applicant of its round who fits."""
+applicant gone) goes to the best waitlisted applicant of its round who fits; a unit freed by a
+tenancy's end goes to the waitlist of its programme's latest drawn round."""
 
 from __future__ import annotations
 
@@ -25,6 +26,22 @@ def waitlist_of(session: Session, round_id: str) -> list[str]:
     """The round's 轮候 order (application ids, rank 1 first); empty before the draw."""
     stored = session.scalar(select(models.Round.waitlist).where(models.Round.id == round_id))
     return json.loads(stored) if stored else []
+
+
+def offer_freed_unit(uow, now: datetime, on: date, unit_id: str, from_round_id: str) -> models.Offer | None:
+    """A unit freed by a tenancy's end (move-out, revocation at the 年审, violations, contract
+    end) goes to the waitlist of the latest drawn round of the programme it was let under
+    (the round ``from_round_id`` or a later one): the current 轮候 list, as a district officer
+    expects, rather than the list of the round that first let it. Same matching as any
+    promotion (`promote`); no drawn round or no one who fits leaves it vacant."""
+    session = uow.session
+    programme = session.scalar(select(models.Round.programme).where(models.Round.id == from_round_id))
+    latest = session.scalars(select(models.Round).where(models.Round.programme == programme,
+                                                        models.Round.status == "drawn")
+                             .order_by(models.Round.drawn_at.desc(), models.Round.id.desc()).limit(1)).first()
+    if latest is None:
+        return None
+    return promote(uow, now, on, latest, unit_id)
 
 
 def promote(uow, now: datetime, on: date, round_: models.Round, unit_id: str,

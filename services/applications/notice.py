@@ -8,10 +8,11 @@ import logging
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 
 from services.common.errors import Conflict, NotFound, Unprocessable
 from services.common.events.contracts import iso_utc
+from services.common.identity import mask_id_number
 
 from . import models, payloads, points, repository, views
 from .domain.lifecycle import State
@@ -31,7 +32,8 @@ def after_transition(uow, row: models.Application, before: str, at: datetime, ca
         applicant = uow.session.get(models.Applicant, row.applicant_id)
         uow.publish("application.notice_started", {
             "application_id": row.id, "person_ref": row.person_ref, "name_masked": applicant.name_masked,
-            "enterprise": row.enterprise, "programme": row.programme, "points": str(breakdown.total),
+            "id_number_masked": mask_id_number(applicant.id_number), "enterprise": row.enterprise,
+            "programme": row.programme, "points": str(breakdown.total),
             "notice_started_at": iso_utc(row.notice_started_at), "notice_ends_at": iso_utc(row.notice_ends_at)})
     elif row.state == State.APPROVED.value and before != State.APPROVED.value:
         _approve(uow, row, at, calendar)
@@ -42,13 +44,16 @@ def _approve(uow, row: models.Application, at: datetime, calendar) -> None:
     breakdown = points.store_points(s, row, repository.current_points_policy(s), calendar.date_of(at), at, calendar)
     row.approved_at = at
     hardship = s.get(models.ApplicationPoints, row.id).hardship_category
+    applicant = s.get(models.Applicant, row.applicant_id)
     uow.publish("application.approved", {
         "application_id": row.id, "person_ref": row.person_ref, "district": row.district,
         "programme": row.programme, "household_size": row.household_size,
         "points": str(breakdown.total), "points_tenths": breakdown.total_tenths,
         "breakdown": breakdown.to_dict(), "preferences": repository.preferences_of(s, row.id),
         "priority_groups": points.priority_groups(row.frontline, row.honour, hardship),
-        "needs_accessible": row.needs_accessible, "enterprise": row.enterprise, "approved_at": iso_utc(at)})
+        "needs_accessible": row.needs_accessible, "enterprise": row.enterprise,
+        "name_masked": applicant.name_masked, "id_number_masked": mask_id_number(applicant.id_number),
+        "approved_at": iso_utc(at)})
 
 
 def public_notices(session, page_no: int, page_size: int) -> dict:
@@ -101,8 +106,8 @@ def resolve_objection(uow, now: datetime, calendar, objection_id: str, upheld: b
         objection.resolved_at, objection.upheld = at, upheld
         objection.note, objection.resolved_by = note, principal.ref
         uow.publish("application.objection_resolved", {
-            "application_id": row.id, "objection_id": objection.id, "upheld": upheld,
-            "state": row.state, "resolved_at": iso_utc(at)})
+            "application_id": row.id, "person_ref": row.person_ref, "objection_id": objection.id,
+            "upheld": upheld, "state": row.state, "resolved_at": iso_utc(at)})
         if row.state == State.REJECTED.value:
             uow.publish("application.rejected", payloads.rejected(row, "objection", reasons, at))
         after_transition(uow, row, before, at, calendar)
@@ -150,11 +155,22 @@ def objections_of(session, application_id: str, principal) -> dict:
             "items": [views.objection_item(o, full) for o in items]}
 
 
-def due_notices(session, now: datetime, limit: int = CLOSE_BATCH) -> list[str]:
-    """Applications whose notice period is over at `now`, the longest over first."""
+def due_notices(session, now: datetime, limit: int = CLOSE_BATCH, after: tuple | None = None) -> list[tuple]:
+    """Applications whose notice period is over at `now`, the longest over first:
+    (notice_ends_at, id) pairs, at most `limit`, those after the pair `after` (keyset order)."""
     a = models.Application
-    return list(session.scalars(select(a.id).where(a.state == State.IN_NOTICE.value, a.notice_ends_at <= now)
-                                .order_by(a.notice_ends_at).limit(limit)))
+    stmt = select(a.notice_ends_at, a.id).where(a.state == State.IN_NOTICE.value, a.notice_ends_at <= now)
+    if after is not None:
+        ends_at, application_id = after  # column comparisons, so the column type binds the instant
+        stmt = stmt.where(or_(a.notice_ends_at > ends_at, and_(a.notice_ends_at == ends_at, a.id > application_id)))
+    return [tuple(r) for r in session.execute(stmt.order_by(a.notice_ends_at, a.id).limit(limit))]
+
+
+def count_due_notices(session, now: datetime) -> int:
+    """How many notices are still due at `now` (those a closing run left: changed meanwhile)."""
+    a = models.Application
+    return session.scalar(select(func.count()).select_from(a).where(a.state == State.IN_NOTICE.value,
+                                                                   a.notice_ends_at <= now))
 
 
 def close_notice(uow, now: datetime, calendar, application_id: str) -> bool:
@@ -168,20 +184,27 @@ def close_notice(uow, now: datetime, calendar, application_id: str) -> bool:
     return True
 
 
-def close_due_notices(db, now: datetime, calendar) -> list[str]:
-    """Approve every application whose notice period is over at `now` with no open objection.
-    Takes the worker's database, not one unit of work: each notice closes in its own, so one
-    that changed meanwhile (an objection) leaves the rest closed; the next run looks again."""
-    with db.read() as session:
-        due = due_notices(session, now)
-    closed = []
-    for application_id in due:
-        try:
-            with repository.optimistic(application_id), db.unit_of_work() as uow:
-                if not close_notice(uow, now, calendar, application_id):
-                    continue
-                uow.commit()
-            closed.append(application_id)
-        except Conflict:
-            log.info("notice of %s not closed: changed meanwhile", application_id)
-    return closed
+def close_due_notices(db, now: datetime, calendar, batch: int = CLOSE_BATCH) -> list[str]:
+    """Approve every application whose notice period is over at `now` with no open objection:
+    all of them, read `batch` at a time in (notice_ends_at, id) order so that memory stays
+    bounded however many are due (the demo had thousands at once). Takes the worker's database,
+    not one unit of work: each notice closes in its own, so one that changed meanwhile (an
+    objection) leaves the rest closed and is passed over (the keyset moves past it, so the run
+    ends); the next run looks again."""
+    closed: list[str] = []
+    after = None
+    while True:
+        with db.read() as session:
+            due = due_notices(session, now, batch, after)
+        for _ends_at, application_id in due:
+            try:
+                with repository.optimistic(application_id), db.unit_of_work() as uow:
+                    if not close_notice(uow, now, calendar, application_id):
+                        continue
+                    uow.commit()
+                closed.append(application_id)
+            except Conflict:
+                log.info("notice of %s not closed: changed meanwhile", application_id)
+        if len(due) < batch:
+            return closed
+        after = due[-1]

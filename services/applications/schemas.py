@@ -287,6 +287,8 @@ class NoticeStarted(Schema):
     application_id = fields.String(required=True)
     person_ref = fields.String(required=True)
     name_masked = fields.String(required=True)
+    id_number_masked = fields.String(required=True, metadata={
+        "description": "the ID number masked, e.g. 350102********1234, for the public notice; added in schema 1"})
     enterprise = fields.String(required=True)
     programme = fields.String(required=True, validate=validate.OneOf(PROGRAMMES))
     points = fields.String(required=True)
@@ -316,6 +318,8 @@ class ObjectionsMerged(Schema):
           description="A district officer resolved an objection: upheld rejects the application, dismissed continues.")
 class ObjectionResolved(Schema):
     application_id = fields.String(required=True)
+    person_ref = fields.String(required=True, metadata={
+        "description": "the applicant, so the result (异议处理结果) can be told to them; added in schema 1"})
     objection_id = fields.String(required=True)
     upheld = fields.Boolean(required=True)
     state = fields.String(required=True, validate=validate.OneOf(STATES))
@@ -353,6 +357,9 @@ class ApplicationApproved(Schema):
     priority_groups = fields.List(fields.String(validate=validate.OneOf(PRIORITY_GROUPS)), required=True)
     needs_accessible = fields.Boolean(required=True)
     enterprise = fields.String(required=True)
+    name_masked = fields.String(required=True, metadata={"description": "e.g. 张*三; added in schema 1"})
+    id_number_masked = fields.String(required=True, metadata={
+        "description": "the ID number masked, e.g. 350102********1234; added in schema 1"})
     approved_at = Instant(required=True)
 
 
@@ -635,6 +642,9 @@ class MergedOut(Schema):
 class ClosedNoticesOut(Schema):
     closed = fields.List(fields.String(), required=True, metadata={"description": "the applications approved"})
     count = fields.Integer(required=True)
+    remaining = fields.Integer(required=True, metadata={
+        "description": "notices still due after this call (every due notice is closed in one call, in batches; "
+                       "one that changed meanwhile stays, e.g. a race with an objection): 0 when all are closed"})
 
 
 class PolicyOut(Schema):

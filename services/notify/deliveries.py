@@ -24,7 +24,7 @@ from .domain.routing import plan
 
 # Keys a webhook subscriber never gets (DESIGN §3: other systems get no personal data; the
 # person reference is a keyed hash, but still a handle on a person).
-PERSONAL_KEYS = frozenset({"person_ref", "name_masked"})
+PERSONAL_KEYS = frozenset({"person_ref", "name_masked", "id_number_masked"})
 
 
 class DeliveryNotFound(LookupError):

@@ -34,7 +34,7 @@ def publish_from_event(uow, now: datetime, event, *, allocation_days: int, objec
             name_masked=d["name_masked"], enterprise=d["enterprise"],
             programme_label=PROGRAMME_LABELS.get(d["programme"], d["programme"]), points=str(d["points"]),
             starts=_local_date(d["notice_started_at"]), ends=_local_date(d["notice_ends_at"]),
-            application_id=d["application_id"])
+            application_id=d["application_id"], id_number_masked=d.get("id_number_masked") or "")
         _publish(uow, now, event.event_id, text, objection_url.format(application_id=d["application_id"]))
     elif event.event_type == "round.drawn":
         text = allocation_notice(

@@ -38,7 +38,8 @@ class NoticeOut(Schema):
     published_at = fields.String(required=True)
     start_on = fields.String(required=True, allow_none=True, metadata={"description": "first day on the board"})
     end_on = fields.String(required=True, allow_none=True, metadata={"description": "last day (inclusive)"})
-    content = fields.Dict(required=True, metadata={"description": "the notice's facts (masked names only)"})
+    content = fields.Dict(required=True, metadata={
+        "description": "the notice's facts (masked names and ID numbers only)"})
     objection_url = fields.String(required=True, allow_none=True)
 
 

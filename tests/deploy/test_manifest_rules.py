@@ -153,6 +153,21 @@ def test_secret_values_only_by_reference():
             assert not re.search(r"PASSWORD|SECRET|PERSON_REF_KEY|PRIVATE", key), (cm["metadata"]["name"], key)
 
 
+def test_notify_reads_its_channel_credentials_from_an_optional_secret():
+    """The SMS gateways' signing secrets and the SMTP password reach notify only, from the
+    optional Secret anju-notify-channels (a district on the file sinks has none)."""
+    wanted = {"SMS_GATEWAY_SECRET": "sms-gateway-secret", "SMS_FALLBACK_SECRET": "sms-fallback-secret",
+              "SMTP_PASSWORD": "smtp-password"}
+    for doc in by_kind(all_docs(), "Deployment"):
+        env = {e["name"]: e for c in pod_spec(doc)["containers"] for e in c.get("env", [])}
+        if doc["metadata"]["name"].endswith("notify"):
+            for name, key in wanted.items():
+                assert env[name]["valueFrom"]["secretKeyRef"] == {"name": "anju-notify-channels", "key": key,
+                                                                   "optional": True}, name
+        else:
+            assert not set(wanted) & set(env), doc["metadata"]["name"]
+
+
 # -- hardening and probes ----------------------------------------------------------------------
 
 
@@ -230,6 +245,8 @@ def test_the_five_deployments_have_one_shape():
         service = d["metadata"]["name"]
         c = pod_spec(d)["containers"][0]
         c.pop("resources")  # sized per service
+        own = deploygen.SERVICE_OPTIONAL_SECRETS.get(service, {})  # a service's own credentials
+        c["env"] = [e for e in c.get("env", []) if e["name"] not in own]
         text = json.dumps(d, sort_keys=True)
         text = re.sub(rf"anju-{service}-[a-z0-9]{{10}}", "anju-SVC-HASH", text)  # the ConfigMap's hash
         text = re.sub(r'"name": "anju-district-[a-z0-9]{10}"', '"name": "anju-district"', text)

@@ -46,7 +46,8 @@ def approved(app_id: str, *, points_tenths: int, size: int, prefs, groups=(), pr
                 {"rule": "years_of_service", "input": "10", "points": pts, "uncapped": pts, "cap": None,
                  "capped": False}]},
             "preferences": list(prefs), "priority_groups": list(groups), "needs_accessible": accessible,
-            "enterprise": "E1", "approved_at": datetime.now(UTC).isoformat()}
+            "enterprise": "E1", "name_masked": "张*三", "id_number_masked": "350102********1234",
+            "approved_at": datetime.now(UTC).isoformat()}
 
 
 class Events:

@@ -110,7 +110,7 @@ def approved_data(person_ref: str, points: str = "87.5") -> dict:
             "points_tenths": int(float(points) * 10),
             "breakdown": {"policy_version": 1, "total": points, "lines": []},
             "preferences": [], "priority_groups": [], "needs_accessible": False, "enterprise": "E1",
-            "approved_at": "2026-11-23T08:00:00Z"}
+            "name_masked": "张*三", "id_number_masked": "350102********1234", "approved_at": "2026-11-23T08:00:00Z"}
 
 
 def notify_config(service_config, db_url: str, tmp: Path, **over) -> dict:

@@ -59,7 +59,8 @@ def test_the_board_shows_an_allocation_and_an_approval_in_headless_chromium(boar
         "results_digest": "d4" * 32, "matched": 12, "waitlisted": 30,
         "public_export_path": "/public/rounds/r-7f3a9c21-2026/export"}, district="demo", producer="allocation")
     started = build_envelope("application.notice_started", {
-        "application_id": "app-0001", "person_ref": "ref-secret-1", "name_masked": "张*三", "enterprise": "鼓楼机械厂",
+        "application_id": "app-0001", "person_ref": "ref-secret-1", "name_masked": "张*三",
+        "id_number_masked": "350102********1234", "enterprise": "鼓楼机械厂",
         "programme": "public_rental", "points": "87.5",
         "notice_started_at": now.isoformat(), "notice_ends_at": (now + timedelta(days=7)).isoformat()},
         district="demo", producer="applications")
@@ -72,6 +73,7 @@ def test_the_board_shows_an_allocation_and_an_approval_in_headless_chromium(boar
     by = {n["kind"]: n for n in notices}
     assert by["allocation_result"]["content"]["seed_hex"] == "c3" * 32
     assert by["approval"]["objection_url"] == "/applications/app-0001/objections"
+    assert by["approval"]["content"]["id_number_masked"] == "350102********1234"
     assert "ref-secret-1" not in requests.get(f"{board.base}/public/notices", timeout=10).text
 
     url = f"{board.base}/public/notices?format=html"
@@ -79,7 +81,8 @@ def test_the_board_shows_an_allocation_and_an_approval_in_headless_chromium(boar
     assert "<script" not in dom.lower()
     text = visible_text(dom)
     for expected in ("公示栏", "分配结果公示", "本轮配租 12 户，轮候 30 户", "a1" * 32, "c3" * 32, "d4" * 32,
-                     "anju verify-round", "申请审核公示", "张*三 积分 87.5 分", "对此公示提出异议",
+                     "anju verify-round", "申请审核公示", "张*三 积分 87.5 分", "身份证号 350102********1234",
+                     "对此公示提出异议",
                      "资金流向公开", "本期暂无资金收支"):
         assert expected in text, expected
     assert "ref-secret-1" not in dom
@@ -97,7 +100,8 @@ def test_the_board_shows_an_allocation_and_an_approval_in_headless_chromium(boar
 def test_a_notice_whose_period_is_over_leaves_the_board(board, rabbit):
     past = datetime.now(UTC) - timedelta(days=30)
     publish(rabbit["AMQP_URI"], build_envelope("application.notice_started", {
-        "application_id": "app-old", "person_ref": "r", "name_masked": "李*", "enterprise": "E",
+        "application_id": "app-old", "person_ref": "r", "name_masked": "李*",
+        "id_number_masked": "110105********0017", "enterprise": "E",
         "programme": "public_rental", "points": "60.0", "notice_started_at": past.isoformat(),
         "notice_ends_at": (past + timedelta(days=7)).isoformat()}, district="demo", producer="applications"))
     every = eventually(lambda: requests.get(f"{board.base}/public/notices", params={"period": "all"},

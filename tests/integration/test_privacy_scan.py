@@ -15,7 +15,7 @@ import pytest
 import requests
 from polling import eventually
 
-from services.common.identity import check_digit, contains_personal_data
+from services.common.identity import check_digit, contains_personal_data, mask_id_number
 
 NAME, SPOUSE, HARDSHIP_NAME = "王秀英", "陈建国", "刘德明"
 PHONE = "13912345678"
@@ -115,5 +115,10 @@ def test_no_personal_data_in_events_logs_metrics_or_public_pages(whole_suite, ta
         if where in ("events", "public pages"):  # (logs and metrics hold timings, whose digits look like anything)
             assert not contains_personal_data(text), f"something like an ID or phone in {where}"
     assert len(events) >= 8 and len(logs) > 0  # the scan read something real
+    # the public approval notice names the applicant masked, by name and by ID (issue 16 item 6)
+    approved = next(e for e in events if e["event_type"] == "application.approved")["data"]
+    assert approved["id_number_masked"] == mask_id_number(APPLICANT_ID) == "350102********" + APPLICANT_ID[-4:]
+    assert approved["name_masked"] == "王*英"
+    assert mask_id_number(APPLICANT_ID) in places["public pages"]
     print(f"privacy scan: {len(events)} events, {len(logs)} log records, {len(metrics)} metrics pages, "
           f"{len(public)} public pages")

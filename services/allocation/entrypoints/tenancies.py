@@ -35,7 +35,7 @@ class TenanciesEntrypoints:
                  "contract_end")
     def move_out(self, req):
         with self.db.unit_of_work() as uow:
-            t = tenancies.move_out(uow, self.clock.today(), req.body["on"], req.path["tenancy_id"],
+            t = tenancies.move_out(uow, self.clock.now(), self.clock.today(), req.body["on"], req.path["tenancy_id"],
                                    req.body["reason"], self.clock.calendar)
             uow.commit()
         return views.tenancy_view(t)
@@ -61,7 +61,8 @@ class TenanciesEntrypoints:
         for tenancy_id, reason, end_on in due:  # one transaction per tenancy
             try:
                 with self.db.unit_of_work() as uow:
-                    tenancies.end_tenancy(uow, end_on, tenancy_id, reason, self.clock.calendar)
+                    tenancies.end_tenancy(uow, self.clock.now(), self.clock.today(), end_on, tenancy_id, reason,
+                                          self.clock.calendar)
                     uow.commit()
                 ended[reason] += 1
             except Conflict:

@@ -78,7 +78,11 @@ class NoticeEntrypoints:
 
     @api("POST", "/admin/notices/close", roles=roles.CLOSE_NOTICES, idempotent=False,
          response=schemas.ClosedNoticesOut,
-         summary="Close every notice that is due now (what the timer does) and list the approved applications")
+         summary="Close every notice that is due now, in batches (what the timer does), and list the approved "
+                 "applications; `remaining` counts those still due (changed meanwhile): call again later")
     def close_notices_now(self, req):
-        closed = notice.close_due_notices(self.db, self.clock.now(), self.clock.calendar)
-        return {"closed": closed, "count": len(closed)}
+        now = self.clock.now()
+        closed = notice.close_due_notices(self.db, now, self.clock.calendar)
+        with self.db.read() as session:
+            remaining = notice.count_due_notices(session, now)
+        return {"closed": closed, "count": len(closed), "remaining": remaining}

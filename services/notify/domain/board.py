@@ -34,13 +34,17 @@ class NoticeText:
 
 
 def approval_notice(*, name_masked: str, enterprise: str, programme_label: str, points: str,
-                    starts: date, ends: date, application_id: str) -> NoticeText:
-    """申请审核公示: one approved-at-review application on notice until ``ends``."""
+                    starts: date, ends: date, application_id: str, id_number_masked: str = "") -> NoticeText:
+    """申请审核公示: one approved-at-review application on notice until ``ends``, naming the
+    applicant by masked name and masked ID number (350102********1234), so that two namesakes
+    can be told apart; an event from before the masked ID was carried shows the name only."""
+    who = f"{name_masked}（身份证号 {id_number_masked}）" if id_number_masked else name_masked
     return NoticeText(
         "approval", f"住房保障申请公示：{name_masked}",
-        f"{name_masked}（{enterprise}）申请{programme_label}，积分 {points} 分，"
+        f"{who}，{enterprise}，申请{programme_label}，积分 {points} 分，"
         f"公示期 {starts.isoformat()} 至 {ends.isoformat()}。如有异议，请在公示期内提出。",
-        starts, ends, {"application_id": application_id, "name_masked": name_masked, "enterprise": enterprise,
+        starts, ends, {"application_id": application_id, "name_masked": name_masked,
+                       "id_number_masked": id_number_masked, "enterprise": enterprise,
                        "programme": programme_label, "points": points})
 
 

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from allocation_usecase_helpers import CALENDAR, NOW, ON, row
+from sqlalchemy import select
 
 from services.allocation import errors, models, offers, pool, tenancies
 from services.allocation.domain.tenancies import TenancyDateError
@@ -25,9 +26,32 @@ def tenancy(stocked, drawn):
     return t.id
 
 
-def test_move_out_frees_the_unit_from_local_midnight(stocked, tenancy, outbox):
+def test_a_unit_freed_by_a_move_out_is_offered_to_the_next_on_the_waitlist_once(stocked, tenancy, outbox):
+    """轮候递补: A5 (5 people) fits no unit; A4 (2 people, waitlist 2) fits P1-A-301."""
+    drawn_offers = len(outbox("allocation.offered"))
+    today = date(2027, 3, 1)
     with stocked.uow() as uow:
-        replied = tenancies.move_out(uow, date(2027, 3, 1), date(2027, 3, 1), tenancy, "voluntary", CALENDAR)
+        tenancies.move_out(uow, NOW, today, today, tenancy, "voluntary", CALENDAR)
+        uow.commit()
+    assert row(stocked, models.Unit, "P1-A-301").status == "offered"
+    with stocked.worker_db().read() as s:
+        offer = s.scalars(select(models.Offer).where(models.Offer.unit_id == "P1-A-301",
+                                                     models.Offer.status == "open")).one()
+    assert (offer.application_id, offer.source, offer.offered_on) == ("A4", "waitlist", today)
+    published = outbox("allocation.offered")
+    assert len(published) == drawn_offers + 1
+    assert (published[-1]["application_id"], published[-1]["unit_id"]) == ("A4", "P1-A-301")
+    with stocked.uow() as uow, pytest.raises(Conflict, match="already ended"):  # a second end offers nothing
+        tenancies.move_out(uow, NOW, today, today, tenancy, "voluntary", CALENDAR)
+    assert len(outbox("allocation.offered")) == drawn_offers + 1
+
+
+def test_move_out_frees_the_unit_from_local_midnight(stocked, tenancy, outbox):
+    with stocked.uow() as uow:  # nobody on the waitlist fits: the unit stays vacant
+        pool.withdraw(uow, NOW, ON, "A4")
+        uow.commit()
+    with stocked.uow() as uow:
+        replied = tenancies.move_out(uow, NOW, date(2027, 3, 1), date(2027, 3, 1), tenancy, "voluntary", CALENDAR)
         uow.commit()
     assert (replied.status, replied.ended_on) == ("ended", date(2027, 3, 1))  # the reply is what was stored
     t = row(stocked, models.Tenancy, tenancy)
@@ -37,7 +61,7 @@ def test_move_out_frees_the_unit_from_local_midnight(stocked, tenancy, outbox):
     assert outbox("tenancy.ended") == [{"tenancy_id": tenancy, "application_id": "A1", "person_ref": "pref-A1",
                                         "unit_id": "P1-A-301", "ended_on": "2027-03-01", "reason": "voluntary"}]
     with stocked.uow() as uow, pytest.raises(Conflict, match="already ended"):
-        tenancies.move_out(uow, date(2027, 3, 2), date(2027, 3, 2), tenancy, "voluntary", CALENDAR)
+        tenancies.move_out(uow, NOW, date(2027, 3, 2), date(2027, 3, 2), tenancy, "voluntary", CALENDAR)
 
 
 def test_violations_count_toward_termination(stocked, tenancy, outbox):
@@ -93,8 +117,11 @@ def test_a_contract_past_its_end_is_due_the_day_after(stocked, tenancy):
 
 
 def test_occupancy_counts_units_by_status_and_vacancy_days(stocked, tenancy):
+    with stocked.uow() as uow:  # nobody on the waitlist fits: the unit stays vacant
+        pool.withdraw(uow, NOW, ON, "A4")
+        uow.commit()
     with stocked.uow() as uow:
-        tenancies.end_tenancy(uow, date(2027, 3, 1), tenancy, "voluntary", CALENDAR)
+        tenancies.end_tenancy(uow, NOW, date(2027, 3, 1), date(2027, 3, 1), tenancy, "voluntary", CALENDAR)
         uow.commit()
     with stocked.worker_db().read() as s:
         [p1] = tenancies.occupancy(s, datetime(2027, 3, 11, 16, 0, tzinfo=UTC), date(2027, 3, 12), "project")
@@ -129,13 +156,13 @@ def test_a_move_out_in_the_future_is_refused_and_the_reply_is_what_was_stored(st
                                            "(2027-03-01)"),
                         (date(2026, 12, 14), "the tenancy started on 2026-12-15: it cannot end on 2026-12-14")):
         with stocked.uow() as uow, pytest.raises(TenancyDateError) as refused:
-            tenancies.move_out(uow, today, on, tenancy, "voluntary", CALENDAR)
+            tenancies.move_out(uow, NOW, today, on, tenancy, "voluntary", CALENDAR)
         assert status_for(refused.value, errors.STATUS) == 422 and list(field_errors(refused.value)) == ["on"]
         assert str(refused.value) == message
     assert row(stocked, models.Tenancy, tenancy).status == "active"
     assert row(stocked, models.Unit, "P1-A-301").status == "occupied" and outbox("tenancy.ended") == []
     with stocked.uow() as uow:
-        replied = tenancies.move_out(uow, today, today, tenancy, "voluntary", CALENDAR)
+        replied = tenancies.move_out(uow, NOW, today, today, tenancy, "voluntary", CALENDAR)
         uow.commit()
     stored = row(stocked, models.Tenancy, tenancy)
     assert (replied.status, replied.end_reason, replied.ended_on) == (stored.status, stored.end_reason,
@@ -144,7 +171,7 @@ def test_a_move_out_in_the_future_is_refused_and_the_reply_is_what_was_stored(st
 
 def test_a_tenancy_not_begun_yet_may_be_called_off_today(stocked, tenancy):
     with stocked.uow() as uow:  # today is 1 December, the tenancy starts on the 15th
-        tenancies.move_out(uow, ON, ON, tenancy, "voluntary", CALENDAR)
+        tenancies.move_out(uow, NOW, ON, ON, tenancy, "voluntary", CALENDAR)
         uow.commit()
     assert row(stocked, models.Tenancy, tenancy).ended_on == ON
 

@@ -43,6 +43,12 @@ def test_notice_texts():
     a = approval_notice(name_masked="张*三", enterprise="E1", programme_label="公共租赁住房", points="87.5",
                         starts=date(2026, 11, 23), ends=date(2026, 11, 29), application_id="A1")
     assert a.title == "住房保障申请公示：张*三" and "积分 87.5 分" in a.body and "2026-11-23 至 2026-11-29" in a.body
+    assert "身份证号" not in a.body  # an event from before the masked ID was carried: the name only
+    b = approval_notice(name_masked="张*三", enterprise="E1", programme_label="公共租赁住房", points="87.5",
+                        starts=date(2026, 11, 23), ends=date(2026, 11, 29), application_id="A1",
+                        id_number_masked="350102********1234")
+    assert b.body.startswith("张*三（身份证号 350102********1234），E1，申请公共租赁住房")
+    assert b.content["id_number_masked"] == "350102********1234"
     r = allocation_notice(round_id="r1234567890", programme_label="公共租赁住房", commitment="c" * 64,
                           secret_hex="s", public_values=["v"], combination_rule="sha256(...)", seed_hex="e" * 64,
                           results_digest="d" * 64, matched=12, waitlisted=30, export_path="/public/rounds/r1/export",
