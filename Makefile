@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test unit integration lint spec bench fuzz services clean help deploy-gen deploy-check mutate
+.PHONY: run test unit integration lint spec bench fuzz services browser clean help deploy-gen deploy-check mutate
 
 help:
 	@echo "make run    start all five services for district 'demo' (Ctrl-C stops them); on empty"
@@ -33,13 +33,19 @@ run: $(STAMP)
 services:
 	@bash scripts/ensure-services.sh
 
-test: $(STAMP) services
+# notify's board is tested in a real headless Chromium (Debian's package), installed when missing,
+# with a CJK font so its screenshots show Chinese rather than empty boxes.
+browser:
+	@test -x /usr/bin/chromium || { apt-get update -qq && apt-get install -y chromium; }
+	@test -d /usr/share/fonts/truetype/wqy || apt-get install -y fonts-wqy-zenhei
+
+test: $(STAMP) services browser
 	$(BIN)/python -m pytest -q
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests/unit
 
-integration: $(STAMP) services
+integration: $(STAMP) services browser
 	$(BIN)/python -m pytest -q tests/integration
 
 lint: $(STAMP)
@@ -56,7 +62,8 @@ spec: $(STAMP)
 	$(BIN)/anju spec
 
 BENCHES := outbox_relay applications_submit applications_points allocation_draw allocation_draw_db \
-           finance_postings finance_bulk finance_billing finance_loans assistance_approvals
+           finance_postings finance_bulk finance_billing finance_loans assistance_approvals \
+           notify_pipeline
 # Every bench appends its figures (bench/report.py); the last line writes var/bench/report.{md,json}.
 bench: $(STAMP) services
 	$(BIN)/python bench/report.py --reset

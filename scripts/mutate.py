@@ -49,6 +49,11 @@ MUTMUT = Path(sys.executable).parent / "mutmut"
 # module → its own unit tests (glob patterns, relative to the repository). A module not
 # listed here falls back to its service's whole tests/unit/<service>/ folder.
 TESTS_OF = {
+    "services/notify/domain/routing.py": ["tests/unit/notify/domain/test_notify_routing*.py"],
+    "services/notify/domain/retry.py": ["tests/unit/notify/domain/test_notify_retry*.py"],
+    "services/notify/domain/quiet_hours.py": ["tests/unit/notify/domain/test_notify_quiet_hours*.py"],
+    "services/notify/domain/webhook_signing.py": ["tests/unit/notify/domain/test_notify_webhook_signing*.py"],
+    "services/notify/domain/board.py": ["tests/unit/notify/domain/test_notify_board_rules*.py"],
     "services/common/identity.py": ["tests/unit/common/test_identity*.py"],
     "services/common/events/contracts.py": ["tests/unit/common/test_contracts*.py"],
     "services/allocation/domain/bulk.py": ["tests/unit/allocation/domain/test_alloc_bulk*.py"],

@@ -29,6 +29,7 @@ ROLES = (
     "finance_officer",
     "auditor",
     "operator",
+    "worker",  # a worker (职工) reading their own notify inbox and preferences: the subject is their person_ref
 )
 CROSS_DISTRICT_ROLES = frozenset({"city_officer", "auditor"})
 READ_ONLY_ROLES = frozenset({"auditor"})

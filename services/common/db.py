@@ -273,9 +273,8 @@ class Database(DependencyProvider):
         self.relay = None
 
     def setup(self):
-        from .events.relay import OutboxRelay
-
         from .clock import Clock, Reading
+        from .events.relay import OutboxRelay
 
         config = self.container.config
         self.district = config["DISTRICT"]

@@ -152,7 +152,8 @@ class Api(HttpRequestHandler):
     def __init__(self, method: str, url: str, *, body: type[Schema] | None = None,
                  query: type[Schema] | None = None, roles=None, public: bool = False,
                  status: int = 200, summary: str = "", response: type[Schema] | None = None,
-                 idempotent: bool | None = None, limit: RateLimit | None = None, **kwargs):
+                 idempotent: bool | None = None, limit: RateLimit | None = None,
+                 other_content: dict | None = None, **kwargs):
         if roles is None and not public:
             raise ValueError(f"{method} {url}: give roles=... or public=True")
         self.body_schema = body
@@ -164,6 +165,9 @@ class Api(HttpRequestHandler):
         self.response_schema = response
         self.idempotent = method != "GET" if idempotent is None else idempotent
         self.limit = limit
+        # content types the endpoint may answer besides JSON (e.g. notify's board as an HTML
+        # page), each with its OpenAPI schema: {"text/html": {"type": "string"}}
+        self.other_content = dict(other_content or {})
         super().__init__(method, url, **kwargs)
 
     def setup(self):

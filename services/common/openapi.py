@@ -59,6 +59,8 @@ def openapi_spec(service_cls, *, version: str = "0.1.0") -> dict:
         ok: dict = {"description": "OK"}
         if ep.response_schema is not None:
             ok["content"] = {"application/json": {"schema": ep.response_schema}}
+        for content_type, schema in getattr(ep, "other_content", {}).items():
+            ok.setdefault("content", {})[content_type] = {"schema": schema}
         operation["responses"][str(ep.status)] = ok
         statuses = [400] if (ep.body_schema or ep.query_schema) else []
         if _CONVERTER.search(ep.url):

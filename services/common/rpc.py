@@ -9,6 +9,8 @@ forever, so every call is bounded and a late or missing answer becomes 503 Unava
 
 from __future__ import annotations
 
+import logging
+
 import eventlet
 from nameko.rpc import RpcProxy
 
@@ -38,6 +40,15 @@ class TimedRpc(RpcProxy):
     def __init__(self, target_service: str, timeout: float = 5.0, **options):
         self.timeout = timeout
         super().__init__(target_service, **options)
+
+    def setup(self):
+        super().setup()
+        # nameko logs every RPC reply's body at DEBUG ("RPC reply event complete ..."); a reply
+        # may carry personal data (applications' get_contact answers a phone and an e-mail), so
+        # that logger never goes below INFO, whatever the root level (the privacy scan runs at DEBUG).
+        quiet = logging.getLogger("nameko.rpc")
+        if quiet.getEffectiveLevel() < logging.INFO or quiet.level == logging.NOTSET:
+            quiet.setLevel(logging.INFO)
 
     def get_dependency(self, worker_ctx):
         return TimedServiceProxy(super().get_dependency(worker_ctx), self.target_service, self.timeout)

@@ -41,10 +41,11 @@ def relief_paid(row, entry, draws) -> dict:
             "sources": [{"source": account.split(":")[1], "amount_fen": fen} for account, fen in draws]}
 
 
-def rent_invoiced(row: dict, on: date) -> dict:
+def rent_invoiced(row: dict, on: date, person_ref: str) -> dict:
     """Kept small: a billing run publishes one per tenancy (20,000 a month), each validated
-    against its contract; the statement has the details (period, days, gross)."""
-    return {"invoice_id": row["id"], "tenancy_id": row["tenancy_id"], "month": row["month"],
+    against its contract; the statement has the details (period, days, gross). The tenant's
+    person_ref lets notify send the bill (租金账单) to the tenant."""
+    return {"invoice_id": row["id"], "tenancy_id": row["tenancy_id"], "person_ref": person_ref, "month": row["month"],
             "amount_fen": row["amount_fen"], "reduction_fen": row["reduction_fen"],
             "due_on": row["due_on"].isoformat(), "entry_id": row["entry_id"]}
 

@@ -108,7 +108,8 @@ def bill_month(uow, now: datetime, today: date, month: str, *, watch=NO_STOPWATC
     s = uow.session
     billed = exists().where(and_(INV.tenancy_id == A.tenancy_id, INV.month == month))
     # Plain rows, not ORM objects: 20,000 of them a month (bench/finance_billing.py).
-    accounts = s.execute(select(A.tenancy_id, A.start, A.end, A.ended_on, A.rent_fen, A.paid_fen, A.applied_fen)
+    accounts = s.execute(select(A.tenancy_id, A.person_ref, A.start, A.end, A.ended_on, A.rent_fen, A.paid_fen,
+                                A.applied_fen)
                          .where(A.start <= last, A.end >= first, (A.ended_on.is_(None)) | (A.ended_on >= first),
                                 ~billed).order_by(A.tenancy_id)).all()
     watch.lap("select")
@@ -142,7 +143,8 @@ def bill_month(uow, now: datetime, today: date, month: str, *, watch=NO_STOPWATC
             account = s.get(A, row.tenancy_id)
             s.refresh(account)
             reallocate(uow, now, today, account)
-    uow.publish_many("rent.invoiced", [payloads.rent_invoiced(r, today) for r in rows])
+    tenants = {a.tenancy_id: a.person_ref for a in accounts}
+    uow.publish_many("rent.invoiced", [payloads.rent_invoiced(r, today, tenants[r["tenancy_id"]]) for r in rows])
     watch.lap("events")
     return len(rows)
 
@@ -219,7 +221,7 @@ def _issue(uow, now, today, account, charge) -> models.RentInvoice:
     uow.session.add(inv)
     account.invoiced_fen += charge.amount_fen
     uow.session.flush()
-    uow.publish("rent.invoiced", payloads.rent_invoiced(row, today))
+    uow.publish("rent.invoiced", payloads.rent_invoiced(row, today, account.person_ref))
     return inv
 
 

@@ -619,6 +619,8 @@ class ReliefPaid(Schema):
 class RentInvoiced(Schema):
     invoice_id = fields.String(required=True)
     tenancy_id = fields.String(required=True)
+    person_ref = fields.String(required=True,
+                               metadata={"description": "the tenant (keyed hash): notify sends the bill"})
     month = fields.String(required=True, metadata={"description": "YYYY-MM"})
     amount_fen = fields.Integer(required=True, strict=True,
                                 metadata={"description": "billed, integer fen: the prorated rent less reductions"})

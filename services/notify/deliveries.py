@@ -1,0 +1,201 @@
+"""Deliveries (送达): made by the event handler in its own transaction, sent later by the
+sender (sender.py), never on the handler's path — a slow channel or subscriber cannot stall
+the consumer, and a redelivered event finds its deliveries already recorded (the inbox and the
+unique (event, channel, recipient) both say so).
+
+Statuses: ``pending`` (due at ``next_attempt_at``), ``sent``, ``dead`` (retries exhausted or
+not retryable: the dead-letter list, re-sendable by staff), ``skipped`` (nothing to send to:
+e.g. no contact on file).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+
+from services.common.events.contracts import iso_utc
+
+from . import digests, models, rendering, routing
+from .domain.quiet_hours import send_at
+from .domain.routing import plan
+
+# Keys a webhook subscriber never gets (DESIGN §3: other systems get no personal data; the
+# person reference is a keyed hash, but still a handle on a person).
+PERSONAL_KEYS = frozenset({"person_ref", "name_masked"})
+
+
+class DeliveryNotFound(LookupError):
+    def __init__(self, delivery_id: str):
+        super().__init__(f"no delivery {delivery_id}")
+        self.field = "delivery_id"
+
+
+class NotDead(ValueError):
+    def __init__(self, status: str):
+        super().__init__(f"only a dead delivery can be re-sent (this one is {status})")
+        self.field = "delivery_id"
+
+
+def record_event(uow, now: datetime, event, settings) -> list[models.Delivery]:
+    """The deliveries an event makes under the routing in force (one per channel and recipient).
+    A template that cannot render this event (a provisional contract that changed) makes a dead
+    delivery saying why, and the other channels still go."""
+    session = uow.session
+    route = routing.in_force(session, event.event_type)
+    rules = route.rules
+    out = []
+    ref = event.data.get("person_ref")
+    opted = frozenset(session.scalars(select(models.OptOut.channel).where(models.OptOut.person_ref == ref))) \
+        if ref else frozenset()
+    context = rendering.event_context(event)
+    for p in plan(rules, event.data, opted):
+        found = route.templates.get(p.channel)
+        status, error, subject, body = "pending", None, "", ""
+        try:
+            if found is None:
+                raise LookupError(f"no template for {event.event_type} on {p.channel}")
+            _v, subject_src, body_src = found
+            subject = rendering.render(subject_src, context) if subject_src else ""
+            body = rendering.render(body_src, context)
+        except Exception as exc:  # noqa: BLE001 - one bad template must not stop the other channels
+            status, error = "dead", f"template: {exc}"[:500]
+        due = now
+        if p.channel == "sms" and not p.critical:
+            due = send_at(now, settings.quiet_start, settings.quiet_end, settings.zone)
+        out.append(_delivery(event, now, p.channel, p.person_ref, None, p.critical, subject[:200], body,
+                             status, due, error))
+    staff_queues = sorted({r.queue for r in rules if r.audience == "staff" and r.queue})
+    if staff_queues:
+        digests.collect(uow, event, staff_queues)
+    if any(r.audience == "subscribers" for r in rules):
+        for sub in subscribers_of(session, event.event_type):
+            out.append(_delivery(event, now, "webhook", sub.id, sub.id, False, "", webhook_body(event),
+                                 "pending", now, None))
+    session.add_all(out)
+    return out
+
+
+def _delivery(event, now, channel, target, subscription_id, critical, subject, body, status, due, error):
+    return models.Delivery(
+        id=str(uuid.uuid4()), event_id=event.event_id, event_type=event.event_type, channel=channel,
+        target=target, person_ref=target if subscription_id is None else None, subscription_id=subscription_id,
+        critical=critical, subject=subject, body=body, status=status, attempts=0, next_attempt_at=due,
+        claimed_until=None, recipient_masked=None, provider_message_id=None, last_error=error,
+        created_at=now, updated_at=now)
+
+
+def subscribers_of(session, event_type: str) -> list[models.Subscription]:
+    rows = session.scalars(select(models.Subscription).where(models.Subscription.status == "active"))
+    return [s for s in rows if event_type in json.loads(s.event_types)]
+
+
+def webhook_body(event) -> str:
+    """The envelope as the subscriber gets it: the event, without personal keys."""
+    envelope = {"event_id": event.event_id, "event_type": event.event_type, "schema_version": event.schema_version,
+                "occurred_at": iso_utc(event.occurred_at), "district": event.district, "producer": event.producer,
+                "data": _without_personal(event.data)}
+    return json.dumps(envelope, ensure_ascii=False, separators=(",", ":"), sort_keys=True, default=str)
+
+
+def _without_personal(value):
+    if isinstance(value, dict):
+        return {k: _without_personal(v) for k, v in value.items() if k not in PERSONAL_KEYS}
+    if isinstance(value, list):
+        return [_without_personal(v) for v in value]
+    return value
+
+
+# -- the sender's side ---------------------------------------------------------------------
+
+def claim_due(uow, now: datetime, channel: str, limit: int, lease_seconds: float) -> list[models.Delivery]:
+    """Up to ``limit`` due pending deliveries of ``channel``, leased to this sender (a second
+    sender — another replica — skips leased rows; a crashed sender's lease runs out)."""
+    session = uow.session
+    candidates = session.scalars(
+        select(models.Delivery.id).where(
+            models.Delivery.status == "pending", models.Delivery.channel == channel,
+            models.Delivery.next_attempt_at <= now,
+            or_(models.Delivery.claimed_until.is_(None), models.Delivery.claimed_until < now))
+        .order_by(models.Delivery.next_attempt_at).limit(limit)).all()
+    if not candidates:
+        return []
+    lease = now + timedelta(seconds=lease_seconds)
+    # one statement leases the batch; the guard repeats the conditions, so rows another sender
+    # leased in between are not returned (and not sent twice)
+    claimed = session.scalars(
+        update(models.Delivery).where(
+            models.Delivery.id.in_(candidates), models.Delivery.status == "pending",
+            or_(models.Delivery.claimed_until.is_(None), models.Delivery.claimed_until < now))
+        .values(claimed_until=lease).returning(models.Delivery.id)).all()
+    if not claimed:
+        return []
+    return list(session.scalars(select(models.Delivery).where(models.Delivery.id.in_(claimed))
+                                .order_by(models.Delivery.next_attempt_at)))
+
+
+def mark_sent(uow, now: datetime, delivery_id: str, recipient_masked: str | None, provider_id: str | None) -> None:
+    uow.session.execute(update(models.Delivery).where(models.Delivery.id == delivery_id).values(
+        status="sent", attempts=models.Delivery.attempts + 1, recipient_masked=recipient_masked,
+        provider_message_id=(provider_id or "")[:200], claimed_until=None, last_error=None, updated_at=now))
+
+
+def mark_skipped(uow, now: datetime, delivery_id: str, reason: str) -> None:
+    uow.session.execute(update(models.Delivery).where(models.Delivery.id == delivery_id).values(
+        status="skipped", claimed_until=None, last_error=reason[:500], updated_at=now))
+
+
+def mark_failed(uow, now: datetime, delivery: models.Delivery, error: str, *, retry: bool, policy, draw: float,
+                recipient_masked: str | None = None, retry_after: float | None = None) -> str:
+    """Record a failed attempt: back to ``pending`` at the policy's next time, or ``dead``.
+    Returns the new status."""
+    attempts = delivery.attempts + 1
+    wait = policy.wait_after(attempts, draw, retry_after) if retry else None
+    status = "pending" if wait is not None else "dead"
+    values = dict(status=status, attempts=attempts, claimed_until=None, last_error=error[:500], updated_at=now)
+    if wait is not None:
+        values["next_attempt_at"] = now + timedelta(seconds=wait)
+    if recipient_masked:
+        values["recipient_masked"] = recipient_masked
+    uow.session.execute(update(models.Delivery).where(models.Delivery.id == delivery.id).values(**values))
+    return status
+
+
+def release(uow, delivery_id: str) -> None:
+    """Give a claimed delivery back untouched (its channel's rate limit is used up)."""
+    uow.session.execute(update(models.Delivery).where(models.Delivery.id == delivery_id).values(claimed_until=None))
+
+
+def deliver_inapp(uow, now: datetime, delivery: models.Delivery) -> None:
+    uow.session.add(models.InboxMessage(id=str(uuid.uuid4()), delivery_id=delivery.id, person_ref=delivery.person_ref,
+                                        subject=delivery.subject, body=delivery.body, created_at=now, read_at=None))
+    mark_sent(uow, now, delivery.id, None, None)
+
+
+# -- staff ---------------------------------------------------------------------------------
+
+def resend(uow, now: datetime, delivery_id: str) -> models.Delivery:
+    """A dead delivery goes again now, with a fresh retry schedule (attempts start over)."""
+    row = uow.session.get(models.Delivery, delivery_id)
+    if row is None:
+        raise DeliveryNotFound(delivery_id)
+    if row.status != "dead":
+        raise NotDead(row.status)
+    if row.last_error and row.last_error.startswith("template:"):
+        raise NotDead("dead because its template could not render; fix the template (the event is not re-read)")
+    row.status, row.attempts, row.next_attempt_at, row.claimed_until, row.updated_at = "pending", 0, now, None, now
+    return row
+
+
+def search(session, *, event_id=None, channel=None, status=None, person_ref=None, event_type=None,
+           limit: int = 50, offset: int = 0) -> list[models.Delivery]:
+    stmt = select(models.Delivery)
+    for column, value in ((models.Delivery.event_id, event_id), (models.Delivery.channel, channel),
+                          (models.Delivery.status, status), (models.Delivery.person_ref, person_ref),
+                          (models.Delivery.event_type, event_type)):
+        if value:
+            stmt = stmt.where(column == value)
+    stmt = stmt.order_by(models.Delivery.created_at.desc(), models.Delivery.id).limit(limit).offset(offset)
+    return list(session.scalars(stmt))
