@@ -43,9 +43,13 @@ def play(svc: Services, workers: int, seed: int, out_dir: Path, progress: Progre
         raise DemoError("the district already holds applications or projects: the demo loads into empty databases")
     out_dir.mkdir(parents=True, exist_ok=True)
     run = phases.Run(svc, generate(workers, seed, clock.today(svc)), progress, out_dir)
-    for phase in phases.PHASES:
-        phase(run)
-    result = summary.check(svc, run.skipped, run.rounds, amqp_uri)
+    try:
+        for phase in phases.PHASES:
+            phase(run)
+    finally:
+        if run.subscriber is not None and run.webhooks is None:  # stopped on the way: the server goes too
+            run.subscriber.close()
+    result = summary.check(svc, run.skipped, run.rounds, amqp_uri, run.webhooks)
     report = {"seed": seed, "workers": workers,
               "summary": summary.summarise(svc, run.skipped, run.rounds, run.all_loan_ids),
               "check": result.as_dict(), "skipped": dict(sorted(run.skipped.items())),

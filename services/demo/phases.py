@@ -1,8 +1,8 @@
 """The demo district's year, as a list of phases: each a small function of the run's context,
 talking to the services only through their public admin APIs (and, between services, the
-bus). `PHASES` is the order (rent in rent.py, loans in loans.py); a phase that needs endpoints
-this build does not have (notifications and webhooks come with other work) checks the running
-services' /openapi.json and reports "not available in this build" — it never pretends a result.
+bus). `PHASES` is the order (rent, loans and notifications in their modules); a phase that needs endpoints
+this build does not have (as notify's webhooks once were) checks the running services'
+/openapi.json and reports "not available in this build" — it never pretends a result.
 
 Which worker is returned, rejected, objected to or declines is decided from the seed and the
 worker (or the unit's position), never at random during the run, so the same seed plays the
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from . import clock, loans, rent
+from . import clock, loans, notifications, rent
 from .client import DemoError, Services, wait_until
 from .district import District, Worker
 from .progress import Progress
@@ -50,6 +50,9 @@ class Run:
     rent_reduction: str | None = None  # the relief id of the hardship referral's rent reduction
     loan_ids: list[str] = field(default_factory=list)  # disbursed loans, in the order taken
     all_loan_ids: list[str] = field(default_factory=list)  # every application, the rejected one too
+    subscriber: object | None = None  # the demo's webhook subscriber (notifications.Subscriber)
+    subscription_id: str | None = None
+    webhooks: dict | None = None  # what the subscriber received, for the check
 
     def bulk(self, name: str, items: list, fn: Callable) -> list:
         bar = self.progress.phase(name, len(items))
@@ -396,33 +399,9 @@ def _recheck(run: Run) -> None:
         for t in run.svc.get("allocation", "/tenancies", application_id=a)["items"]), timeout=60)
 
 
-# -- hooks for what other work brings ------------------------------------------------------------
-
-def _absent(run: Run, phase: str, needs: list[tuple[str, str, str]]) -> bool:
-    """Whether a phase's endpoints are missing from this build (then say so, once)."""
-    missing = [f"{s} {m} {p}" for s, m, p in needs if not run.svc.has_endpoint(s, m, p)]
-    if missing:
-        run.skipped.setdefault(phase, f"{NOT_AVAILABLE} (no {', '.join(missing)})")
-    return bool(missing)
-
-
-def _unwritten(run: Run, phase: str) -> None:
-    """The endpoints are there but the demo does not drive them yet: said plainly in the
-    summary (and the check's `phases_complete` fails), never a made-up figure."""
-    run.skipped.setdefault(phase, "endpoints present, but this demo phase is not written yet (services/demo/phases.py)")
-
-
-def notifications(run: Run) -> None:
-    """Hook: notifications to applicants, tenants and borrowers, webhooks to a local demo
-    subscriber — notify's templates and webhooks."""
-    if _absent(run, "notifications and webhooks", [("notify", "get", "/deliveries"),
-                                                   ("notify", "post", "/subscriptions")]):
-        return
-    _unwritten(run, "notifications and webhooks")
-
-
 MONTHLY_HOOKS: list[Callable[[Run, int], None]] = [rent.rent_month, loans.loans_month]
 PHASES: list[Callable[[Run], None]] = [
-    stock, funds, hardship, applications, reviews, objections, notices, rounds, offers, move_ins,
-    relocation_relief, rent.rent_accounts, loans.loans, months, rent.rent_year_end, notifications,
+    notifications.subscribe, stock, funds, hardship, applications, reviews, objections, notices, rounds, offers,
+    move_ins, relocation_relief, rent.rent_accounts, loans.loans, months, rent.rent_year_end,
+    notifications.notifications,
 ]

@@ -23,7 +23,7 @@ import requests
 
 from services.common.config import SERVICES
 
-from . import clock, rent
+from . import clock, notifications, rent
 from .client import Services
 
 OFFER_STATUSES = ("open", "accepted", "declined", "expired", "withdrawn", "moved_in")
@@ -66,7 +66,7 @@ def summarise(svc: Services, skipped: dict[str, str], rounds: list[dict], loan_i
         "funds": {"balance_fen": received, "trial_balance_balanced": trial["balanced"]},
         "rent": skipped.get("rent billing") or _rent(svc),
         "loans": skipped.get("loans") or _loans(svc, loan_ids),
-        "notifications": skipped.get("notifications and webhooks", "see the notifications phase"),
+        "notifications": skipped.get("notifications and webhooks") or notifications.summarise(svc),
     }
     return summary
 
@@ -162,7 +162,8 @@ class Check:
                                               for name, ok, detail in self.results}}
 
 
-def check(svc: Services, skipped: dict[str, str], rounds: list[dict], amqp_uri: str | None) -> Check:
+def check(svc: Services, skipped: dict[str, str], rounds: list[dict], amqp_uri: str | None,
+          webhooks: dict | None = None) -> Check:
     c = Check()
     _ledger(svc, c)
     _tenancies(svc, c)
@@ -183,6 +184,8 @@ def check(svc: Services, skipped: dict[str, str], rounds: list[dict], amqp_uri: 
     c.record("phases_complete", not unwritten, "; ".join(f"{k}: {v}" for k, v in unwritten.items()))
     for hook in CHECK_HOOKS:
         hook(svc, c)
+    if "notifications and webhooks" not in skipped:
+        notifications.check(svc, c, webhooks)
     return c
 
 
@@ -316,7 +319,7 @@ def _subledgers(svc: Services, c: Check) -> None:
 
 
 # Invariants that come with the phases: every tenancy billed once for each month it was active,
-# the ledger's control accounts against the rent and loan records; every notification-worthy
-# event delivered once (notify) when that phase is written. Each is a function (svc, check)
-# that calls check.record(name, ok, detail).
+# the ledger's control accounts against the rent and loan records (every notification delivered
+# once: notifications.check, which needs what the subscriber received). Each is a function
+# (svc, check) that calls check.record(name, ok, detail).
 CHECK_HOOKS: list = [_billed_once, _subledgers]
