@@ -357,6 +357,13 @@ def main() -> int:
     print(f"  yardstick bare nameko @http: {bare:7.1f} requests/s; raw consume on the same broker: {raw:7.1f}/s")
     print(f"assistance approvals {approvals:.0f}/s = {approvals / bare:.0%} of the bare @http yardstick; "
           f"relocation cases {relocation:.0f}/s = {relocation / raw:.0%} of the raw consume rate")
+    from report import record  # the one report (bench/report.py)
+
+    record("assistance_approvals", f"relief approvals over HTTP, PostgreSQL, {args.clients} clients", approvals,
+           "approvals/s", yardstick="bare nameko @http, requests/s", yardstick_value=bare,
+           note=f"{ok} approved, {bad} refused")
+    record("assistance_approvals", f"relocation cases from {n} tenancy.started at once", relocation, "cases/s",
+           yardstick="raw consume + ack on the same broker, msg/s", yardstick_value=raw, note=f"{made} made")
     return 0 if bad == 0 and made == n else 1
 
 

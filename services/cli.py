@@ -203,7 +203,8 @@ def run_clock_env(environ, demo_days: int = 0) -> dict:
     """A development run (the development JWT secret) may have its clock moved by the demo
     (CLOCK_ADJUSTABLE, services/common/clock.py); a run with a real secret keeps real time. A run
     that loads the demo district starts ``demo_days`` ago (CLOCK_START), so the demo's year ends
-    about today and a restarted copy (real time again) carries on after it."""
+    about today and a restarted copy (real time again) carries on after it; and notify lets the
+    demo's subscriber on 127.0.0.1 receive webhooks (WEBHOOK_ALLOWED_HOSTS)."""
     if "CLOCK_ADJUSTABLE" in environ or not environ.get("JWT_SECRET", "dev-only-").startswith("dev-only-"):
         return {}
     env = {"CLOCK_ADJUSTABLE": "true"}
@@ -211,6 +212,9 @@ def run_clock_env(environ, demo_days: int = 0) -> dict:
         from datetime import UTC, datetime, timedelta
 
         env["CLOCK_START"] = (datetime.now(UTC) - timedelta(days=demo_days)).isoformat(timespec="seconds")
+        # the demo's own webhook subscriber listens on 127.0.0.1 (services/demo/notifications.py):
+        # notify refuses loopback subscribers unless the operator allow-lists the host
+        env.setdefault("WEBHOOK_ALLOWED_HOSTS", environ.get("WEBHOOK_ALLOWED_HOSTS") or "127.0.0.1")
     return env
 
 

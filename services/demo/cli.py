@@ -43,11 +43,15 @@ def play(svc: Services, workers: int, seed: int, out_dir: Path, progress: Progre
         raise DemoError("the district already holds applications or projects: the demo loads into empty databases")
     out_dir.mkdir(parents=True, exist_ok=True)
     run = phases.Run(svc, generate(workers, seed, clock.today(svc)), progress, out_dir)
-    for phase in phases.PHASES:
-        phase(run)
-    result = summary.check(svc, run.skipped, run.rounds, amqp_uri)
+    try:
+        for phase in phases.PHASES:
+            phase(run)
+    finally:
+        if run.subscriber is not None and run.webhooks is None:  # stopped on the way: the server goes too
+            run.subscriber.close()
+    result = summary.check(svc, run.skipped, run.rounds, amqp_uri, run.webhooks)
     report = {"seed": seed, "workers": workers,
-              "summary": summary.summarise(svc, run.skipped, run.rounds),
+              "summary": summary.summarise(svc, run.skipped, run.rounds, run.all_loan_ids),
               "check": result.as_dict(), "skipped": dict(sorted(run.skipped.items())),
               "where_to_look": summary.where_to_look(svc, run.rounds),
               "seconds": round(time.monotonic() - started, 1)}
@@ -72,7 +76,8 @@ def render(report: dict) -> str:
                   f"{k} {v / 100:,.2f}" for k, v in s["relief"]["paid_fen_by_category"].items()) or "none"),
               "Relief cases: " + ", ".join(f"{k} {v}" for k, v in s["relief"]["cases_by_status"].items()),
               f"Funds balance (yuan): {s['funds']['balance_fen'] / 100:,.2f}", "",
-              f"Rent: {s['rent']}", f"Loans: {s['loans']}", f"Notifications and webhooks: {s['notifications']}",
+              *_rent_lines(s["rent"]), *_loan_lines(s["loans"]),
+              f"Notifications and webhooks: {s['notifications']}",
               "", "Consistency check:"]
     for name, r in report["check"]["invariants"].items():
         lines.append(f"  {'ok  ' if r['ok'] else 'FAIL'}  {name}" + (f"  ({r['detail']})" if r["detail"] else ""))
@@ -84,6 +89,30 @@ def render(report: dict) -> str:
     lines += [f"  admin API ({k})".ljust(24) + v for k, v in w["admin_apis"].items()]
     lines += [f"  metrics ({k})".ljust(24) + v for k, v in w["metrics"].items()]
     return "\n".join(lines)
+
+
+def _yuan(fen: int) -> str:
+    return f"{fen / 100:,.2f}"
+
+
+def _rent_lines(r) -> list[str]:
+    if isinstance(r, str):
+        return [f"Rent: {r}"]
+    buckets = ", ".join(f"{b} days {v['accounts']} ({_yuan(v['overdue_fen'])})"
+                        for b, v in r["in_arrears"]["by_bucket"].items())
+    return [f"Rent (yuan): billed {_yuan(r['billed_fen'])} in {r['invoices']} invoices, collected "
+            f"{_yuan(r['collected_fen'])} ({r['collection_rate']:.1%}), reductions {_yuan(r['reductions_fen'])}",
+            f"Rent arrears: {r['in_arrears']['accounts']} accounts — {buckets}",
+            "Referrals from arrears: " + (", ".join(f"{k} {v}" for k, v in r["referrals"]["by_outcome"].items())
+                                          or "none"), ""]
+
+
+def _loan_lines(x) -> list[str]:
+    if isinstance(x, str):
+        return [f"Loans: {x}"]
+    return ["Loans: " + ", ".join(f"{k} {v}" for k, v in x["by_status"].items())
+            + f"; disbursed {_yuan(x['disbursed_fen'])} yuan, outstanding {_yuan(x['outstanding_principal_fen'])}"
+            f" yuan; in arrears {x['in_arrears']['loans']} ({_yuan(x['in_arrears']['arrears_fen'])} yuan overdue)", ""]
 
 
 def cmd_demo(args) -> None:

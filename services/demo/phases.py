@@ -1,7 +1,7 @@
 """The demo district's year, as a list of phases: each a small function of the run's context,
 talking to the services only through their public admin APIs (and, between services, the
-bus). `PHASES` is the order; a phase that needs endpoints this build does not have (rent
-billing, loans, notifications and webhooks come with other work) checks the running services'
+bus). `PHASES` is the order (rent, loans and notifications in their modules); a phase that needs endpoints
+this build does not have (as notify's webhooks once were) checks the running services'
 /openapi.json and reports "not available in this build" — it never pretends a result.
 
 Which worker is returned, rejected, objected to or declines is decided from the seed and the
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from . import clock
+from . import clock, loans, notifications, rent
 from .client import DemoError, Services, wait_until
 from .district import District, Worker
 from .progress import Progress
@@ -45,6 +45,14 @@ class Run:
     skipped: dict[str, str] = field(default_factory=dict)  # phase → why it did not run
     revoked: list[str] = field(default_factory=list)  # application ids revoked at the re-check
     hardship_households: dict[str, str] = field(default_factory=dict)  # person_ref → household id
+    tenancy_ids: list[str] = field(default_factory=list)  # the year's tenancies, by unit id
+    payer_of: dict[str, str] = field(default_factory=dict)  # tenancy id → how its tenant pays (rent.payer)
+    rent_reduction: str | None = None  # the relief id of the hardship referral's rent reduction
+    loan_ids: list[str] = field(default_factory=list)  # disbursed loans, in the order taken
+    all_loan_ids: list[str] = field(default_factory=list)  # every application, the rejected one too
+    subscriber: object | None = None  # the demo's webhook subscriber (notifications.Subscriber)
+    subscription_id: str | None = None
+    webhooks: dict | None = None  # what the subscriber received, for the check
 
     def bulk(self, name: str, items: list, fn: Callable) -> list:
         bar = self.progress.phase(name, len(items))
@@ -89,6 +97,8 @@ def funds(run: Run) -> None:
     for year in (d.start.year, d.start.year + 1):  # the demo's year spans two calendar years
         run.svc.call("finance", "PUT", f"/relief-budgets/{year}", json={"amount_fen": d.relief_budget_fen})
         run.svc.call("assistance", "PUT", f"/relief-budgets/{year}/cash", json={"total_fen": d.relief_budget_fen})
+        run.svc.call("assistance", "PUT", f"/relief-budgets/{year}/rent_reduction",
+                     json={"total_fen": d.relief_budget_fen // 5})
         bar.advance()
     bar.finish()
 
@@ -346,13 +356,15 @@ def relocation_relief(run: Run) -> None:
 # -- the months --------------------------------------------------------------------------------
 
 def months(run: Run) -> None:
-    """Twelve months pass (the clock moves a month at a time). In the eighth the annual re-check
-    (年审) finds some tenants' incomes above the ceiling; a district officer confirms it and the
-    application is revoked (eligibility.revoked), allocation gives the tenancy its revocation
-    notice; after it the tenancy ends (tenancy.ended). Each month the billing hook runs."""
+    """Twelve months pass (the clock moves to the first of each month). In the eighth the annual
+    re-check (年审) finds some tenants' incomes above the ceiling; a district officer confirms it
+    and the application is revoked (eligibility.revoked), allocation gives the tenancy its
+    revocation notice; after it the tenancy ends (tenancy.ended). Each month the rent and loan
+    hooks run (payments, the billing run, repayments)."""
     bar = run.progress.phase("the year, month by month", 12)
     for month in range(1, 13):
-        clock.advance(run.svc, days=30)
+        today = run.today()
+        clock.advance(run.svc, days=(rent.first_of_next_month(today) - today).days)
         for hook in MONTHLY_HOOKS:
             hook(run, month)
         if month == 8:
@@ -367,8 +379,10 @@ def months(run: Run) -> None:
 
 
 def _recheck(run: Run) -> None:
-    tenants = sorted((t["application_id"] for t in run.svc.pages("allocation", "/tenancies", status="active")),
-                     key=lambda a: run.worker_of[a].index)
+    # By unit id, not by worker: which units are let follows from the seed, who got which from
+    # the lottery — so the rent the revoked tenancy no longer pays is the same in every run.
+    tenants = [t["application_id"] for t in sorted(run.svc.pages("allocation", "/tenancies", status="active"),
+                                                   key=lambda t: t["unit_id"])]
     chosen = tenants[:max(1, len(tenants) // 100)]  # how many follows from the count alone
     if not chosen:
         return
@@ -385,47 +399,9 @@ def _recheck(run: Run) -> None:
         for t in run.svc.get("allocation", "/tenancies", application_id=a)["items"]), timeout=60)
 
 
-# -- hooks for what other work brings ------------------------------------------------------------
-
-def _absent(run: Run, phase: str, needs: list[tuple[str, str, str]]) -> bool:
-    """Whether a phase's endpoints are missing from this build (then say so, once)."""
-    missing = [f"{s} {m} {p}" for s, m, p in needs if not run.svc.has_endpoint(s, m, p)]
-    if missing:
-        run.skipped.setdefault(phase, f"{NOT_AVAILABLE} (no {', '.join(missing)})")
-    return bool(missing)
-
-
-def _unwritten(run: Run, phase: str) -> None:
-    """The endpoints are there but the demo does not drive them yet: said plainly in the
-    summary (and the check's `phases_complete` fails), never a made-up figure."""
-    run.skipped.setdefault(phase, "endpoints present, but this demo phase is not written yet (services/demo/phases.py)")
-
-
-def rent_billing(run: Run, month: int) -> None:
-    """Hook: the month's billing run, payments (some late) and arrears — finance part 2."""
-    if _absent(run, "rent billing", [("finance", "post", "/admin/billing-runs")]):
-        return
-    _unwritten(run, "rent billing")
-
-
-def loans(run: Run) -> None:
-    """Hook: a few union housing loans with repayments and one prepayment — finance part 2."""
-    if _absent(run, "loans", [("finance", "post", "/loans")]):
-        return
-    _unwritten(run, "loans")
-
-
-def notifications(run: Run) -> None:
-    """Hook: notifications to applicants, tenants and borrowers, webhooks to a local demo
-    subscriber — notify's templates and webhooks."""
-    if _absent(run, "notifications and webhooks", [("notify", "get", "/deliveries"),
-                                                   ("notify", "post", "/subscriptions")]):
-        return
-    _unwritten(run, "notifications and webhooks")
-
-
-MONTHLY_HOOKS: list[Callable[[Run, int], None]] = [rent_billing]
+MONTHLY_HOOKS: list[Callable[[Run, int], None]] = [rent.rent_month, loans.loans_month]
 PHASES: list[Callable[[Run], None]] = [
-    stock, funds, hardship, applications, reviews, objections, notices, rounds, offers, move_ins,
-    relocation_relief, months, loans, notifications,
+    notifications.subscribe, stock, funds, hardship, applications, reviews, objections, notices, rounds, offers,
+    move_ins, relocation_relief, rent.rent_accounts, loans.loans, months, rent.rent_year_end,
+    notifications.notifications,
 ]

@@ -14,13 +14,16 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import date
 from urllib.parse import quote, urlparse
 
 import requests
 
 from services.common.config import SERVICES
 
+from . import clock, notifications, rent
 from .client import Services
 
 OFFER_STATUSES = ("open", "accepted", "declined", "expired", "withdrawn", "moved_in")
@@ -30,7 +33,7 @@ def _total(svc: Services, service: str, path: str, **params) -> int:
     return svc.get(service, path, page_size=1, **params)["total"]
 
 
-def summarise(svc: Services, skipped: dict[str, str], rounds: list[dict]) -> dict:
+def summarise(svc: Services, skipped: dict[str, str], rounds: list[dict], loan_ids: list[str] = ()) -> dict:
     counts = svc.get("applications", "/application-counts")
     occupancy = svc.get("allocation", "/occupancy", by="project")["groups"]
     units = sum(g["units"] for g in occupancy)
@@ -61,11 +64,66 @@ def summarise(svc: Services, skipped: dict[str, str], rounds: list[dict]) -> dic
             "payments_by_status": dict(sorted(Counter(r["status"] for r in reliefs).items())),
         },
         "funds": {"balance_fen": received, "trial_balance_balanced": trial["balanced"]},
-        "rent": skipped.get("rent billing", "see the billing phase"),
-        "loans": skipped.get("loans", "see the loans phase"),
-        "notifications": skipped.get("notifications and webhooks", "see the notifications phase"),
+        "rent": skipped.get("rent billing") or _rent(svc),
+        "loans": skipped.get("loans") or _loans(svc, loan_ids),
+        "notifications": skipped.get("notifications and webhooks") or notifications.summarise(svc),
     }
     return summary
+
+
+def _statements(svc: Services) -> list[tuple[dict, dict | None]]:
+    """Every tenancy allocation knows (active and ended) with finance's rent statement of it
+    (None when finance has no account for it)."""
+    tenancies = [t for status in ("active", "ended") for t in svc.pages("allocation", "/tenancies", status=status)]
+
+    def statement(t):
+        resp = svc.call("finance", "GET", f"/rent-accounts/{t['tenancy_id']}/statement", ok=(200, 404))
+        return resp.json() if resp.status_code == 200 else None
+
+    with ThreadPoolExecutor(4) as pool:
+        return list(zip(tenancies, pool.map(statement, tenancies), strict=True))
+
+
+def _rent(svc: Services) -> dict:
+    """Rent billed and collected over the tenancies' statements; arrears by bucket as finance
+    ages them; assistance's referrals from arrears."""
+    statements = [st for _, st in _statements(svc) if st]
+    accounts = [st["account"] for st in statements]
+    invoices = [i for st in statements for i in st["invoices"]]
+    billed = sum(a["invoiced_fen"] for a in accounts)
+    collected = sum(a["invoiced_fen"] - a["owed_fen"] for a in accounts)
+    arrears = svc.get("finance", "/rent-arrears", page_size=1)
+    referrals = list(svc.pages("assistance", "/referrals"))
+    return {
+        "accounts": dict(sorted(Counter(a["status"] for a in accounts).items())),
+        "invoices": len(invoices),
+        "billed_fen": billed, "collected_fen": collected,
+        "collection_rate": round(collected / billed, 4) if billed else 0.0,
+        "owed_fen": sum(a["owed_fen"] for a in accounts),
+        "reductions_fen": sum(i["reduction_fen"] for i in invoices),
+        "in_arrears": {"accounts": arrears["total"], "by_bucket": {
+            b: {"accounts": svc.get("finance", "/rent-arrears", bucket=b, page_size=1)["total"], "overdue_fen": fen}
+            for b, fen in sorted(arrears["totals"].items())}},
+        "referrals": {"total": len(referrals),
+                      "by_outcome": dict(sorted(Counter(r["outcome"] or r["status"] for r in referrals).items()))},
+    }
+
+
+def _loans(svc: Services, loan_ids) -> dict:
+    """Each loan the demo applied for, as finance holds it now; outstanding and in arrears by
+    finance's delinquency buckets."""
+    loans = [svc.get("finance", f"/loans/{i}") for i in loan_ids]
+    buckets = svc.get("finance", "/loan-delinquency")["buckets"]
+    late = {b: v for b, v in buckets.items() if b != "current"}
+    return {
+        "by_status": dict(sorted(Counter(x["status"] for x in loans).items())),
+        "disbursed_fen": sum(x["amount_fen"] for x in loans if x["disbursed_on"]),
+        "outstanding_principal_fen": sum(v["principal_left_fen"] for v in buckets.values()),
+        "in_arrears": {"loans": sum(v["loans"] for v in late.values()),
+                       "arrears_fen": sum(v["arrears_fen"] for v in late.values()),
+                       "principal_left_fen": sum(v["principal_left_fen"] for v in late.values())},
+        "by_bucket": dict(sorted(buckets.items())),
+    }
 
 
 def where_to_look(svc: Services, rounds: list[dict]) -> dict:
@@ -104,7 +162,8 @@ class Check:
                                               for name, ok, detail in self.results}}
 
 
-def check(svc: Services, skipped: dict[str, str], rounds: list[dict], amqp_uri: str | None) -> Check:
+def check(svc: Services, skipped: dict[str, str], rounds: list[dict], amqp_uri: str | None,
+          webhooks: dict | None = None) -> Check:
     c = Check()
     _ledger(svc, c)
     _tenancies(svc, c)
@@ -125,6 +184,8 @@ def check(svc: Services, skipped: dict[str, str], rounds: list[dict], amqp_uri: 
     c.record("phases_complete", not unwritten, "; ".join(f"{k}: {v}" for k, v in unwritten.items()))
     for hook in CHECK_HOOKS:
         hook(svc, c)
+    if "notifications and webhooks" not in skipped:
+        notifications.check(svc, c, webhooks)
     return c
 
 
@@ -217,7 +278,48 @@ def _dead_letters(amqp_uri: str) -> tuple[bool, str]:
     return not dead, json.dumps(dead) if dead else ""
 
 
-# Invariants that come with the phases other work brings: every tenancy billed once for each
-# month it was active (rent billing), every notification-worthy event delivered once (notify).
-# Each is a function (svc, check) that calls check.record(name, ok, detail).
-CHECK_HOOKS: list = []
+def _billed_once(svc: Services, c: Check) -> None:
+    """Every tenancy (allocation's list) has exactly one invoice for each month it was active —
+    its start's month through its end, the day it ended or today — and none for another month
+    but the zero ones finance lowers when a tenant moves out inside a billed month."""
+    today = clock.today(svc)
+    problems, checked = [], 0
+    for t, st in _statements(svc):
+        if st is None:
+            problems.append(f"{t['tenancy_id']}: no rent account")
+            continue
+        last = min(date.fromisoformat(t["end"]), date.fromisoformat(t["ended_on"]) if t["ended_on"] else today)
+        expected = set(rent.months_from(date.fromisoformat(t["start"]), last))
+        count = Counter(i["month"] for i in st["invoices"])
+        twice = sorted(m for m, n in count.items() if n > 1)
+        missing = sorted(expected - set(count))
+        extra = sorted(i["month"] for i in st["invoices"] if i["month"] not in expected and i["amount_fen"])
+        if twice or missing or extra:
+            problems.append(f"{t['tenancy_id']}: twice {twice}, missing {missing}, outside its tenancy {extra}")
+        checked += 1
+    c.record("every_tenancy_billed_once_per_active_month", not problems,
+             "; ".join(problems[:5]) if problems else f"{checked} tenancies checked")
+
+
+def _subledgers(svc: Services, c: Check) -> None:
+    """The ledger's control accounts equal the sums over finance's own records: rent receivable
+    (1131) the rent owed, rent received in advance (2205) the tenants' credit, union housing
+    loans (1301) the principal the loans still owe."""
+    accounts = [st["account"] for _, st in _statements(svc) if st]
+    buckets = svc.get("finance", "/loan-delinquency")["buckets"]
+    pairs = {"1131 rent receivable": (svc.get("finance", "/accounts/1131")["balance_fen"],
+                                      sum(a["owed_fen"] for a in accounts)),
+             "2205 rent in advance": (svc.get("finance", "/accounts/2205")["balance_fen"],
+                                      sum(a["credit_fen"] for a in accounts)),
+             "1301 loans": (svc.get("finance", "/accounts/1301")["balance_fen"],
+                            sum(v["principal_left_fen"] for v in buckets.values()))}
+    bad = {k: v for k, v in pairs.items() if v[0] != v[1]}
+    c.record("ledger_matches_rent_and_loan_records", not bad,
+             "; ".join(f"{k}: ledger {a} fen, records {b} fen" for k, (a, b) in (bad or pairs).items()))
+
+
+# Invariants that come with the phases: every tenancy billed once for each month it was active,
+# the ledger's control accounts against the rent and loan records (every notification delivered
+# once: notifications.check, which needs what the subscriber received). Each is a function
+# (svc, check) that calls check.record(name, ok, detail).
+CHECK_HOOKS: list = [_billed_once, _subledgers]

@@ -22,3 +22,11 @@ def test_a_demo_run_starts_its_clock_demo_days_back():
     start = datetime.fromisoformat(env["CLOCK_START"])
     assert env["CLOCK_ADJUSTABLE"] == "true"
     assert abs(datetime.now(UTC) - timedelta(days=DEMO_DAYS) - start) < timedelta(seconds=5)
+
+
+def test_a_demo_run_lets_notify_reach_the_demo_subscriber_on_localhost():
+    assert run_clock_env({}, demo_days=DEMO_DAYS)["WEBHOOK_ALLOWED_HOSTS"] == "127.0.0.1"
+    assert run_clock_env({"WEBHOOK_ALLOWED_HOSTS": "hooks.local"}, demo_days=DEMO_DAYS)[
+        "WEBHOOK_ALLOWED_HOSTS"] == "hooks.local"  # the operator's list stands
+    assert "WEBHOOK_ALLOWED_HOSTS" not in run_clock_env({})  # no demo: no allow-list
+    assert run_clock_env({"JWT_SECRET": "a-real-secret-from-the-vault-0123456789"}, demo_days=DEMO_DAYS) == {}
