@@ -109,7 +109,9 @@ def test_make_run_plays_the_demo_year_and_its_consistency_check_passes(demo_run)
     assert by_state["revoked"] >= 1 and by_state.get("returned", 0) == 0
     assert s["tenancies"]["ended"] >= 1 and s["tenancies"]["active"] > 0
     assert s["offers"]["declined"] > 0 and s["offers"]["expired"] > 0 and s["offers"]["moved_in"] > 0
-    assert s["offers"]["open"] == 0 and s["offers"]["accepted"] == 0
+    # a unit freed by a move-out is offered to its programme's waitlist at once: such an offer may
+    # still be open at the year's end; every other offer was answered
+    assert s["offers"]["open"] <= s["tenancies"]["ended"] and s["offers"]["accepted"] == 0
     assert s["units"]["occupied"] == s["tenancies"]["active"] and 0 < s["units"]["occupancy_rate"] <= 1
     assert len(s["rounds"]) == 5 and all(r["matched"] > 0 for r in s["rounds"])
     assert s["hardship_households"] > 0
