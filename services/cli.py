@@ -402,6 +402,16 @@ def cmd_events_replay(args) -> None:
 
     amqp_uri = os.environ.get("AMQP_URI", "pyamqp://guest:guest@127.0.0.1:5672/")
     report = replay(amqp_uri, args.source, args.queue, event_id=args.event_id, dry_run=args.dry_run)
+    replayed = [m.event_id for m in report if m.moved]
+    if args.source == "unrouted" and replayed:  # their outbox rows may be purged now
+        from services.common.events.operator import clear_unrouted, producer_of_unrouted
+
+        service = producer_of_unrouted(args.queue)
+        store = _store(service, _database_urls(args.database_url)[service])
+        try:
+            print(f"{clear_unrouted(store, replayed)} outbox row(s) of {service} no longer marked unrouted")
+        finally:
+            store.dispose()
     for m in report:
         verb = "moved" if m.moved else ("would move" if args.dry_run else "kept")
         print(f"{verb} {m.event_id} {m.event_type}: {m.source} → {m.destination} ({m.reason})")
@@ -505,6 +515,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="dlq: the consumer's queue (or its .dlq); unrouted: <service>.events.unrouted")
     replay.add_argument("--event-id", default=None, help="only this event")
     replay.add_argument("--dry-run", action="store_true", help="say what would move; move nothing")
+    replay.add_argument("--database-url", action="append", metavar="SERVICE=URL",
+                        help="unrouted: the producer's database, whose outbox rows of the events replayed are no "
+                             "longer marked unrouted (default DATABASE_URL_<SERVICE>, else ./var/<service>.db)")
     replay.set_defaults(func=cmd_events_replay)
 
     idem = sub.add_parser("idempotency", help='Idempotency-Key claims left "in progress" by a dead process')

@@ -109,6 +109,21 @@ class PoolEntry(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
+class PoolDeparture(Base):
+    """An application's departure from the pool (撤回 withdrawn / 退出 revoked), kept even when
+    its approval has not arrived yet. The pool's handlers each read their own queue, so
+    ``application.withdrawn`` can overtake ``application.approved``; an approval can never
+    follow a departure of the same application (both are terminal in applications'
+    lifecycle), so a late approval finds this row and enters the pool already departed."""
+
+    __tablename__ = "pool_departures"
+
+    application_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20))  # withdrawn|revoked
+    departed_on: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
 class Round(Base):
     """An allocation round (配租轮次). The secret is stored here and nowhere else: no GET
     returns it before the draw and no event carries it before ``round.drawn``."""

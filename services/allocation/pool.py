@@ -1,4 +1,16 @@
-"""The pool (轮候库): a read model of approved applications, fed by applications' events."""
+"""The pool (轮候库): a read model of approved applications, fed by applications' events.
+
+Each event type has its own queue, so events of one application can arrive in any order.
+The rules that make the final pool the same whatever the order (and however often an event
+is redelivered):
+
+* Withdrawal (撤回) and revocation (退出) are terminal in applications' lifecycle and an
+  approval never follows either, so a departure is recorded (``pool_departures``) even when
+  the approval has not arrived; a late approval then enters the pool already departed, and
+  an approval never brings a departed, housed or otherwise non-active entry back to active.
+* Revocation outranks withdrawal (it also puts an active tenancy on notice): a withdrawal
+  never overwrites ``revoked``; a revocation overwrites ``withdrawn``.
+"""
 
 from __future__ import annotations
 
@@ -19,8 +31,8 @@ def add_approved(uow, now: datetime, approved: dict) -> None:
     PoolEntry(d["application_id"], d["person_ref"], d["points_tenths"], d["household_size"],
               d["programme"], tuple(d["preferences"]), frozenset(d["priority_groups"]),
               d["needs_accessible"])
-    row = uow.session.get(models.PoolEntry, d["application_id"]) or models.PoolEntry(
-        application_id=d["application_id"], declines=0, suspended_until=None)
+    existing = uow.session.get(models.PoolEntry, d["application_id"])
+    row = existing or models.PoolEntry(application_id=d["application_id"], declines=0, suspended_until=None)
     row.person_ref = d["person_ref"]
     row.programme = d["programme"]
     row.district = d["district"]
@@ -31,10 +43,29 @@ def add_approved(uow, now: datetime, approved: dict) -> None:
     row.preferences = dumps(list(d["preferences"]))
     row.priority_groups = dumps(sorted(set(d["priority_groups"])))
     row.needs_accessible = d["needs_accessible"]
-    row.status = "active"
+    row.status = _status_on_approval(uow, d["application_id"], existing.status if existing else None)
     row.approved_at = d["approved_at"]
     row.updated_at = now
     uow.session.add(row)
+
+
+def _status_on_approval(uow, application_id: str, current: str | None) -> str:
+    """The status an approval leaves: ``active``, unless the application already left (its
+    departure may have overtaken this approval) or was housed."""
+    if current is not None and current != "active":
+        return current
+    departure = uow.session.get(models.PoolDeparture, application_id)
+    return departure.status if departure is not None else "active"
+
+
+def _record_departure(uow, now: datetime, on: date, application_id: str, status: str) -> None:
+    """Keep the departure (revoked outranks withdrawn), whether or not the entry is here yet."""
+    row = uow.session.get(models.PoolDeparture, application_id)
+    if row is None:
+        uow.session.add(models.PoolDeparture(application_id=application_id, status=status, departed_on=on,
+                                             recorded_at=now))
+    elif status == "revoked" and row.status != "revoked":
+        row.status, row.departed_on, row.recorded_at = status, on, now
 
 
 def change_points(uow, now: datetime, policy_version: int, changes: list[dict]) -> None:
@@ -55,6 +86,7 @@ def revoke(uow, now: datetime, on: date, application_id: str, notice_days: int) 
     """Eligibility revoked on ``on``: leave the pool; live offers lapse; an active tenancy
     gets a scheduled end ``notice_days`` later (ended by POST
     /admin/tenancies/process-notices or the daily timer)."""
+    _record_departure(uow, now, on, application_id, "revoked")
     row = uow.session.get(models.PoolEntry, application_id)
     if row is not None:
         row.status = "revoked"
@@ -69,6 +101,7 @@ def revoke(uow, now: datetime, on: date, application_id: str, notice_days: int) 
 
 def withdraw(uow, now: datetime, on: date, application_id: str) -> None:
     """The application was withdrawn on ``on``: an active entry leaves; live offers lapse."""
+    _record_departure(uow, now, on, application_id, "withdrawn")
     row = uow.session.get(models.PoolEntry, application_id)
     if row is not None and row.status == "active":
         row.status = "withdrawn"

@@ -59,6 +59,21 @@ INBOX_DEAD_LETTERED = Counter(
     ["service", "district", "handler"],
 )
 
+# The same names `anju events status --prometheus` prints, now from each service's own
+# /metrics (the relay sets them: see OutboxRelay._update_queue_gauges), so alerts need no
+# textfile collector.
+UNROUTED_PARKED = Gauge(
+    "anju_unrouted_parked", "Events parked in <service>.events.unrouted (no queue was bound).",
+    ["service", "district"],
+)
+DEAD_LETTERS = Gauge(
+    "anju_dead_letters", "Messages in a consumer's dead-letter queue (<queue>.dlq).",
+    ["service", "district", "queue"],
+)
+# (service, district) → the service's consumer queues, registered when its container starts;
+# the relay of that service reads their dead-letter queues' depths.
+CONSUMER_QUEUES: dict[tuple[str, str], list[str]] = {}
+
 
 def entrypoint_kind(entrypoint) -> str:
     for klass, kind in (
@@ -79,6 +94,9 @@ class EntrypointMetrics(DependencyProvider):
         self.service = self.container.service_name
         self.district = self.container.config.get("DISTRICT", "unknown")
         self._started: dict = {}
+        from .events.operator import consumer_queues  # here: the events package imports this module
+
+        CONSUMER_QUEUES[(self.service, self.district)] = consumer_queues(self.container.service_cls)
 
     def worker_setup(self, worker_ctx):
         self._started[worker_ctx] = time.perf_counter()

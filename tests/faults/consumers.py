@@ -71,6 +71,15 @@ def _hardship(t: str) -> dict:
     return {"household_id": f"H-{t}", "person_ref": f"pref-{t}", "category": "dibao", "name_masked": "张*"}
 
 
+def _tenancy_started(t: str) -> dict:
+    return {"tenancy_id": f"T-{t}", "application_id": f"A-{t}", "person_ref": f"pref-{t}", "unit_id": f"U-{t}",
+            "project_id": "P1", "start": "2026-01-01", "end": "2027-12-31", "rent_fen": 90000}
+
+
+def _hardship_closed(t: str) -> dict:
+    return {"household_id": f"H-{t}", "person_ref": f"pref-{t}", "category": "dibao", "closed_on": "2026-03-02"}
+
+
 CONSUMERS = [
     Consumer("allocation.pool", "allocation", "applications", "application.approved", "on_application_approved",
              _approved, "SELECT application_id FROM pool_entries", "application_id"),
@@ -80,5 +89,10 @@ CONSUMERS = [
              _fund, "SELECT source_event_id FROM public_notices", EVENT_ID),
     Consumer("applications.hardship", "applications", "assistance", "hardship.registered", "on_hardship_registered",
              _hardship, "SELECT person_ref FROM hardship_status", "person_ref"),
+    Consumer("finance.rent_account", "finance", "allocation", "tenancy.started", "on_tenancy_started",
+             _tenancy_started, "SELECT tenancy_id FROM rent_accounts", "tenancy_id"),
+    # a closure of a hardship applications never saw registered still leaves its (empty) status row
+    Consumer("applications.hardship_closed", "applications", "assistance", "hardship.closed", "on_hardship_closed",
+             _hardship_closed, "SELECT person_ref FROM hardship_status WHERE category IS NULL", "person_ref"),
 ]
 BY_NAME = {c.name: c for c in CONSUMERS}

@@ -7,6 +7,8 @@ import json
 from datetime import timedelta
 
 import pytest
+import requests
+from harness import wait_for
 from kombu import Connection, Producer
 from test_poison import _anju
 
@@ -103,3 +105,29 @@ def test_idempotency_cli_lists_and_clears(tmp_path):
     out = _anju("", "idempotency", "clear", "--service", "finance", "--database-url", url)
     assert "cleared 1 claim(s)" in out, out
     assert "0 claim(s)" in _anju("", "idempotency", "list", "--service", "finance", "--database-url", url)
+
+
+def test_each_service_exposes_its_dead_letter_and_unrouted_depths_in_its_own_metrics(fresh_db, services):
+    """The same gauges as `anju events status --prometheus`, from the services' own /metrics:
+    the relay reads its unrouted queue and its consumers' dead-letter queues (passive declares)."""
+    finance = services("finance", fresh_db("finance"))
+    notify = services("notify", fresh_db("notify"))
+    amqp = services.amqp_uri
+    dlq = "evt-finance-fund.received--notify.on_fund_received.dlq"
+    with Connection(amqp) as conn:
+        channel = conn.default_channel
+        channel.queue_declare("finance.events.unrouted", durable=True, auto_delete=False)
+        channel.queue_declare(dlq, durable=True, auto_delete=False)
+        for queue, n in (("finance.events.unrouted", 1), (dlq, 2)):
+            for _ in range(n):
+                Producer(channel).publish(json.dumps({"x": 1}), exchange="", routing_key=queue)
+
+    def metric(svc, line):
+        return line in requests.get(f"{svc.base}/metrics", timeout=5).text or None
+
+    wait_for(lambda: metric(finance, 'anju_unrouted_parked{district="demo",service="finance"} 1.0'), 40,
+             "finance's unrouted gauge")
+    wait_for(lambda: metric(notify, f'anju_dead_letters{{district="demo",queue="{dlq}",service="notify"}} 2.0'), 40,
+             "notify's dead-letter gauge")
+    assert 'anju_unrouted_parked{district="demo",service="notify"} 0.0' in requests.get(
+        f"{notify.base}/metrics", timeout=5).text

@@ -10,8 +10,9 @@ import os
 import subprocess
 import time
 
+import pytest
 from checker import classify
-from consumers import BY_NAME
+from consumers import BY_NAME, CONSUMERS
 from harness import ROOT, publish, queue_depth, queue_messages, wait_for
 from kombu import Connection, Producer
 
@@ -112,3 +113,35 @@ def test_replay_from_the_dlq_moves_what_it_says_once(fresh_db, services):
     time.sleep(0.5)
     classify({e["event_id"]: POOL.key_of(e) for e in dead}, POOL.effects(engine)).assert_exactly_once()
     assert queue_depth(amqp, dlq) == 0
+
+
+@pytest.mark.parametrize("consumer", [c for c in CONSUMERS if c is not POOL], ids=lambda c: c.name)
+def test_every_consumer_dead_letters_poison_and_keeps_going(consumer, fresh_db, services):
+    """The poison the broker can bring to any consumer (not JSON, a schema_version it does not
+    read, an event type it does not know) — for every registered consumer; the handler that
+    always fails is the pool's test above (the poison is particular to each domain)."""
+    url = fresh_db(consumer.service)
+    engine = fresh_db.engine(consumer.service)
+    services(consumer.service, url)
+    amqp = services.amqp_uri
+    good = [consumer.envelope() for _ in range(10)]
+    wrong_version = consumer.envelope()
+    wrong_version["schema_version"] = 2
+    unknown_type = consumer.envelope()
+    unknown_type["event_type"] = consumer.event_type + "_teleported"
+    exchange = f"{consumer.producer}.events"
+    publish(amqp, good[:5] + [wrong_version],
+            raw=[(exchange, consumer.event_type, b"{not json"),
+                 (exchange, consumer.event_type, json.dumps(unknown_type).encode())])
+    publish(amqp, good[5:])
+    dlq = consumer.queue + ".dlq"
+    wait_for(lambda: queue_depth(amqp, dlq) >= 3, 60, "three dead letters")
+    wait_for(lambda: sum(consumer.effects(engine).values()) >= len(good), 60, "the good events' effects")
+    reasons = [headers["x-anju-dead-letter-reason"] for headers, _ in queue_messages(amqp, dlq)]
+    text = " | ".join(reasons)
+    assert len(reasons) == 3, text
+    assert "not JSON" in text and "schema_version 2" in text and "unknown event type" in text, text
+    time.sleep(0.5)
+    verdict = classify({e["event_id"]: consumer.key_of(e) for e in good}, consumer.effects(engine))
+    print(f"\n{consumer.name} poison: 3 dead-lettered with reasons; {verdict.summary()}")
+    verdict.assert_exactly_once()

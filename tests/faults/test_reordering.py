@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from consumers import _approved, _fund, _hardship, _relief
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
@@ -44,6 +44,8 @@ def _pool_effect(kind, data):
         return lambda uow: pool.add_approved(uow, NOW, data)
     if kind == "application.points_changed":
         return lambda uow: pool.change_points(uow, NOW, 2, data["changes"])
+    if kind == "eligibility.revoked":
+        return lambda uow: pool.revoke(uow, NOW, ON, data["application_id"], 90)
     return lambda uow: pool.withdraw(uow, NOW, ON, data["application_id"])
 
 
@@ -125,10 +127,27 @@ IN_SCHEMAS = {
     "application.approved": ("allocation", "ApplicationApprovedIn"),
     "application.points_changed": ("allocation", "PointsChangedIn"),
     "application.withdrawn": ("allocation", "ApplicationWithdrawnIn"),
+    "eligibility.revoked": ("allocation", "EligibilityRevokedIn"),
     "relief.approved": ("finance", "ReliefApprovedIn"),
     "fund.received": ("notify", "FundReceivedIn"),
     "hardship.registered": ("applications", "HardshipRegisteredIn"),
+    "hardship.closed": ("applications", "HardshipClosedIn"),
+    "tenancy.started": ("finance", "TenancyStartedIn"),
+    "tenancy.ended": ("finance", "TenancyEndedIn"),
+    "allocation.offered": ("assistance", "OfferEventIn"),
+    "allocation.accepted": ("assistance", "OfferEventIn"),
 }
+
+
+def received_by(service: str, event_type: str, data: dict) -> dict:
+    """As :func:`received`, through the inbound schema of ``service`` (two services read
+    tenancy.started, each with its own schema)."""
+    import importlib
+
+    schema = getattr(importlib.import_module(f"services.{service}.schemas"), IN_SCHEMAS[event_type][1])
+    envelope = {"event_id": str(uuid.uuid4()), "event_type": event_type, "schema_version": 1,
+                "occurred_at": "2026-03-02T02:00:00Z", "district": "demo", "producer": "x", "data": data}
+    return parse_received(envelope, schema).data
 
 
 def received(event_type: str, data: dict) -> dict:
@@ -184,9 +203,6 @@ def test_consumer_duplicates_and_reordering_equal_in_order_single_delivery(
                                                                           in_order, effect)
 
 
-@pytest.mark.xfail(strict=True, reason="DEFECT (reported): allocation's pool handlers sit on separate queues, "
-                   "so application.withdrawn can overtake application.approved; withdraw() of an absent "
-                   "entry does nothing and the late approved makes a withdrawn application active")
 def test_pool_withdrawal_overtaking_its_approval_equals_in_order(memory_store):
     history = pool_history(1, [(100, 0, True)])
     in_order = [e for entity in history for e in entity]
@@ -197,3 +213,188 @@ def test_pool_withdrawal_overtaking_its_approval_equals_in_order(memory_store):
 
     assert _run(memory_store, "allocation", "pool", overtaken, effect) == _run(memory_store, "allocation",
                                                                                "pool", in_order, effect)
+
+
+def _one_application(kinds) -> tuple[dict, list[tuple[str, str, dict]]]:
+    approved = _approved(uuid.uuid4().hex[:8])
+    a, p = approved["application_id"], approved["person_ref"]
+    data = {"application.approved": approved,
+            "application.withdrawn": {"application_id": a, "person_ref": p, "withdrawn_at": "2026-03-02T02:00:00Z"},
+            "eligibility.revoked": {"application_id": a, "person_ref": p, "revoked_at": "2026-03-02T02:00:00Z"}}
+    return approved, [(str(uuid.uuid4()), k, data[k]) for k in kinds]
+
+
+@SETTINGS
+@given(data=st.data(), kinds=st.sampled_from([
+    ("application.approved", "application.withdrawn"),
+    ("application.approved", "eligibility.revoked"),
+    # cannot happen in applications' lifecycle (both are terminal), but the pool must still not
+    # depend on the order: revocation outranks withdrawal
+    ("application.approved", "application.withdrawn", "eligibility.revoked"),
+    ("application.approved", "eligibility.revoked", "application.withdrawn"),
+]))
+def test_pool_any_order_of_one_applications_events_with_duplicates_equals_in_order(memory_store, data, kinds):
+    """Every permutation of (approved, withdrawn, revoked) for one application, each event possibly
+    delivered more than once (the redelivery at any later point): the pool equals the in-order
+    single delivery, and an approval never makes a departed application active."""
+    _, events = _one_application(kinds)
+    order = data.draw(st.permutations(events))
+    deliveries = []
+    for event in order:
+        deliveries.append(event)
+        deliveries.extend([event] * data.draw(st.integers(0, 1)))
+        if data.draw(st.booleans()):  # a redelivery of something earlier
+            deliveries.append(data.draw(st.sampled_from(deliveries)))
+
+    def effect(kind, payload, event_id):
+        return _pool_effect(kind, payload)
+
+    got = _run(memory_store, "allocation", "pool", deliveries, effect)
+    assert got == _run(memory_store, "allocation", "pool", events, effect)
+    assert got[0][1] == ("revoked" if "eligibility.revoked" in kinds else "withdrawn")
+
+
+# -- consumers of more than one event type of one entity ---------------------------------------------
+# Each gets: every permutation of the entity's events, any of them delivered again (right away or
+# later); several entities interleaved. The final state equals in-order single delivery.
+
+@st.composite
+def permuted_with_duplicates(draw, entities):
+    events = [e for entity in entities for e in entity]
+    out = []
+    for event in draw(st.permutations(events)):
+        out.append(event)
+        if draw(st.integers(0, 2)) == 0:
+            out.append(draw(st.sampled_from(out)))
+    return out
+
+
+def _run_multi(store, service, deliveries, effect_of, state_sql):
+    for event_id, kind, data in deliveries:
+        effect = effect_of(kind, received_by(service, kind, data))
+        deliver(store, service, kind.replace(".", "_"), event_id, kind, effect)
+    with store.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(state_sql))]
+
+
+def _tenancy_events(t: str) -> list[tuple[str, str, dict]]:
+    started = {"tenancy_id": f"T-{t}", "application_id": f"A-{t}", "person_ref": f"pref-{t}", "unit_id": f"U-{t}",
+               "project_id": "P1", "start": "2026-01-01", "end": "2027-12-31", "rent_fen": 90000}
+    ended = {"tenancy_id": f"T-{t}", "ended_on": "2026-02-14"}
+    return [(str(uuid.uuid4()), "tenancy.started", started), (str(uuid.uuid4()), "tenancy.ended", ended)]
+
+
+def _finance_tenancy_effect(kind, data):
+    from services.finance import rent
+
+    if kind == "tenancy.started":
+        return lambda uow: rent.open_account(uow, NOW, str(uuid.uuid4()), data, ON)
+    return lambda uow: rent.end_tenancy(uow, NOW, ON, data["tenancy_id"], data["ended_on"])
+
+
+FINANCE_STATE = "SELECT tenancy_id, status, ended_on, start, \"end\", rent_fen FROM rent_accounts ORDER BY tenancy_id"
+
+
+@SETTINGS
+@given(data=st.data(), n=st.integers(1, 3))
+def test_finance_rent_accounts_under_reordered_tenancy_events_equal_in_order(memory_store, data, n):
+    """tenancy.ended may overtake tenancy.started (finance keeps the early end and applies it when
+    the account opens)."""
+    entities = [_tenancy_events(uuid.uuid4().hex[:8]) for _ in range(n)]
+    in_order = [e for entity in entities for e in entity]
+    shuffled = data.draw(permuted_with_duplicates(entities))
+    got = _run_multi(memory_store("finance"), "finance", shuffled, _finance_tenancy_effect, FINANCE_STATE)
+    assert got == _run_multi(memory_store("finance"), "finance", in_order, _finance_tenancy_effect, FINANCE_STATE)
+    assert {r[1] for r in got} == {"ended"}
+
+
+ID_NUMBERS = ["11010519491231002X", "110105198503121234", "110105198001010016"]
+
+
+def _register_households(store):
+    """The hardship households (one per ID number above) registered through assistance's use case."""
+    from services.assistance import hardship
+
+    refs = []
+    with store.uow() as uow:
+        for number in ID_NUMBERS:
+            refs.append(hardship.register_household(uow, NOW, number, "李四", "dibao", "district_officer:u1",
+                                                    b"district-key", on=ON).person_ref)
+        uow.commit()
+    return refs
+
+
+def _housing_events(person_ref: str, t: str) -> list[tuple[str, str, dict]]:
+    offer = {"offer_id": f"O-{t}", "round_id": "R1", "application_id": f"A-{t}", "person_ref": person_ref,
+             "unit_id": f"U-{t}", "project_id": "P1", "offered_on": "2026-03-01", "respond_by": "2026-03-08"}
+    started = {"tenancy_id": f"T-{t}", "application_id": f"A-{t}", "person_ref": person_ref, "unit_id": f"U-{t}",
+               "project_id": "P1", "start": "2026-03-15", "end": "2028-03-14", "rent_fen": 90000}
+    return [(str(uuid.uuid4()), "allocation.offered", offer), (str(uuid.uuid4()), "allocation.accepted", dict(offer)),
+            (str(uuid.uuid4()), "tenancy.started", started)]
+
+
+def _assistance_effect(kind, data):
+    from services.assistance import moving_in, relocation, settings
+    from services.assistance.domain.hardship import HousingStage
+
+    stage = {"allocation.offered": HousingStage.OFFERED, "allocation.accepted": HousingStage.ACCEPTED,
+             "tenancy.started": HousingStage.MOVED_IN}[kind]
+
+    def effect(uow):  # as ReferralEntrypoints runs them
+        moving_in.on_housing_event(uow, NOW, data["person_ref"], stage, data["unit_id"], kind)
+        if kind == "tenancy.started":
+            relocation.on_tenancy_started(uow, NOW, ON, data["tenancy_id"], data["person_ref"],
+                                          settings.relocation_cash_fen({}), settings.approval_policy({}))
+    return effect
+
+
+ASSISTANCE_STATE = ("SELECT h.person_ref, h.housing_stage, h.housing_unit_id, "
+                    "(SELECT count(*) FROM relief_cases c WHERE c.household_id = h.id AND c.origin = 'relocation') "
+                    "FROM hardship_households h ORDER BY h.person_ref")
+
+
+@SETTINGS
+@given(data=st.data(), n=st.integers(1, 3))
+def test_assistance_housing_stage_under_reordered_allocation_events_equals_in_order(memory_store, data, n):
+    """allocation.offered / allocation.accepted / tenancy.started move a hardship household forward
+    only, and tenancy.started opens one relocation case (回迁救助), whatever the order."""
+    def run(deliveries_of):
+        store = memory_store("assistance")
+        refs = _register_households(store)
+        entities = [_housing_events(refs[i], f"{i}") for i in range(n)]
+        return _run_multi(store, "assistance", deliveries_of(entities), _assistance_effect, ASSISTANCE_STATE)
+
+    in_order = run(lambda entities: [e for entity in entities for e in entity])
+    shuffled = run(lambda entities: data.draw(permuted_with_duplicates(entities)))
+    assert shuffled == in_order
+    assert sorted((r[1] or "", r[3]) for r in in_order) == sorted([("moved_in", 1)] * n + [("", 0)] * (3 - n))
+
+
+def _hardship_events(t: str) -> list[tuple[str, str, dict]]:
+    registered = {"household_id": f"H-{t}", "person_ref": f"pref-{t}", "category": "dibao", "name_masked": "张*"}
+    closed = {"household_id": f"H-{t}", "person_ref": f"pref-{t}", "reason": "recovered"}
+    return [(str(uuid.uuid4()), "hardship.registered", registered), (str(uuid.uuid4()), "hardship.closed", closed)]
+
+
+def _applications_effect(kind, data):
+    from services.applications import points
+
+    category = data["category"] if kind == "hardship.registered" else None
+    return lambda uow: points.hardship_changed(uow, NOW, Calendar(), data["person_ref"], category,
+                                               data.get("household_id"), kind.replace(".", "_"))
+
+
+@pytest.mark.xfail(strict=True, reason="DEFECT (reported, services/applications is not this suite's to change): "
+                   "hardship.registered and hardship.closed sit on separate queues and points.hardship_changed "
+                   "keeps whichever arrives last, so a registration overtaken by its closure reinstates the "
+                   "hardship category (and its priority points); it needs the event's occurred_at or a "
+                   "per-household version to decide")
+@settings(SETTINGS, phases=[Phase.generate])  # no shrinking while it fails: a failing example is all it needs
+@given(data=st.data(), n=st.integers(1, 3))
+def test_applications_hardship_under_reordered_registered_and_closed_equals_in_order(memory_store, data, n):
+    entities = [_hardship_events(uuid.uuid4().hex[:8]) for _ in range(n)]
+    in_order = [e for entity in entities for e in entity]
+    shuffled = data.draw(permuted_with_duplicates(entities))
+    sql = "SELECT person_ref, category FROM hardship_status ORDER BY person_ref"
+    assert _run_multi(memory_store("applications"), "applications", shuffled, _applications_effect, sql) == \
+        _run_multi(memory_store("applications"), "applications", in_order, _applications_effect, sql)

@@ -12,7 +12,7 @@ import requests
 from checker import classify
 from consumers import BY_NAME
 from harness import burst_size, publish, queue_depth, wait_for
-from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
+from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select, text
 from test_poison import _anju
 from test_producer_kill import _events_of, _receipts
 
@@ -68,8 +68,13 @@ def test_event_before_any_subscriber_is_parked_then_delivered(fresh_db, services
 
     services("notify", notify_url)  # the subscriber's queue exists from now on
     assert sum(FUND.effects(notify_db).values()) == 0
-    out = _anju(services.amqp_uri, "events", "replay", "--from", "unrouted", "--queue", parked)
+    assert _unrouted_rows(finance_db) == 12
+    out = _anju(services.amqp_uri, "events", "replay", "--from", "unrouted", "--queue", parked,
+                "--database-url", f"finance={finance_url}")
     assert "12 message(s) moved" in out, out
+    # delivered now: the outbox rows lose their unrouted mark, so the relay's purge can let them go
+    assert "12 outbox row(s) of finance no longer marked unrouted" in out, out
+    assert _unrouted_rows(finance_db) == 0
     events = _events_of(finance_db)
     wait_for(lambda: sum(FUND.effects(notify_db).values()) >= len(events), 30, "the parked events' effects")
     time.sleep(0.5)
@@ -77,6 +82,11 @@ def test_event_before_any_subscriber_is_parked_then_delivered(fresh_db, services
     print(f"\nparked then replayed: {verdict.summary()}")
     verdict.assert_exactly_once()
     assert queue_depth(services.amqp_uri, parked) == 0
+
+
+def _unrouted_rows(engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM outbox WHERE unrouted <> 0")).scalar_one()
 
 
 # -- a handler that blocks the process longer than twice the heartbeat ---------------------------

@@ -106,3 +106,30 @@ def test_old_unit_ids_are_rewritten_only_when_safe_and_let_units_are_occupied_ag
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM units WHERE id = 'P1-A-101'")).scalar() == 1
     engine.dispose()
+
+
+def test_pool_departures_copy_the_withdrawn_and_revoked_entries(url):
+    """Migration 0005 (issue 18): departed entries already in the pool get their departure row,
+    so a redelivered approval finds it; downgrade drops the table."""
+    upgrade("allocation", url, "0004")
+    engine = engine_for(url)
+    with engine.begin() as conn:
+        for app_id, status in (("A1", "withdrawn"), ("A2", "revoked"), ("A3", "active"), ("A4", "housed")):
+            conn.execute(text(
+                "INSERT INTO pool_entries (application_id, person_ref, programme, district, points_tenths, "
+                "points_policy_version, breakdown, household_size, preferences, priority_groups, needs_accessible, "
+                "status, declines, approved_at, updated_at) VALUES (:a, 'p', 'pr', 'demo', 1, 1, '{}', 1, '[]', "
+                "'[]', false, :s, 0, '2026-11-20 00:00:00+00:00', '2026-11-24 23:30:00+00:00')"),
+                {"a": app_id, "s": status})
+    engine.dispose()
+    upgrade("allocation", url)
+    engine = engine_for(url)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT application_id, status, departed_on FROM pool_departures "
+                                 "ORDER BY application_id")).all()
+    engine.dispose()
+    assert [(a, s, str(d)) for a, s, d in rows] == [("A1", "withdrawn", "2026-11-24"), ("A2", "revoked", "2026-11-24")]
+    downgrade("allocation", url, "0004")
+    engine = engine_for(url)
+    assert "pool_departures" not in inspect(engine).get_table_names()
+    engine.dispose()

@@ -14,7 +14,7 @@ from datetime import datetime
 
 import amqp
 from kombu import Connection
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from .inbox import InboxEventHandler, dead_letter_queue_name
 from .relay import event_exchange_name
@@ -142,6 +142,23 @@ def replay(amqp_uri: str, source: str, queue: str, *, event_id: str | None = Non
         for message in keep:
             channel.basic_reject(message.delivery_tag, requeue=True)
     return report
+
+
+def producer_of_unrouted(queue: str) -> str:
+    """The producing service of an unrouted queue (``<service>.events.unrouted``) or of a bare
+    service name, as ``replay --from unrouted --queue`` takes either."""
+    return queue.removesuffix(".unrouted").removesuffix(".events")
+
+
+def clear_unrouted(store, event_ids: list[str]) -> int:
+    """Replayed unrouted events reached a queue: clear their outbox rows' ``unrouted`` flag, so
+    the relay's purge (which keeps unrouted rows) can let them go. Returns rows cleared."""
+    if not event_ids:
+        return 0
+    t = store.tables.outbox
+    with store.engine.begin() as conn:
+        return conn.execute(update(t).where(t.c.event_id.in_(event_ids), t.c.unrouted != 0)
+                            .values(unrouted=0)).rowcount
 
 
 def _x_death_reason(headers: dict) -> str:

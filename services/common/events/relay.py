@@ -26,7 +26,15 @@ import amqp
 from kombu import Connection
 from sqlalchemy import bindparam, case, delete, func, select, text, update
 
-from ..metrics import OUTBOX_BACKLOG, OUTBOX_OLDEST_PENDING, OUTBOX_PUBLISHED, OUTBOX_UNROUTED
+from ..metrics import (
+    CONSUMER_QUEUES,
+    DEAD_LETTERS,
+    OUTBOX_BACKLOG,
+    OUTBOX_OLDEST_PENDING,
+    OUTBOX_PUBLISHED,
+    OUTBOX_UNROUTED,
+    UNROUTED_PARKED,
+)
 from .contracts import utc_now
 
 log = logging.getLogger(__name__)
@@ -35,6 +43,7 @@ log = logging.getLogger(__name__)
 # failed attempt costs one refused connection, and the backlog should start draining within
 # seconds of the broker's return (a longer cap made recovery take up to half a minute).
 RETRY_CAP_SECONDS = 5.0
+QUEUE_GAUGE_SECONDS = 10.0  # how often the relay reads its queues' depths for /metrics
 
 _LEADER_KEY = int.from_bytes(hashlib.sha256(b"anju-outbox-relay").digest()[:4], "big")
 
@@ -346,6 +355,38 @@ class OutboxRelay:
         except Exception:  # noqa: BLE001 - a gauge is not worth stopping the relay for
             pass
 
+    def _update_queue_gauges(self) -> None:
+        """Depths of this service's unrouted queue and of its consumers' dead-letter queues, at
+        most every QUEUE_GAUGE_SECONDS: a passive queue_declare each on a channel of the
+        publisher's own connection (no management API, no extra connection; a service that has
+        not published yet connects its publisher for it)."""
+        now = time.monotonic()
+        if now - getattr(self, "_last_queue_gauge", -QUEUE_GAUGE_SECONDS) < QUEUE_GAUGE_SECONDS:
+            return
+        self._last_queue_gauge = now
+        queues = [(None, self.publisher.unrouted_queue)] + [
+            (q, f"{q}.dlq") for q in CONSUMER_QUEUES.get(self._labels, ())]
+        channel = None
+        try:
+            self.publisher._ensure()
+            conn = self.publisher._conn
+            for consumer_queue, name in queues:
+                channel = channel or conn.channel()
+                try:
+                    depth = channel.queue_declare(name, passive=True).message_count
+                except amqp.exceptions.NotFound:  # the broker closed the channel: a new one next
+                    channel, depth = None, 0
+                if consumer_queue is None:
+                    UNROUTED_PARKED.labels(*self._labels).set(depth)
+                else:
+                    DEAD_LETTERS.labels(*self._labels, name).set(depth)
+        except Exception as exc:  # noqa: BLE001 - a gauge is not worth stopping the relay for
+            log.debug("queue depth gauges: %s", exc)
+        finally:
+            if channel is not None:
+                with contextlib.suppress(Exception):
+                    channel.close()
+
     def run_forever(self) -> None:
         self._running = True
         failures = 0
@@ -371,6 +412,7 @@ class OutboxRelay:
                 except Exception as exc:  # noqa: BLE001 - retried next hour
                     log.warning("outbox purge failed: %s", exc)
             self._update_gauges()
+            self._update_queue_gauges()
             if self._running and self._wake.wait(self.poll_interval) and self.linger:
                 # Woken by a commit: let the next few commits land too, so one drain (a dozen
                 # round trips to the database and the broker) carries them all.
