@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
 from .errors import Conflict, DuplicateEvent
-from .events.contracts import build_envelope, encode, utc_now
+from .events.contracts import build_envelopes, encode, utc_now
 from .tables import PlatformTables, platform_tables
 
 
@@ -172,8 +172,8 @@ class UnitOfWork:
     def publish_many(self, event_type: str, payloads: list[dict]) -> list[dict]:
         """`publish` for many events of one type: one multi-row outbox insert."""
         now = self._now()
-        envelopes = [build_envelope(event_type, data, district=self.district, producer=self.producer,
-                                    occurred_at=now) for data in payloads]
+        envelopes = build_envelopes(event_type, payloads, district=self.district, producer=self.producer,
+                                    occurred_at=now)
         if envelopes:
             written = utc_now()  # the wall's time: the relay's backlog age is an operator's measure
             self.session.execute(insert(self.store.tables.outbox), [
