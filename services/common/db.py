@@ -195,7 +195,8 @@ class UnitOfWork:
         billing bench. Only from `_COPY_FROM` events up, because a COPY blocks the eventlet hub
         for its duration (services.common.pg): acceptable for the rare bulk jobs, not requests."""
         at = written.isoformat()
-        pg.insert_rows_streaming(self.session, self.store.tables.outbox, ("event_id", "event_type", "body", "created_at"),
+        columns = ("event_id", "event_type", "body", "created_at")
+        pg.insert_rows_streaming(self.session, self.store.tables.outbox, columns,
                                  ((e["event_id"], event_type, encode(e), at) for e in envelopes))
 
     def commit(self) -> None:
