@@ -186,7 +186,7 @@ def build_envelopes(
     try:
         dumped = schema.dump(schema.load(payloads, many=True), many=True)
     except ValidationError as err:
-        first = min(i for i in err.messages if isinstance(i, int)) if isinstance(err.messages, dict) else 0
+        first = min((i for i in err.messages if isinstance(i, int)), default=0) if isinstance(err.messages, dict) else 0
         build_envelope(event_type, payloads[first], district=district, producer=producer)
         raise ContractViolation(f"{event_type} payload invalid: {err.messages}") from None
     if _any_leaks(dumped):
