@@ -29,8 +29,9 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError, IntegrityError, Inter
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
+from . import pg
 from .errors import Conflict, DuplicateEvent
-from .events.contracts import build_envelope, encode, utc_now
+from .events.contracts import build_envelopes, encode, utc_now
 from .tables import PlatformTables, platform_tables
 
 
@@ -119,6 +120,9 @@ class Store:
         self.engine.dispose()
 
 
+_COPY_FROM = 1000  # events in one publish_many before the outbox rows go as COPY (see _copy_outbox)
+
+
 class UnitOfWork:
     """One database transaction: the domain change, its outbox rows and (in an event handler)
     the inbox record all commit together or not at all. Subclass to add repositories."""
@@ -172,15 +176,28 @@ class UnitOfWork:
     def publish_many(self, event_type: str, payloads: list[dict]) -> list[dict]:
         """`publish` for many events of one type: one multi-row outbox insert."""
         now = self._now()
-        envelopes = [build_envelope(event_type, data, district=self.district, producer=self.producer,
-                                    occurred_at=now) for data in payloads]
+        envelopes = build_envelopes(event_type, payloads, district=self.district, producer=self.producer,
+                                    occurred_at=now)
         if envelopes:
             written = utc_now()  # the wall's time: the relay's backlog age is an operator's measure
-            self.session.execute(insert(self.store.tables.outbox), [
-                {"event_id": e["event_id"], "event_type": event_type, "body": encode(e), "created_at": written}
-                for e in envelopes])
+            if len(envelopes) >= _COPY_FROM and pg.is_postgresql(self.session):
+                self._copy_outbox(event_type, envelopes, written)
+            else:
+                self.session.execute(insert(self.store.tables.outbox), [
+                    {"event_id": e["event_id"], "event_type": event_type, "body": encode(e), "created_at": written}
+                    for e in envelopes])
             self.published.extend(envelopes)
         return envelopes
+
+    def _copy_outbox(self, event_type: str, envelopes: list[dict], written) -> None:
+        """A bulk job's outbox rows (a billing run's 20,000 rent.invoiced) as one COPY stream,
+        encoded while the server inserts the earlier ones: the executemany cost ~1 s of the
+        billing bench. Only from `_COPY_FROM` events up, because a COPY blocks the eventlet hub
+        for its duration (services.common.pg): acceptable for the rare bulk jobs, not requests."""
+        at = written.isoformat()
+        columns = ("event_id", "event_type", "body", "created_at")
+        pg.insert_rows_streaming(self.session, self.store.tables.outbox, columns,
+                                 ((e["event_id"], event_type, encode(e), at) for e in envelopes))
 
     def commit(self) -> None:
         try:

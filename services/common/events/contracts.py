@@ -102,6 +102,31 @@ def _leaks(value: Any, path: str = "data") -> str | None:
     return None
 
 
+# The batch path's leak scan: every string of every payload joined by NUL and scanned once.
+# Equally strict as scanning each string alone, because NUL is neither a digit, a letter nor a
+# digit separator (identity._DIGIT_SEPARATORS: spaces, dashes, dots, ·) and NFKC leaves it be:
+# no match can span two strings, and each string's edges look the same as its own start/end.
+_JOIN = "\x00"
+
+
+def _strings(value: Any, into: list[str]) -> list[str]:
+    if isinstance(value, str):
+        into.append(value)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _strings(item, into)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _strings(item, into)
+    return into
+
+
+def _any_leaks(payloads: list) -> bool:
+    """Whether any string in ``payloads`` looks like a raw ID or phone: one regex pass, not one
+    per string (20,000 rent.invoiced events spent most of their validation here)."""
+    return contains_personal_data(_JOIN.join(_strings(payloads, [])))
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -141,6 +166,44 @@ def build_envelope(
         "producer": producer,
         "data": payload,
     }
+
+
+def build_envelopes(
+    event_type: str,
+    payloads: list[dict],
+    *,
+    district: str,
+    producer: str,
+    occurred_at: datetime | None = None,
+) -> list[dict]:
+    """`build_envelope` for many events of one type: the same strict validation, leak refusal
+    and envelope, the schema run once over the batch (``many=True``) and one leak scan. A bad
+    payload refuses the whole batch with the message the single path gives for the first one."""
+    spec = get_contract(event_type, producer)
+    if spec.producer != producer:
+        raise ContractViolation(f"{event_type} is produced by {spec.producer}, not {producer}")
+    schema = _strict_schema(spec.schema)
+    try:
+        dumped = schema.dump(schema.load(payloads, many=True), many=True)
+    except ValidationError as err:
+        first = min((i for i in err.messages if isinstance(i, int)), default=0) if isinstance(err.messages, dict) else 0
+        build_envelope(event_type, payloads[first], district=district, producer=producer)
+        raise ContractViolation(f"{event_type} payload invalid: {err.messages}") from None
+    if _any_leaks(dumped):
+        for payload in dumped:
+            leaked = _leaks(payload)
+            if leaked:
+                raise ContractViolation(f"{event_type}: {leaked} looks like a raw ID number or phone")
+    at = iso_utc(occurred_at or utc_now())
+    return [{
+        "event_id": str(uuid.uuid4()),
+        "event_type": event_type,
+        "schema_version": spec.version,
+        "occurred_at": at,
+        "district": district,
+        "producer": producer,
+        "data": payload,
+    } for payload in dumped]
 
 
 @functools.cache

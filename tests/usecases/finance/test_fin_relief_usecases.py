@@ -94,3 +94,84 @@ def test_the_admin_trigger_pays_pending_reliefs(books):
     assert books.run(reliefs.pay_pending) == []
     books.receipt(1_000, "finance_bureau", relief=True)  # paid by the receipt itself
     assert _state(books)["R1"][0] == "paid" and books.run(reliefs.pay_pending) == []
+
+
+# Proportional work: a relief.approved plans the new relief, not every pending one again.
+
+def _seed_pending(books, start, count, years=(2025, 2026)):
+    """``count`` pending cash reliefs written directly (as a burst of relief.approved leaves them)."""
+    from services.finance import models
+
+    with books.store.uow() as uow:
+        uow.session.add_all([models.ReliefPayment(
+            relief_id=f"R{i:05d}", event_id=f"ev-R{i:05d}", household_id=f"H{i}", person_ref=f"pref-{i}",
+            category="dibao", year=years[i % len(years)], amount_issued_fen=1_000, amount_paid_fen=0,
+            status="pending", pending_reason="no relief budget is set", approved_at=books.now, received_at=books.now)
+            for i in range(start, start + count)])
+        uow.commit()
+
+
+def _work_of_one_more_relief(books, relief_id):
+    """(statements run, relief rows loaded) while one more relief.approved is received."""
+    from sqlalchemy import event
+
+    from services.finance import models
+
+    counts = {"statements": 0, "rows": 0}
+
+    def statement(*_):
+        counts["statements"] += 1
+
+    def loaded(*_):
+        counts["rows"] += 1
+
+    event.listen(books.store.engine, "before_cursor_execute", statement)
+    event.listen(models.ReliefPayment, "load", loaded)
+    try:
+        books.relief(relief_id, 1_000)
+    finally:
+        event.remove(books.store.engine, "before_cursor_execute", statement)
+        event.remove(models.ReliefPayment, "load", loaded)
+    return counts
+
+
+def test_one_more_relief_after_2000_pending_does_the_work_of_one_after_20(books):
+    _seed_pending(books, 0, 20)
+    _work_of_one_more_relief(books, "R90000")  # the first in a fresh database also creates what it uses
+    after_20 = _work_of_one_more_relief(books, "R90001")
+    _seed_pending(books, 20, 1_980)
+    after_2000 = _work_of_one_more_relief(books, "R90002")
+    assert after_2000 == after_20            # nothing grows with the queue
+    assert after_2000["rows"] <= 3           # the first pending of each of the two years (+ the new one)
+    assert after_2000["statements"] <= 25
+    with books.read() as s:
+        assert reliefs.relief_payment(s, "R90002").pending_reason.startswith("waiting: older reliefs of 2026")
+        assert reliefs.relief_payment(s, "R00000").pending_reason == "no relief budget is set"  # untouched
+
+
+def test_a_new_relief_waits_behind_an_older_one_of_its_year_or_one_the_fund_cannot_cover(books):
+    books.receipt(5_000, "donation", relief=True)
+    _budget(books, 2025, 100_000)
+    _budget(books, 2026, 1_000)
+    books.relief("R1", 2_000)                   # 2026 budget too small
+    books.relief("R2", 500)                     # same year: behind R1
+    assert _state(books)["R2"] == ("pending", 0, "waiting: older reliefs of 2026 are paid first from the "
+                                                 "2026 relief budget")
+    books.relief("R3", 4_000, year=2025)        # another year's budget: paid
+    assert _state(books)["R3"][0] == "paid"
+    books.relief("R4", 2_000, year=2025)        # the fund holds 10 元: waits
+    assert _state(books)["R4"] == ("pending", 0, "the relief fund holds 10.00 元; 20.00 元 needed")
+    books.relief("R5", 100, year=2025)          # smaller, but never overtakes R4
+    assert _state(books)["R5"][2].startswith("waiting: older reliefs are paid first")
+
+
+def test_money_that_arrived_without_a_pass_is_paid_oldest_first_when_a_relief_comes(books):
+    """If an older relief became payable without a pass having run (the state `pay_pending`
+    normally leaves never has one), the full pass runs: the older one is paid before the new."""
+    _budget(books, 2026, 100_000)
+    books.receipt(1_500, "donation", relief=True)
+    _seed_pending(books, 0, 1, years=(2026,))   # written behind the passes' back, payable
+    books.relief("R90001", 1_000)
+    state = _state(books)
+    assert state["R00000"][0] == "paid" and state["R90001"][0] == "pending"
+    assert [e["data"]["relief_id"] for e in books.outbox("relief.paid")] == ["R00000"]
