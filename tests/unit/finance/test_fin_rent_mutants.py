@@ -9,8 +9,16 @@ from datetime import date
 
 import pytest
 
-from services.finance.domain.rent import (Allocation, Invoice, RentError, arrears, billing_months,
-                                          day_before, last_day_of, months_between)
+from services.finance.domain.rent import (
+    Allocation,
+    Invoice,
+    RentError,
+    arrears,
+    billing_months,
+    day_before,
+    last_day_of,
+    months_between,
+)
 
 TODAY = date(2026, 6, 15)
 
