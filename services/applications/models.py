@@ -44,6 +44,19 @@ class HardshipStatus(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
+class HardshipClosure(Base):
+    """A household whose hardship record assistance closed (困难档案注销). Kept for good, so a
+    hardship.registered for it that arrives after its hardship.closed (the two travel on separate
+    queues) cannot reinstate the category: a closed household is never re-registered (assistance
+    registers a new household instead)."""
+
+    __tablename__ = "hardship_closures"
+
+    household_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    person_ref: Mapped[str] = mapped_column(String(40), index=True)
+    closed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
 class Applicant(Base):
     """申请人: one row per person and district (the owner's copy of the personal data)."""
 

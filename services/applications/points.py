@@ -104,15 +104,25 @@ def read_points(session, now: datetime, calendar, application_id: str, principal
 def hardship_changed(uow, now: datetime, calendar, person_ref: str, category: str | None, household_id: str | None,
                      reason: str) -> dict:
     """assistance registered (category) or closed (None) a person's hardship: keep the status
-    and recompute that person's approved applications under the points policy in force."""
+    and recompute that person's approved applications under the points policy in force. The two
+    events travel on separate queues, so either may come first: a closure is remembered per
+    household (HardshipClosure), and a registration of a closed household changes nothing."""
     s = uow.session
+    closing = category not in HARDSHIP_CATEGORIES
+    if household_id and closing and s.get(models.HardshipClosure, household_id) is None:
+        s.add(models.HardshipClosure(household_id=household_id, person_ref=person_ref, closed_at=now))
+    elif household_id and not closing and s.get(models.HardshipClosure, household_id) is not None:
+        # the registration of a household already closed, overtaken by its closure: too late
+        category, closing = None, True
     status = s.get(models.HardshipStatus, person_ref)
     if status is None:
         status = models.HardshipStatus(person_ref=person_ref, household_id=household_id or "")
         s.add(status)
-    status.category = category if category in HARDSHIP_CATEGORIES else None
-    if household_id:
-        status.household_id = household_id
+    if not closing or not household_id or status.household_id in (household_id, ""):
+        # a closure clears only its own household's category, not a newer household's
+        status.category = None if closing else category
+        if household_id:
+            status.household_id = household_id
     status.updated_at = now
     s.flush()
     return recompute_points(uow, repository.current_points_policy(s), calendar.date_of(now), now, reason, calendar,

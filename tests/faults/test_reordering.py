@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from consumers import _approved, _fund, _hardship, _relief
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
@@ -384,12 +384,7 @@ def _applications_effect(kind, data):
                                                data.get("household_id"), kind.replace(".", "_"))
 
 
-@pytest.mark.xfail(strict=True, reason="DEFECT (reported, services/applications is not this suite's to change): "
-                   "hardship.registered and hardship.closed sit on separate queues and points.hardship_changed "
-                   "keeps whichever arrives last, so a registration overtaken by its closure reinstates the "
-                   "hardship category (and its priority points); it needs the event's occurred_at or a "
-                   "per-household version to decide")
-@settings(SETTINGS, phases=[Phase.generate])  # no shrinking while it fails: a failing example is all it needs
+@settings(SETTINGS)
 @given(data=st.data(), n=st.integers(1, 3))
 def test_applications_hardship_under_reordered_registered_and_closed_equals_in_order(memory_store, data, n):
     entities = [_hardship_events(uuid.uuid4().hex[:8]) for _ in range(n)]
