@@ -211,6 +211,8 @@ def run_clock_env(environ, demo_days: int = 0) -> dict:
     if demo_days:
         from datetime import UTC, datetime, timedelta
 
+        # The wall's time, on purpose: this sets where the services' own clocks start (the demo
+        # year then ends about today); it is the operator's command, not a handler.
         env["CLOCK_START"] = (datetime.now(UTC) - timedelta(days=demo_days)).isoformat(timespec="seconds")
         # the demo's own webhook subscriber listens on 127.0.0.1 (services/demo/notifications.py):
         # notify refuses loopback subscribers unless the operator allow-lists the host
@@ -382,6 +384,8 @@ def cmd_events_status(args) -> None:
     for service in args.services or SERVICES:
         store = _store(service, urls[service])
         try:
+            # the wall's time: outbox rows are stamped with it (an operator's backlog age), not
+            # with a service's possibly moved clock
             rows.append(status(service, store, load_service_class(service), amqp_uri, utc_now()))
         finally:
             store.dispose()
@@ -432,7 +436,7 @@ def cmd_idempotency(args) -> None:
                    [args.service])
     try:
         if args.action == "list":
-            claims = idempotency.stale_claims(store, utc_now(), ttl)
+            claims = idempotency.stale_claims(store, utc_now(), ttl)  # claims carry the wall's time too
             for c in claims:
                 print(f"{c.created_at.isoformat()}  {c.principal}  {c.key}  {c.endpoint}")
             print(f"{len(claims)} claim(s) in progress for more than {ttl:.0f}s")
