@@ -68,6 +68,9 @@ SECRETS = {  # env var -> (secret, key); the secrets are made out of git (deploy
 }
 # Secrets a district may lack: the key set exists only during a JWT key rotation (deploy/README.md).
 OPTIONAL_SECRETS = {"JWT_PUBLIC_KEYS": ("anju-jwt", "jwks.json")}
+# A service's own secrets: notify's key set that seals the webhook subscribers' signing secrets
+# in its database (services/notify/sealing.py; without it notify refuses to listen beyond loopback).
+SERVICE_SECRETS = {"notify": {"WEBHOOK_SECRET_KEYS": ("anju-notify-webhooks", "keys")}}
 # A service's own optional secrets: notify's channel credentials, present only where a district
 # uses a real SMS gateway or an SMTP server that asks for a password (else the file sinks).
 SERVICE_OPTIONAL_SECRETS = {
@@ -217,7 +220,7 @@ def service_env(service: str) -> list:
         {"name": "AMQP_URI", "value": "pyamqp://$(AMQP_USER):$(AMQP_PASSWORD)@$(AMQP_HOST):5672/$(AMQP_VHOST)"},
         *database_env(service),
     ]
-    for name, (secret, key) in SECRETS.items():
+    for name, (secret, key) in {**SECRETS, **SERVICE_SECRETS.get(service, {})}.items():
         env.append({"name": name, "valueFrom": {"secretKeyRef": {"name": secret, "key": key}}})
     for name, (secret, key) in {**OPTIONAL_SECRETS, **SERVICE_OPTIONAL_SECRETS.get(service, {})}.items():
         env.append({"name": name, "valueFrom": {"secretKeyRef": {"name": secret, "key": key, "optional": True}}})

@@ -17,13 +17,14 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
 
 from services.common.identity import mask_phone
 
+from . import sealing
 from .domain import sms_gateway, webhook_signing
 from .settings import allowed_webhook_hosts
 
@@ -36,7 +37,7 @@ class Message:
     address: str  # a phone, an e-mail address or a URL
     subject: str
     body: str
-    secrets: list[str] = field(default_factory=list)  # webhooks: the subscription's secrets
+    sealed_secrets: str = ""  # webhooks: the subscription's secrets, sealed (sealing.py)
 
 
 class SendFailed(Exception):
@@ -203,16 +204,20 @@ class WebhookPoster:
 
     name = "webhook"
 
-    def __init__(self, timeout: float, allowed_hosts: frozenset[str]):
-        self.timeout, self.allowed_hosts = timeout, allowed_hosts
+    def __init__(self, timeout: float, allowed_hosts: frozenset[str], vault: sealing.SecretVault):
+        self.timeout, self.allowed_hosts, self.vault = timeout, allowed_hosts, vault
 
     def send(self, message: Message) -> str:
         try:
             webhook_signing.check_destination(message.address, resolve(message.address), self.allowed_hosts)
         except webhook_signing.WebhookRejected as exc:
             raise SendFailed(exc.message, retry=False) from None
+        try:  # opened only here, for the moment of signing
+            secrets = self.vault.open(message.sealed_secrets)
+        except sealing.SealError as exc:
+            raise SendFailed(str(exc), retry=True) from None
         body = message.body.encode()
-        headers = webhook_signing.headers(message.secrets, message.event_id, int(time.time()), body)
+        headers = webhook_signing.headers(secrets, message.event_id, int(time.time()), body)
         req = urllib.request.Request(message.address, data=body, method="POST", headers=headers)
         try:
             with urllib.request.urlopen(req, timeout=self.timeout) as resp:  # noqa: S310 - checked above
@@ -253,7 +258,7 @@ def _secret(config, name: str) -> str:
     return str(config.get(name) or os.environ.get(name, ""))
 
 
-def from_config(config) -> dict:
+def from_config(config, vault: sealing.SecretVault | None = None) -> dict:
     """channel → sender. SMS: SMS_GATEWAY_URL (+ SMS_GATEWAY_KEY_ID/SECRET, and
     SMS_FALLBACK_URL/KEY_ID/SECRET) or the file sink at SMS_SINK_PATH; e-mail: SMTP_HOST
     (SMTP_PORT, SMTP_STARTTLS, SMTP_USER/PASSWORD) or the file sink at EMAIL_SINK_PATH."""
@@ -276,4 +281,5 @@ def from_config(config) -> dict:
     else:
         email = EmailFileSink(get("EMAIL_SINK_PATH", "var/notify-mail.txt"), sender)
     return {"sms": sms, "email": email,
-            "webhook": WebhookPoster(float(get("WEBHOOK_TIMEOUT_SECONDS", 5)), allowed_webhook_hosts(config))}
+            "webhook": WebhookPoster(float(get("WEBHOOK_TIMEOUT_SECONDS", 5)), allowed_webhook_hosts(config),
+                                     vault or sealing.vault_from_config(config))}

@@ -211,6 +211,10 @@ class SecretOut(Schema):
     secret = fields.String(required=True)
 
 
+class ResealOut(Schema):
+    resealed = fields.Integer(required=True, metadata={"description": "subscriptions sealed again"})
+
+
 
 # -- a worker's own ------------------------------------------------------------------------
 

@@ -8,7 +8,6 @@ send; the delivery log keeps only the masked recipient.
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 import time
@@ -166,8 +165,8 @@ def _message(db, item: Claimed, contacts, settings) -> tuple[Message, str]:
             sub = session.get(models.Subscription, item.subscription_id)
             if sub is None or sub.status != "active":
                 raise _Skip(f"subscription {sub.status if sub else 'deleted'}", dead=sub is not None)
-            secrets, url = json.loads(sub.secrets), sub.url
-        return Message(item.id, item.event_id, "webhook", url, "", item.body, secrets), url
+            sealed, url = sub.secrets, sub.url
+        return Message(item.id, item.event_id, "webhook", url, "", item.body, sealed), url
     try:
         contact = contacts(item.person_ref)
     except Unavailable:

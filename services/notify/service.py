@@ -7,8 +7,9 @@
 - sender.py                  the sender loop: contacts at send time, one channel per timer
 - channels.py                SMS (HTTP gateway + fallback, or file sink), e-mail (SMTP or file sink), webhooks
 - subscriptions.py           webhook subscribers (Standard Webhooks)
+- sealing.py                 their signing secrets sealed at rest (WEBHOOK_SECRET_KEYS)
 - notices.py                 the public notice board's entries
-- outbound.py                Outbound: settings, senders and rate-limit buckets, built once
+- outbound.py                Outbound: settings, senders, rate-limit buckets and the vault, built once
 - entrypoints/events.py      EventEntrypoints: one inbox handler per event type
 - entrypoints/setup.py       SetupEntrypoints: /routes, /templates (operator)
 - entrypoints/deliveries.py  DeliveryEntrypoints: the senders' timers, /deliveries

@@ -5,6 +5,7 @@ secret once. It gets only those types, as signed POSTs of the envelope without p
 410 disables the subscription; retries exhausted suspend it (the operator is told by
 ``notification.failed`` and re-activates it). A rotation adds a new secret and keeps the old
 one signing too until the operator drops it, so the subscriber can switch without a gap.
+Secrets are stored sealed (sealing.py); the use cases that touch them take the vault.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy import select
 
 from . import catalogue, models
 from .domain.webhook_signing import WebhookRejected, check_destination, secret_from_bytes
+from .sealing import SecretVault
 
 MAX_SECRETS = 2
 STATUSES = ("active", "disabled", "suspended")
@@ -29,8 +31,8 @@ class SubscriptionNotFound(LookupError):
 
 
 def register(uow, now: datetime, *, name: str, url: str, event_types: list[str], author: str,
-             secret_bytes: bytes, addresses: list[str],
-             allowed_hosts: frozenset[str]) -> tuple[models.Subscription, str]:
+             secret_bytes: bytes, addresses: list[str], allowed_hosts: frozenset[str],
+             vault: SecretVault) -> tuple[models.Subscription, str]:
     """A new active subscription and its secret (shown once). ``addresses`` is what the URL's
     host resolved to (the entrypoint resolves; the rule is in domain/webhook_signing.py)."""
     unknown = sorted(t for t in event_types if catalogue.event_type(t) is None)
@@ -41,7 +43,7 @@ def register(uow, now: datetime, *, name: str, url: str, event_types: list[str],
     check_destination(url, addresses, allowed_hosts)
     secret = secret_from_bytes(secret_bytes)
     sub = models.Subscription(id=str(uuid.uuid4()), name=name, url=url,
-                              event_types=json.dumps(sorted(set(event_types))), secrets=json.dumps([secret]),
+                              event_types=json.dumps(sorted(set(event_types))), secrets=vault.seal([secret]),
                               status="active", status_reason=None, author=author, created_at=now)
     uow.session.add(sub)
     return sub, secret
@@ -54,16 +56,29 @@ def get(session, subscription_id: str) -> models.Subscription:
     return sub
 
 
-def rotate_secret(uow, now: datetime, subscription_id: str, secret_bytes: bytes) -> str:
+def rotate_secret(uow, now: datetime, subscription_id: str, secret_bytes: bytes, vault: SecretVault) -> str:
     sub = get(uow.session, subscription_id)
     secret = secret_from_bytes(secret_bytes)
-    sub.secrets = json.dumps([secret, *json.loads(sub.secrets)][:MAX_SECRETS])
+    sub.secrets = vault.seal([secret, *vault.open(sub.secrets)][:MAX_SECRETS])
     return secret
 
 
-def drop_old_secrets(uow, now: datetime, subscription_id: str) -> None:
+def drop_old_secrets(uow, now: datetime, subscription_id: str, vault: SecretVault) -> None:
     sub = get(uow.session, subscription_id)
-    sub.secrets = json.dumps(json.loads(sub.secrets)[:1])
+    sub.secrets = vault.seal(vault.open(sub.secrets)[:1])
+
+
+def secret_count(sub: models.Subscription, vault: SecretVault) -> int:
+    return len(vault.open(sub.secrets))
+
+
+def reseal_all(uow, now: datetime, vault: SecretVault) -> int:
+    """Every subscription's secrets sealed again under the vault's first key: the middle step of
+    a key rotation, and how rows written before sealing existed get sealed. Returns the count."""
+    subs = all_subscriptions(uow.session)
+    for sub in subs:
+        sub.secrets = vault.reseal(sub.secrets)
+    return len(subs)
 
 
 def set_status(uow, now: datetime, subscription_id: str, status: str, reason: str | None) -> None:

@@ -40,7 +40,8 @@ def message_view(m: models.InboxMessage) -> dict:
             "read_at": iso_utc(m.read_at) if m.read_at else None}
 
 
-def subscription_view(s: models.Subscription) -> dict:
+def subscription_view(s: models.Subscription, secrets: int) -> dict:
+    """``secrets``: how many sign (the vault opens them; a view never sees a secret)."""
     return {"subscription_id": s.id, "name": s.name, "url": s.url, "event_types": json.loads(s.event_types),
-            "status": s.status, "status_reason": s.status_reason, "secrets": len(json.loads(s.secrets)),
+            "status": s.status, "status_reason": s.status_reason, "secrets": secrets,
             "created_at": iso_utc(s.created_at)}

@@ -168,6 +168,18 @@ def test_notify_reads_its_channel_credentials_from_an_optional_secret():
             assert not set(wanted) & set(env), doc["metadata"]["name"]
 
 
+def test_notify_reads_its_webhook_sealing_keys_from_a_required_secret():
+    """Without WEBHOOK_SECRET_KEYS notify would refuse to start on 0.0.0.0 (sealing.py), so the
+    Secret is required: a missing one shows as CreateContainerConfigError, not a crash loop."""
+    for doc in by_kind(all_docs(), "Deployment"):
+        env = {e["name"]: e for c in pod_spec(doc)["containers"] for e in c.get("env", [])}
+        if doc["metadata"]["name"].endswith("notify"):
+            assert env["WEBHOOK_SECRET_KEYS"]["valueFrom"]["secretKeyRef"] == {"name": "anju-notify-webhooks",
+                                                                              "key": "keys"}
+        else:
+            assert "WEBHOOK_SECRET_KEYS" not in env, doc["metadata"]["name"]
+
+
 # -- hardening and probes ----------------------------------------------------------------------
 
 
@@ -245,7 +257,8 @@ def test_the_five_deployments_have_one_shape():
         service = d["metadata"]["name"]
         c = pod_spec(d)["containers"][0]
         c.pop("resources")  # sized per service
-        own = deploygen.SERVICE_OPTIONAL_SECRETS.get(service, {})  # a service's own credentials
+        own = {**deploygen.SERVICE_SECRETS.get(service, {}),  # a service's own keys and credentials
+               **deploygen.SERVICE_OPTIONAL_SECRETS.get(service, {})}
         c["env"] = [e for e in c.get("env", []) if e["name"] not in own]
         text = json.dumps(d, sort_keys=True)
         text = re.sub(rf"anju-{service}-[a-z0-9]{{10}}", "anju-SVC-HASH", text)  # the ConfigMap's hash

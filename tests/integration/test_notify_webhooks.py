@@ -193,3 +193,53 @@ def test_unknown_ids_are_404(notify, dev_token):
     assert requests.post(f"{svc.base}/deliveries/{missing}/resend", json={}, headers=op, timeout=10).status_code == 404
     assert requests.put(f"{svc.base}/subscriptions/{missing}/status", json={"status": "active"}, headers=op,
                         timeout=10).status_code == 404
+
+
+def test_secrets_are_stored_sealed_and_a_key_rotation_has_no_gap(store_for, running_service, service_config,
+                                                               tmp_path, receivers, dev_token, rabbit):
+    """The database holds no secret (a dump gives nothing away). Rotating WEBHOOK_SECRET_KEYS:
+    new key first beside the old, reseal, then the old key dropped — and the subscriber's secret,
+    which it cannot change by itself, still verifies every delivery."""
+    from cryptography.fernet import Fernet
+    from sqlalchemy import text
+
+    store = store_for("notify")
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+
+    def start(keys: str):
+        return running_service(NotifyService, notify_config(
+            service_config, store.url, tmp_path, WEBHOOK_ALLOWED_HOSTS="127.0.0.1", WEBHOOK_SECRET_KEYS=keys))
+
+    def stored() -> str:
+        with store.engine.connect() as conn:
+            return conn.execute(text("SELECT secrets FROM subscriptions")).scalar_one()
+
+    op, hook = dev_token("operator"), receivers()
+    svc = start(old)
+    secret = subscribe(svc.base, op, hook.url).json()["secret"]
+    assert stored().startswith("fernet:") and secret not in stored() and secret.removeprefix("whsec_") not in stored()
+    svc.stop()
+
+    svc = start(f"{new},{old}")
+    resealed = requests.post(f"{svc.base}/admin/subscriptions/reseal", headers=op, timeout=10)
+    assert resealed.status_code == 200 and resealed.json() == {"resealed": 1}, resealed.text
+    svc.stop()
+
+    svc = start(new)  # the old key is gone
+    listed = requests.get(f"{svc.base}/subscriptions", headers=op, timeout=10).json()["subscriptions"]
+    assert [s["secrets"] for s in listed] == [1]
+    publish(rabbit["AMQP_URI"], approval())
+    (got,) = eventually(lambda: hook.requests, timeout=15)
+    Webhook(secret).verify(got["body"], got["headers"])
+
+
+def test_notify_refuses_to_answer_other_machines_with_the_development_webhook_key(store_for, container_factory,
+                                                                                service_config, tmp_path,
+                                                                                monkeypatch):
+    from services.notify.sealing import SealError
+
+    monkeypatch.delenv("WEBHOOK_SECRET_KEYS", raising=False)
+    config = notify_config(service_config, store_for("notify").url, tmp_path, WEB_SERVER_ADDRESS="0.0.0.0:0",
+                           JWT={"ALGORITHM": "HS256", "SECRET": "a-district-secret-not-the-dev-one"})
+    with pytest.raises(SealError, match="development webhook key"):
+        container_factory(NotifyService, config).start()
