@@ -95,6 +95,25 @@ class ConfirmingPublisher:
         self._nacked: set[int] = set()
         self._returned: set[str] = set()
 
+    def queue_depths(self, names: list[str]) -> dict[str, int]:
+        """Messages ready in each queue (0 for one that does not exist), by a passive declare on
+        one short-lived channel of this publisher's connection: the relay's gauges need no
+        management API and no connection of their own."""
+        self._ensure()
+        depths, channel = {}, None
+        try:
+            for name in names:
+                channel = channel or self._conn.channel()
+                try:
+                    depths[name] = channel.queue_declare(name, passive=True).message_count
+                except amqp.exceptions.NotFound:  # the broker closed the channel: a new one next
+                    channel, depths[name] = None, 0
+        finally:
+            if channel is not None:
+                with contextlib.suppress(Exception):
+                    channel.close()
+        return depths
+
     def _settle(self, tag: int, multiple: bool) -> None:
         if multiple:
             self._outstanding = {t for t in self._outstanding if t > tag}
@@ -366,26 +385,16 @@ class OutboxRelay:
         self._last_queue_gauge = now
         queues = [(None, self.publisher.unrouted_queue)] + [
             (q, f"{q}.dlq") for q in CONSUMER_QUEUES.get(self._labels, ())]
-        channel = None
         try:
-            self.publisher._ensure()
-            conn = self.publisher._conn
-            for consumer_queue, name in queues:
-                channel = channel or conn.channel()
-                try:
-                    depth = channel.queue_declare(name, passive=True).message_count
-                except amqp.exceptions.NotFound:  # the broker closed the channel: a new one next
-                    channel, depth = None, 0
-                if consumer_queue is None:
-                    UNROUTED_PARKED.labels(*self._labels).set(depth)
-                else:
-                    DEAD_LETTERS.labels(*self._labels, name).set(depth)
+            depths = self.publisher.queue_depths([name for _, name in queues])
         except Exception as exc:  # noqa: BLE001 - a gauge is not worth stopping the relay for
             log.debug("queue depth gauges: %s", exc)
-        finally:
-            if channel is not None:
-                with contextlib.suppress(Exception):
-                    channel.close()
+            return
+        for consumer_queue, name in queues:
+            if consumer_queue is None:
+                UNROUTED_PARKED.labels(*self._labels).set(depths[name])
+            else:
+                DEAD_LETTERS.labels(*self._labels, name).set(depths[name])
 
     def run_forever(self) -> None:
         self._running = True
