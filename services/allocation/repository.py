@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
-from services.common import pg
+from services.common import paging, pg
 from services.common.errors import Conflict, NotFound
 
 from . import models
@@ -63,9 +63,7 @@ def round_inputs_digest(row: models.Round) -> str:
 def page(session: Session, stmt, order_by, number: int, size: int) -> tuple[int, list]:
     """One page of ``stmt``'s rows in ``order_by`` order, and how many match in all: the one
     paging shape of every list (``{"total", "page", "page_size", "items"}``)."""
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    rows = session.scalars(stmt.order_by(*order_by).offset((number - 1) * size).limit(size)).all()
-    return total, list(rows)
+    return paging.select_page(session, stmt, order_by, number, size)
 
 
 def project_of(session: Session, unit_id: str) -> str:

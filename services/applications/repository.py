@@ -40,6 +40,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import object_session
 from sqlalchemy.orm.exc import StaleDataError
 
+from services.common import paging
 from services.common.errors import Conflict, NotFound, Unprocessable
 
 from . import models
@@ -338,10 +339,8 @@ def preferences_of(session, application_id: str) -> list[str]:
 
 
 def page(session, stmt, page_no: int, page_size: int):
-    """(total, rows) of one page of `stmt`."""
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    rows = session.execute(stmt.limit(page_size).offset((page_no - 1) * page_size)).all()
-    return total, rows
+    """(total, rows) of one page of `stmt`, in its own order."""
+    return paging.select_page(session, stmt, (), page_no, page_size, rows=True)
 
 
 # -- optimistic locking ---------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from __future__ import annotations
 from functools import cache
 
 from marshmallow import Schema, fields
+from sqlalchemy import func, select
 
 from .fields import QueryInt
 
@@ -68,6 +69,16 @@ def page_reply(query: dict, total: int, items: list, *, key: str = "items") -> d
     """The reply to a list request: the page asked for (from the parsed ``query``), how many
     match in all, and this page's ``items`` under ``key``."""
     return {"total": total, "page": query["page"], "page_size": query["page_size"], key: items}
+
+
+def select_page(session, stmt, order_by, page: int, page_size: int, *, rows: bool = False) -> tuple[int, list]:
+    """``(total, items)``: how many rows ``stmt`` matches in all, and page ``page`` of them in
+    ``order_by`` order (``()``: the statement's own; either way end on a unique key, or rows may
+    repeat or vanish between pages).
+    Items are the first column's values (an ORM entity), or whole rows with ``rows=True``."""
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    paged = stmt.order_by(*order_by).offset((page - 1) * page_size).limit(page_size)
+    return total, list(session.execute(paged).all() if rows else session.scalars(paged).all())
 
 
 def read_page(db, query: dict, find, view, *, key: str = "items") -> dict:

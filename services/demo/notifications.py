@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 WEBHOOK_TYPES = ("application.approved", "allocation.offered", "tenancy.started", "rent.overdue",
                  "loan.disbursed", "relief.paid", "eligibility.revoked")
-PAGE = 500
+PAGE = 200  # the platform paging maximum (services/common/paging.py)
 
 
 class Subscriber:
@@ -99,14 +99,14 @@ def operator(svc: Services) -> dict:
 
 
 def deliveries(svc: Services, **params) -> list[dict]:
-    """The whole delivery log (or the part ``params`` select), paged by offset."""
-    out, offset = [], 0
+    """The whole delivery log (or the part ``params`` select), page by page."""
+    out, number = [], 1
     while True:
-        page = svc.get("notify", "/deliveries", operator(svc), limit=PAGE, offset=offset, **params)["deliveries"]
-        out += page
-        if len(page) < PAGE:
+        page = svc.get("notify", "/deliveries", operator(svc), page=number, page_size=PAGE, **params)
+        out += page["deliveries"]
+        if len(out) >= page["total"] or not page["deliveries"]:
             return out
-        offset += PAGE
+        number += 1
 
 
 def notifications(run: Run) -> None:

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
 
+from services.common import paging
 from services.common.events.contracts import iso_utc
 
 from . import digests, models, rendering, routing
@@ -190,12 +191,13 @@ def resend(uow, now: datetime, delivery_id: str) -> models.Delivery:
 
 
 def search(session, *, event_id=None, channel=None, status=None, person_ref=None, event_type=None,
-           limit: int = 50, offset: int = 0) -> list[models.Delivery]:
+           page: int = 1, page_size: int = 50) -> tuple[int, list[models.Delivery]]:
+    """(total, one page) of the delivery log, newest first, by any of the filters."""
     stmt = select(models.Delivery)
     for column, value in ((models.Delivery.event_id, event_id), (models.Delivery.channel, channel),
                           (models.Delivery.status, status), (models.Delivery.person_ref, person_ref),
                           (models.Delivery.event_type, event_type)):
         if value:
             stmt = stmt.where(column == value)
-    stmt = stmt.order_by(models.Delivery.created_at.desc(), models.Delivery.id).limit(limit).offset(offset)
-    return list(session.scalars(stmt))
+    return paging.select_page(session, stmt, (models.Delivery.created_at.desc(), models.Delivery.id), page,
+                              page_size)

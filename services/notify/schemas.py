@@ -6,6 +6,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from services.common.events.contracts import contract
 from services.common.fields import Bool, Day, QueryInt, Text
+from services.common.paging import PageQuery, page_of
 
 from .domain.routing import AUDIENCES, CHANNELS, PERSON_CHANNELS
 
@@ -144,14 +145,14 @@ class PreviewOut(Schema):
 
 # -- deliveries ----------------------------------------------------------------------------
 
-class DeliveryQuery(Schema):
+class DeliveryQuery(PageQuery):
+    """Filters of the delivery log, paged (the one paging shape: services/common/paging.py)."""
+
     event_id = fields.UUID(load_default=None)
     event_type = fields.String(load_default=None, validate=EVENT_TYPE)
     channel = fields.String(load_default=None, validate=validate.OneOf(CHANNELS))
     status = fields.String(load_default=None, validate=validate.OneOf(DELIVERY_STATUSES))
     person_ref = Text(max_length=80, load_default=None)
-    limit = QueryInt(1, 500, load_default=50)
-    offset = QueryInt(0, 100_000, load_default=0)
 
 
 class DeliveryOut(Schema):
@@ -171,8 +172,7 @@ class DeliveryOut(Schema):
     updated_at = fields.String(required=True)
 
 
-class DeliveryPage(Schema):
-    deliveries = fields.List(fields.Nested(DeliveryOut), required=True)
+DeliveryPage = page_of(DeliveryOut, key="deliveries", description="newest first; recipients masked")
 
 
 # -- subscriptions -------------------------------------------------------------------------

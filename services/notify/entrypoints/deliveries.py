@@ -3,6 +3,7 @@ other), the searchable delivery log and the dead-letter re-send."""
 
 from __future__ import annotations
 
+from services.common import paging
 from services.common.http import api
 from services.common.timers import config_timer
 
@@ -45,8 +46,8 @@ class DeliveryEntrypoints:
     def search_deliveries(self, req):
         q = dict(req.query)
         q["event_id"] = str(q["event_id"]) if q["event_id"] else None
-        with self.db.read() as session:
-            return {"deliveries": [views.delivery_view(d) for d in deliveries.search(session, **q)]}
+        return paging.read_page(self.db, q, lambda session: deliveries.search(session, **q), views.delivery_view,
+                                key="deliveries")
 
     @api("POST", "/deliveries/<delivery_id>/resend", roles=roles.RESEND, response=schemas.DeliveryOut,
          summary="Send a dead delivery again (a fresh retry schedule)")

@@ -231,3 +231,21 @@ def test_staff_events_wait_for_one_daily_digest_per_queue(memory_store, tmp_path
     assert got == {"sent": 2}
     mail = (tmp_path / "mail.txt").read_text()
     assert mail.count("To: office@gulou.example") == 2
+
+
+def test_the_delivery_log_is_paged_newest_first_with_the_total(memory_store, settings):
+    """The one paging shape: pages are disjoint, cover the log, and say how many match in all."""
+    db = memory_store("notify")
+    for minutes in range(4):  # 4 approvals x 3 channels, a minute apart
+        record(db, received("application.approved", approved_data()), settings, now=NOW + timedelta(minutes=minutes))
+    with db.worker_db().read() as s:
+        total, first = deliveries.search(s, page=1, page_size=5)
+        _, second = deliveries.search(s, page=2, page_size=5)
+        _, last = deliveries.search(s, page=3, page_size=5)
+        sms_total, sms = deliveries.search(s, channel="sms", page=1, page_size=50)
+    assert total == 12 and [len(first), len(second), len(last)] == [5, 5, 2]
+    ids = [d.id for d in first + second + last]
+    assert len(set(ids)) == 12
+    stamps = [d.created_at for d in first + second + last]
+    assert stamps == sorted(stamps, reverse=True)
+    assert sms_total == 4 and {d.channel for d in sms} == {"sms"}
