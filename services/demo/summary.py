@@ -14,7 +14,6 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import quote, urlparse
@@ -72,16 +71,16 @@ def summarise(svc: Services, skipped: dict[str, str], rounds: list[dict], loan_i
 
 
 def _statements(svc: Services) -> list[tuple[dict, dict | None]]:
-    """Every tenancy allocation knows (active and ended) with finance's rent statement of it
-    (None when finance has no account for it)."""
+    """Every tenancy allocation knows (active and ended) with finance's rent account and invoices
+    of it (None when finance has no account for it) — from finance's two lists, not a statement
+    per tenancy."""
     tenancies = [t for status in ("active", "ended") for t in svc.pages("allocation", "/tenancies", status=status)]
-
-    def statement(t):
-        resp = svc.call("finance", "GET", f"/rent-accounts/{t['tenancy_id']}/statement", ok=(200, 404))
-        return resp.json() if resp.status_code == 200 else None
-
-    with ThreadPoolExecutor(4) as pool:
-        return list(zip(tenancies, pool.map(statement, tenancies), strict=True))
+    accounts = {a["tenancy_id"]: a for a in svc.pages("finance", "/rent-accounts", key="accounts", page_size=500)}
+    invoices: dict[str, list[dict]] = {}
+    for inv in svc.pages("finance", "/rent-invoices", key="invoices", page_size=500):
+        invoices.setdefault(inv["tenancy_id"], []).append(inv)
+    return [(t, {"account": accounts[t["tenancy_id"]], "invoices": invoices.get(t["tenancy_id"], [])}
+             if t["tenancy_id"] in accounts else None) for t in tenancies]
 
 
 def _rent(svc: Services) -> dict:
@@ -112,7 +111,8 @@ def _rent(svc: Services) -> dict:
 def _loans(svc: Services, loan_ids) -> dict:
     """Each loan the demo applied for, as finance holds it now; outstanding and in arrears by
     finance's delinquency buckets."""
-    loans = [svc.get("finance", f"/loans/{i}") for i in loan_ids]
+    wanted = set(loan_ids)
+    loans = [x for x in svc.pages("finance", "/loans", key="loans") if x["loan_id"] in wanted]
     buckets = svc.get("finance", "/loan-delinquency")["buckets"]
     late = {b: v for b, v in buckets.items() if b != "current"}
     return {

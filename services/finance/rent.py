@@ -379,6 +379,35 @@ def statement(session, tenancy_id: str, today: date) -> dict:
     return {"account": account, "invoices": invoices, "payments": payments, "arrears": a}
 
 
+def accounts(session, *, status: str | None = None, page: int = 1, page_size: int = 50):
+    """Rent accounts (balances: invoiced, paid, owed, credit) by tenancy id, paged — what a
+    reader of every account needs without one statement each."""
+    stmt = select(A)
+    if status is not None:
+        stmt = stmt.where(A.status == status)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery()))
+    rows = session.scalars(stmt.order_by(A.tenancy_id).offset((page - 1) * page_size).limit(page_size)).all()
+    return total, list(rows)
+
+
+def invoices(session, *, month: str | None = None, tenancy_id: str | None = None, status: str | None = None,
+             due_to: date | None = None, page: int = 1, page_size: int = 50):
+    """Rent invoices of every tenancy by tenancy and month, paged: a month's bills, the ones not
+    yet paid off (``status`` unpaid / paid), or those due by a day (``due_to``)."""
+    stmt = select(INV)
+    for column, value in ((INV.month, month), (INV.tenancy_id, tenancy_id)):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    if status is not None:
+        stmt = stmt.where(INV.paid_fen < INV.amount_fen if status == "unpaid" else INV.paid_fen >= INV.amount_fen)
+    if due_to is not None:
+        stmt = stmt.where(INV.due_on <= due_to)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery()))
+    rows = session.scalars(stmt.order_by(INV.tenancy_id, INV.month).offset((page - 1) * page_size)
+                           .limit(page_size)).all()
+    return total, list(rows)
+
+
 def in_arrears(session, today: date, bucket: str | None = None, page: int = 1, page_size: int = 50):
     """The accounts with overdue rent and their ageing, oldest debt first; ``bucket`` keeps
     the accounts whose oldest debt is in it."""

@@ -11,7 +11,7 @@ from services.common.fields import Bool, Day, Int, PublicText, QueryInt, Text, n
 
 from .domain.funds import PROJECT_ID, DisbursementStatus, FundSource
 from .domain.ledger import ACCOUNT_CODE, ENTRY_KINDS, AccountType
-from .domain.loans import PARTS
+from .domain.loans import PARTS, LoanStatus
 from .domain.money import MAX_AMOUNT_FEN, MAX_LINES
 from .domain.relief import ReliefKind, ReliefStatus
 from .domain.rent import MAX_RENT_FEN
@@ -268,6 +268,28 @@ class RentInvoiceOut(Schema):
     paid_fen = fields.Integer()
     paid_off_on = fields.Date(allow_none=True)
     due_on = fields.Date()
+
+
+class RentInvoiceLineOut(RentInvoiceOut):
+    """An invoice in the list of every tenancy's invoices: which tenancy it bills."""
+
+    tenancy_id = fields.String()
+
+
+class RentAccountQuery(PageQuery):
+    status = fields.String(load_default=None, validate=validate.OneOf(["active", "ended"]))
+
+
+class RentInvoiceQuery(PageQuery):
+    month = fields.String(load_default=None, validate=validate.Regexp(MONTH_PATTERN, error="not a month (YYYY-MM)"))
+    tenancy_id = Text(min_length=1, max_length=64, load_default=None)
+    status = fields.String(load_default=None, validate=validate.OneOf(["unpaid", "paid"]),
+                           metadata={"description": "unpaid: not yet paid off; paid: paid off"})
+    due_to = Day(load_default=None, metadata={"description": "due on or before this day"})
+
+
+RentAccountPage = paging.page_of(RentAccountOut, key="accounts")
+RentInvoicePage = paging.page_of(RentInvoiceLineOut, key="invoices")
 
 
 class RentPaymentOut(Schema):
@@ -737,6 +759,14 @@ class LoanOut(Schema):
     days_overdue = fields.Integer(allow_none=True)
     bucket = fields.String(allow_none=True)
     schedule = fields.List(fields.Nested(InstalmentOut))
+
+
+class LoanQuery(PageQuery):
+    status = fields.String(load_default=None, validate=validate.OneOf([s.value for s in LoanStatus]))
+    person_ref = Text(min_length=1, max_length=64, load_default=None)
+
+
+LoanPage = paging.page_of(LoanOut, key="loans")
 
 
 class LoanTxOut(Schema):

@@ -91,6 +91,21 @@ class RentEntrypoints:
         with self.db.read() as s:
             return views.rent_statement_view(rent.statement(s, req.path["tenancy_id"], self.clock.today()))
 
+    @api("GET", "/rent-accounts", query=schemas.RentAccountQuery, roles=roles.READ_BOOKS,
+         response=schemas.RentAccountPage,
+         summary="Every tenancy's rent account (invoiced, paid, owed, credit) by tenancy id, paged")
+    def list_rent_accounts(self, req):
+        q = req.query
+        return paging.read_page(self.db, q, lambda s: rent.accounts(s, **q), views.rent_account_view, key="accounts")
+
+    @api("GET", "/rent-invoices", query=schemas.RentInvoiceQuery, roles=roles.READ_BOOKS,
+         response=schemas.RentInvoicePage,
+         summary="Rent invoices of every tenancy by tenancy and month (a month's, unpaid ones, due by a day), paged")
+    def list_rent_invoices(self, req):
+        q = req.query
+        return paging.read_page(self.db, q, lambda s: rent.invoices(s, **q), views.rent_invoice_line_view,
+                                key="invoices")
+
     @api("GET", "/rent-arrears", query=schemas.ArrearsQuery, roles=roles.READ_BOOKS, response=schemas.ArrearsPage,
          summary="Rent accounts in arrears with their ageing (1–30, 31–60, 61–90, 90+ days), oldest debt first")
     def list_rent_arrears(self, req):

@@ -248,3 +248,25 @@ def test_the_billing_timer_bills_last_and_this_month_once_and_sets_the_metric(bo
     seen = REGISTRY.get_sample_value("anju_finance_billing_last_success_timestamp_seconds",
                                      {"service": "finance", "district": "demo"})
     assert seen == books.now.timestamp()
+
+
+def test_the_lists_of_accounts_and_invoices_filter_and_page_by_tenancy_and_month(books):
+    start(books)
+    start(books, dict(TENANCY, tenancy_id="T2", unit_id="U2", start=date(2026, 12, 1)), event_id="ev-t2")
+    books.run(rent.bill_month, "2026-11")
+    books.run(rent.bill_month, "2026-12")
+    pay(books, 55_000, date(2026, 11, 20), "B1")  # T1's November paid off; its December and T2's not
+    with books.read() as s:
+        total, rows = rent.accounts(s, status="active", page=1, page_size=1)
+        assert (total, [a.tenancy_id for a in rows]) == (2, ["T1"])
+        assert [a.tenancy_id for a in rent.accounts(s, page=2, page_size=1)[1]] == ["T2"]
+        assert rent.accounts(s, status="ended")[0] == 0
+        every = rent.invoices(s)[1]
+        assert [(i.tenancy_id, i.month) for i in every] == [("T1", "2026-11"), ("T1", "2026-12"), ("T2", "2026-12")]
+        unpaid = rent.invoices(s, status="unpaid")[1]
+        assert [(i.tenancy_id, i.month) for i in unpaid] == [("T1", "2026-12"), ("T2", "2026-12")]
+        assert [i.month for i in rent.invoices(s, status="paid")[1]] == ["2026-11"]
+        assert rent.invoices(s, month="2026-12", tenancy_id="T2")[0] == 1
+        # due by a day: November's is due on the 20th, December's on the 15th
+        assert [i.month for i in rent.invoices(s, due_to=date(2026, 12, 14))[1]] == ["2026-11"]
+        assert rent.invoices(s, due_to=date(2026, 12, 15))[0] == 3
