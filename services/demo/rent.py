@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from .phases import Run
 
 LATE_DAYS = 20
+PAYMENT_BATCH = 200  # rent payments per POST /rent-payments (finance takes up to 500)
 ON_TIME, LATE, ARREARS_CLEARED, ARREARS_FROM_7, ARREARS_FROM_10, HARDSHIP = (
     "on_time", "late", "arrears_cleared", "arrears_from_7", "arrears_from_10", "hardship")
 
@@ -103,7 +104,15 @@ def rent_month(run: Run, month: int) -> None:
     """Monthly hook (the clock is on the 1st): payments, the hardship referral's rent reduction
     (4th month), then the month's billing run."""
     today = run.today()
-    run.bulk(f"rent collected, month {month}", _payments(run, month, today), lambda p: _pay(run, *p))
+    payments = _payments(run, month, today)
+    bar = run.progress.phase(f"rent collected, month {month}", len(payments))
+    for i in range(0, len(payments), PAYMENT_BATCH):  # as a bank's collection file: a few batches
+        batch = payments[i:i + PAYMENT_BATCH]
+        run.svc.call("finance", "POST", "/rent-payments", json={"payments": [
+            {"tenancy_id": t, "amount_fen": fen, "paid_on": on.isoformat(), "reference": ref}
+            for t, fen, on, ref in batch]})
+        bar.advance(len(batch))
+    bar.finish()
     if month == 4:
         _hardship_referral(run, today)
     _bill(run, today)

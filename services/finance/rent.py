@@ -23,7 +23,7 @@ from services.common.stopwatch import NO_STOPWATCH
 
 from . import ledger, models, payloads, repository
 from .domain import chart
-from .domain.ledger import Cause, EntryDraft, FutureDate, credit, debit, month_of, next_month
+from .domain.ledger import Cause, EntryDraft, FutureDate, LedgerError, credit, debit, month_of, next_month
 from .domain.rent import (
     Invoice,
     Payment,
@@ -293,6 +293,28 @@ def record_payment(uow, now: datetime, today: date, tenancy_id: str, amount_fen:
     result = reallocate(uow, now, today, account)
     uow.publish("rent.paid", payloads.rent_paid(account, payment, result))
     return payment, True
+
+
+def record_payments(uow, now: datetime, today: date, items: list[dict], recorded_by: str, *,
+                    request_id: str | None = None) -> list[tuple[models.RentPayment, bool]]:
+    """A batch of rent payments (a bank's collection file, 银行批量代扣) recorded in one
+    transaction: all of them or, when one is refused, none. Each is record_payment's (the same
+    reference again is the same payment); a refused one is named by its place in the batch,
+    ``payments.<i>.<field>``."""
+    out = []
+    for i, item in enumerate(items):
+        if uow.session.get(A, item["tenancy_id"]) is None:
+            raise RentError(f"payment {i}: no rent account for tenancy {item['tenancy_id'][:64]!r}",
+                            f"payments.{i}.tenancy_id")
+        try:
+            out.append(record_payment(uow, now, today, item["tenancy_id"], item["amount_fen"],
+                                      item["paid_on"] or today, item["reference"], recorded_by,
+                                      request_id=request_id))
+        except (RentError, LedgerError) as exc:
+            # the same refusal, only named by the payment's place: alone it says "paid_on", in a
+            # file of hundreds the clerk needs to know which line
+            raise type(exc)(f"payment {i}: {exc.message}", f"payments.{i}.{exc.field or 'amount_fen'}") from None
+    return out
 
 
 def reverse_payment(uow, now: datetime, today: date, tenancy_id: str, payment_id: str, reason: str,

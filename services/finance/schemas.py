@@ -14,7 +14,7 @@ from .domain.ledger import ACCOUNT_CODE, ENTRY_KINDS, AccountType
 from .domain.loans import PARTS, LoanStatus
 from .domain.money import MAX_AMOUNT_FEN, MAX_LINES
 from .domain.relief import ReliefKind, ReliefStatus
-from .domain.rent import MAX_RENT_FEN
+from .domain.rent import MAX_PAYMENT_BATCH, MAX_RENT_FEN
 from .domain.schedule import MAX_TERM_MONTHS, Method, PrepaymentOption
 
 MONTH_PATTERN = r"[0-9]{4}-(0[1-9]|1[0-2])\Z"
@@ -236,6 +236,17 @@ class RentPaymentIn(Schema):
                      metadata={"description": "the bank or counter voucher; the same again is the same payment"})
 
 
+class RentPaymentLineIn(RentPaymentIn):
+    tenancy_id = Text(min_length=1, max_length=64, required=True)
+
+
+class RentPaymentBatchIn(Schema):
+    payments = fields.List(fields.Nested(RentPaymentLineIn), required=True,
+                           validate=validate.Length(min=1, max=MAX_PAYMENT_BATCH),
+                           metadata={"description": f"1 … {MAX_PAYMENT_BATCH} payments, recorded together or "
+                                                    "not at all"})
+
+
 class ArrearsQuery(PageQuery):
     bucket = fields.String(load_default=None, validate=validate.OneOf(["1-30", "31-60", "61-90", "90+"]))
 
@@ -323,6 +334,12 @@ class RentStatementOut(Schema):
 class ArrearsLineOut(Schema):
     account = fields.Nested(RentAccountOut)
     arrears = fields.Nested(ArrearsOut)
+
+
+class RentPaymentBatchOut(Schema):
+    recorded = fields.Integer(metadata={"description": "payments new in this batch"})
+    replayed = fields.Integer(metadata={"description": "payments already recorded (the same reference)"})
+    payments = fields.List(fields.Nested(RentPaymentOut))
 
 
 class ArrearsPage(Schema):

@@ -75,6 +75,20 @@ class RentEntrypoints:
             uow.commit()
         return (201 if created else 200), views.rent_payment_view(payment, replayed=not created)
 
+    @api("POST", "/rent-payments", body=schemas.RentPaymentBatchIn, roles=roles.COLLECT_RENT, status=201,
+         response=schemas.RentPaymentBatchOut,
+         summary="Record a batch of rent payments (a bank's collection file, 银行批量代扣): all or none; "
+                 "a refused one is named payments.<i>.<field>")
+    def record_rent_payments(self, req):
+        with self.db.unit_of_work() as uow:
+            done = rent.record_payments(uow, self.clock.now(), self.clock.today(), req.body["payments"],
+                                        req.principal.ref, request_id=req.request_id)
+            uow.commit()
+        created = sum(1 for _, new in done if new)
+        return (201 if created else 200), {
+            "recorded": created, "replayed": len(done) - created,
+            "payments": [views.rent_payment_view(p, replayed=not new) for p, new in done]}
+
     @api("POST", "/rent-accounts/<tenancy_id>/payments/<payment_id>/reversal", body=schemas.ReasonIn,
          roles=roles.COLLECT_RENT, response=schemas.RentPaymentOut,
          summary="Reverse a rent payment entered by mistake (冲销); invoices are re-allocated in date order")

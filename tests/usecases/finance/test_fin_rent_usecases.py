@@ -270,3 +270,25 @@ def test_the_lists_of_accounts_and_invoices_filter_and_page_by_tenancy_and_month
         # due by a day: November's is due on the 20th, December's on the 15th
         assert [i.month for i in rent.invoices(s, due_to=date(2026, 12, 14))[1]] == ["2026-11"]
         assert rent.invoices(s, due_to=date(2026, 12, 15))[0] == 3
+
+
+def test_a_batch_of_payments_is_recorded_whole_or_refused_whole_naming_the_line(books):
+    start(books)
+    start(books, dict(TENANCY, tenancy_id="T2", unit_id="U2"), event_id="ev-t2")
+    books.run(rent.bill_month, "2026-11")
+    line = {"tenancy_id": "T1", "amount_fen": 55_000, "paid_on": date(2026, 11, 20), "reference": "F1-1"}
+    late = dict(line, tenancy_id="T2", reference="F1-2", paid_on=books.today + timedelta(days=1))
+    with pytest.raises(FutureDate) as e:
+        books.run(rent.record_payments, [line, late], WANG)
+    assert e.value.field == "payments.1.paid_on"
+    with pytest.raises(RentError) as e:
+        books.run(rent.record_payments, [dict(line, tenancy_id="T9")], WANG)
+    assert e.value.field == "payments.0.tenancy_id"
+    assert statement(books)[0]["2026-11"][1] == 0  # the refused batches left nothing behind
+    done = books.run(rent.record_payments, [line, dict(late, paid_on=None)], WANG)
+    assert [new for _, new in done] == [True, True]
+    assert statement(books)[0]["2026-11"][1] == 55_000 and statement(books, "T2")[0]["2026-11"][1] == 55_000
+    again = books.run(rent.record_payments, [line], WANG)  # the same file line again: the same payment
+    assert [(p.id, new) for p, new in again] == [(done[0][0].id, False)]
+    assert len(books.outbox("rent.paid")) == 2
+    ledger_matches_accounts(books)
