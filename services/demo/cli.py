@@ -91,7 +91,9 @@ def render(report: dict) -> str:
         lines.append(f"  {'ok  ' if r['ok'] else 'FAIL'}  {name}" + (f"  ({r['detail']})" if r["detail"] else ""))
     w = report["where_to_look"]
     lines += ["", "Where to look next:", f"  public notice board   {w['public_notice_board']}",
-              f"  public fund flows     {w['public_fund_flows']}", f"  a staff token         {w['staff_token']}",
+              f"  public fund flows     {w['public_fund_flows']}",
+              f"  the board and chart   {w['public_board_with_fund_flow_chart']}",
+              f"  a staff token         {w['staff_token']}",
               f"  the ledger            {w['verify_ledger']}"]
     lines += [f"  a round               {v}" for v in w["verify_rounds"]]
     lines += [f"  admin API ({k})".ljust(24) + v for k, v in w["admin_apis"].items()]

@@ -131,6 +131,7 @@ def where_to_look(svc: Services, rounds: list[dict]) -> dict:
     return {
         "public_notice_board": f"{b['applications']}/public/notices",
         "public_fund_flows": f"{b['notify']}/public/fund-flows",
+        "public_board_with_fund_flow_chart": f"{b['notify']}/public/notices",  # the chart: server-drawn SVG
         "admin_apis": {s: f"{b[s]}/openapi.json" for s in SERVICES},
         "staff_token": f".venv/bin/anju token --role district_officer --district {svc.district}",
         "verify_rounds": [f"curl -s {b['allocation']}/public/rounds/{r['round_id']}/export > round.json && "
