@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import clock, phases, summary
+from . import clock, notifications, phases, summary
 from .client import DemoError, Services
 from .district import generate
 from .progress import Progress
@@ -42,7 +42,7 @@ def play(svc: Services, workers: int, seed: int, out_dir: Path, progress: Progre
     if svc.get("applications", "/application-counts")["total"] or svc.get("allocation", "/projects")["total"]:
         raise DemoError("the district already holds applications or projects: the demo loads into empty databases")
     out_dir.mkdir(parents=True, exist_ok=True)
-    run = phases.Run(svc, generate(workers, seed, clock.today(svc)), progress, out_dir)
+    run = phases.Run(svc, generate(workers, seed, clock.today(svc)), progress, out_dir, amqp_uri=amqp_uri)
     try:
         for phase in phases.PHASES:
             with run.timed(phase.__name__):
@@ -50,10 +50,14 @@ def play(svc: Services, workers: int, seed: int, out_dir: Path, progress: Progre
     finally:
         if run.subscriber is not None and run.webhooks is None:  # stopped on the way: the server goes too
             run.subscriber.close()
+    # notify's whole delivery log (tens of thousands of rows), read once for the check and the
+    # summary: the bus is idle by now (notifications phase), so both would read the same
+    with run.timed("delivery_log"):
+        log = None if "notifications and webhooks" in run.skipped else notifications.deliveries(svc)
     with run.timed("check"):
-        result = summary.check(svc, run.skipped, run.rounds, amqp_uri, run.webhooks)
+        result = summary.check(svc, run.skipped, run.rounds, amqp_uri, run.webhooks, log)
     with run.timed("summary"):
-        summarised = summary.summarise(svc, run.skipped, run.rounds, run.all_loan_ids)
+        summarised = summary.summarise(svc, run.skipped, run.rounds, run.all_loan_ids, log)
     report = {"seed": seed, "workers": workers, "summary": summarised,
               "check": result.as_dict(), "skipped": dict(sorted(run.skipped.items())),
               "where_to_look": summary.where_to_look(svc, run.rounds),

@@ -55,6 +55,7 @@ class Run:
     subscriber: object | None = None  # the demo's webhook subscriber (notifications.Subscriber)
     subscription_id: str | None = None
     webhooks: dict | None = None  # what the subscriber received, for the check
+    amqp_uri: str | None = None  # the services' broker: the end waits for its event queues to empty
     seconds: dict[str, float] = field(default_factory=dict)  # phase → wall seconds (the report's phase_seconds)
 
     @contextmanager

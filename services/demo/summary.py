@@ -16,14 +16,13 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from urllib.parse import quote, urlparse
 
 import requests
 
 from services.common.config import SERVICES
 
 from . import clock, notifications, rent
-from .client import Services
+from .client import Services, broker_queues
 
 OFFER_STATUSES = ("open", "accepted", "declined", "expired", "withdrawn", "moved_in")
 
@@ -32,7 +31,8 @@ def _total(svc: Services, service: str, path: str, **params) -> int:
     return svc.get(service, path, page_size=1, **params)["total"]
 
 
-def summarise(svc: Services, skipped: dict[str, str], rounds: list[dict], loan_ids: list[str] = ()) -> dict:
+def summarise(svc: Services, skipped: dict[str, str], rounds: list[dict], loan_ids: list[str] = (),
+              delivery_log: list[dict] | None = None) -> dict:
     counts = svc.get("applications", "/application-counts")
     occupancy = svc.get("allocation", "/occupancy", by="project")["groups"]
     units = sum(g["units"] for g in occupancy)
@@ -65,7 +65,7 @@ def summarise(svc: Services, skipped: dict[str, str], rounds: list[dict], loan_i
         "funds": {"balance_fen": received, "trial_balance_balanced": trial["balanced"]},
         "rent": skipped.get("rent billing") or _rent(svc),
         "loans": skipped.get("loans") or _loans(svc, loan_ids),
-        "notifications": skipped.get("notifications and webhooks") or notifications.summarise(svc),
+        "notifications": skipped.get("notifications and webhooks") or notifications.summarise(svc, delivery_log),
     }
     return summary
 
@@ -92,6 +92,10 @@ def _rent(svc: Services) -> dict:
     billed = sum(a["invoiced_fen"] for a in accounts)
     collected = sum(a["invoiced_fen"] - a["owed_fen"] for a in accounts)
     arrears = svc.get("finance", "/rent-arrears", page_size=1)
+    # the accounts in arrears by the bucket of their oldest debt: one listing, counted here,
+    # rather than a count from finance per bucket (each ages every account afresh)
+    per_bucket = Counter(a["arrears"]["bucket"] for a in svc.pages("finance", "/rent-arrears", key="accounts",
+                                                                     page_size=500))
     referrals = list(svc.pages("assistance", "/referrals"))
     return {
         "accounts": dict(sorted(Counter(a["status"] for a in accounts).items())),
@@ -101,7 +105,7 @@ def _rent(svc: Services) -> dict:
         "owed_fen": sum(a["owed_fen"] for a in accounts),
         "reductions_fen": sum(i["reduction_fen"] for i in invoices),
         "in_arrears": {"accounts": arrears["total"], "by_bucket": {
-            b: {"accounts": svc.get("finance", "/rent-arrears", bucket=b, page_size=1)["total"], "overdue_fen": fen}
+            b: {"accounts": per_bucket[b], "overdue_fen": fen}
             for b, fen in sorted(arrears["totals"].items())}},
         "referrals": {"total": len(referrals),
                       "by_outcome": dict(sorted(Counter(r["outcome"] or r["status"] for r in referrals).items()))},
@@ -164,7 +168,7 @@ class Check:
 
 
 def check(svc: Services, skipped: dict[str, str], rounds: list[dict], amqp_uri: str | None,
-          webhooks: dict | None = None) -> Check:
+          webhooks: dict | None = None, delivery_log: list[dict] | None = None) -> Check:
     c = Check()
     _ledger(svc, c)
     _tenancies(svc, c)
@@ -186,7 +190,7 @@ def check(svc: Services, skipped: dict[str, str], rounds: list[dict], amqp_uri: 
     for hook in CHECK_HOOKS:
         hook(svc, c)
     if "notifications and webhooks" not in skipped:
-        notifications.check(svc, c, webhooks)
+        notifications.check(svc, c, webhooks, delivery_log)
     return c
 
 
@@ -266,16 +270,11 @@ def _outboxes(svc: Services, timeout: float = 30.0) -> tuple[bool, str]:
 def _dead_letters(amqp_uri: str) -> tuple[bool, str]:
     """The broker's dead-letter queues (<queue>.dlq) of the services' vhost, by its management
     API (the operator's view; RabbitMQ's default port 15672)."""
-    uri = urlparse(amqp_uri.replace("pyamqp://", "amqp://", 1))
-    vhost = uri.path[1:] or "/"
-    api = os.environ.get("RABBIT_MANAGEMENT_URL", f"http://{uri.hostname or '127.0.0.1'}:15672")
     try:
-        resp = requests.get(f"{api}/api/queues/{quote(vhost, safe='')}", timeout=10,
-                            auth=(uri.username or "guest", uri.password or "guest"))
-        resp.raise_for_status()
+        queues = broker_queues(amqp_uri)
     except requests.RequestException as exc:
-        return False, f"cannot read the broker's queues at {api}: {exc}"
-    dead = {q["name"]: q.get("messages", 0) for q in resp.json() if q["name"].endswith(".dlq") and q.get("messages")}
+        return False, f"cannot read the broker's queues: {exc}"
+    dead = {q["name"]: q.get("messages", 0) for q in queues if q["name"].endswith(".dlq") and q.get("messages")}
     return not dead, json.dumps(dead) if dead else ""
 
 
