@@ -217,7 +217,16 @@ def run_clock_env(environ, demo_days: int = 0) -> dict:
         # the demo's own webhook subscriber listens on 127.0.0.1 (services/demo/notifications.py):
         # notify refuses loopback subscribers unless the operator allow-lists the host
         env.setdefault("WEBHOOK_ALLOWED_HOSTS", environ.get("WEBHOOK_ALLOWED_HOSTS") or "127.0.0.1")
+        # The demo's SMS and e-mail go to local files (no gateway, no SMTP server): the real
+        # gateway's 50/s (notify's default, what a real district keeps) would only make the demo
+        # wait for its own sink. An operator's RATE_LIMIT_* or a real gateway keeps the default.
+        for channel, gateway in (("SMS", "SMS_GATEWAY_URL"), ("EMAIL", "SMTP_HOST")):
+            if not environ.get(gateway):
+                env[f"RATE_LIMIT_{channel}"] = environ.get(f"RATE_LIMIT_{channel}") or DEMO_SINK_RATE
     return env
+
+
+DEMO_SINK_RATE = "2000/s,4000"  # the demo district's local file sinks: not the gateway's limit
 
 
 def _load_demo(args, workers: int, amqp_uri: str) -> None:

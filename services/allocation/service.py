@@ -28,7 +28,7 @@ from services.common.clock import Clock
 from services.common.db import Database
 from services.common.service import PlatformService
 
-from . import errors, models
+from . import errors, gauges, models
 from .entrypoints.feedback import FeedbackEntrypoints
 from .entrypoints.offers import OffersEntrypoints
 from .entrypoints.pool import PoolEntrypoints
@@ -43,3 +43,4 @@ class AllocationService(StockEntrypoints, PoolEntrypoints, RoundsEntrypoints, Of
     error_status = errors.STATUS
     db = Database(models.metadata)
     clock = Clock()
+    state_gauges = (gauges.refresh,)  # business gauges on /metrics (gauges.py)

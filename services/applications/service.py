@@ -32,7 +32,7 @@ from services.common.clock import Clock
 from services.common.db import Database
 from services.common.service import PlatformService
 
-from . import errors, models
+from . import errors, gauges, models
 from .entrypoints.hardship import HardshipEntrypoints
 from .entrypoints.intake import IntakeEntrypoints
 from .entrypoints.notice import NoticeEntrypoints
@@ -52,3 +52,4 @@ class ApplicationsService(IntakeEntrypoints, ReviewEntrypoints, NoticeEntrypoint
     error_status = errors.STATUS
     db = Database(models.metadata)
     clock = Clock()
+    state_gauges = (gauges.refresh,)  # business gauges on /metrics (gauges.py)

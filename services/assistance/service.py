@@ -25,7 +25,7 @@ from services.common.clock import Clock
 from services.common.db import Database
 from services.common.service import PlatformService
 
-from . import errors, models
+from . import errors, gauges, models
 from .entrypoints.audit import AuditEntrypoints
 from .entrypoints.hardship import HardshipEntrypoints
 from .entrypoints.referrals import ReferralEntrypoints
@@ -39,3 +39,4 @@ class AssistanceService(HardshipEntrypoints, ReliefEntrypoints, ReferralEntrypoi
     error_status = errors.STATUS
     db = Database(models.metadata)
     clock = Clock()
+    state_gauges = (gauges.refresh,)  # business gauges on /metrics (gauges.py)

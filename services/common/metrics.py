@@ -6,6 +6,7 @@ labels keep several containers in one process (tests, `anju run`) apart.
 
 from __future__ import annotations
 
+import logging
 import time
 
 from nameko.events import EventHandler
@@ -21,6 +22,8 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
+
+log = logging.getLogger(__name__)
 
 ENTRYPOINT_CALLS = Counter(
     "anju_entrypoint_calls_total",
@@ -73,6 +76,53 @@ DEAD_LETTERS = Gauge(
 # (service, district) → the service's consumer queues, registered when its container starts;
 # the relay of that service reads their dead-letter queues' depths.
 CONSUMER_QUEUES: dict[tuple[str, str], list[str]] = {}
+
+
+# Business gauges (applications by state, occupancy, rent collected, …) are computed from a
+# service's own tables when /metrics is read: a service class lists its functions in
+# ``state_gauges`` (each ``fn(session, now, today, labels)`` with labels = (service, district)),
+# and they run at most every STATE_GAUGE_SECONDS per copy — /metrics is public, so a scraper (or
+# anyone) reading it in a loop costs the database one round of counts per interval, not per read.
+STATE_GAUGE_SECONDS = 10.0
+_STATE_REFRESHED: dict[tuple[str, str], float] = {}
+# (gauge name, service, district) → the label values set at the last refresh, so a group that
+# has gone (a state emptied, a budget year past) leaves the gauge instead of keeping its old value
+_STATE_SET: dict[tuple[str, str, str], set[tuple]] = {}
+
+
+def set_gauge_family(gauge: Gauge, labels: tuple[str, str], values: dict[tuple, float]) -> None:
+    """Set ``gauge`` for (service, district) + each key of ``values``; the children set last
+    time and absent now are removed."""
+    key = (gauge._name, *labels)
+    for extra, value in values.items():
+        gauge.labels(*labels, *extra).set(value)
+    for gone in _STATE_SET.get(key, set()) - set(values):
+        try:
+            gauge.remove(*labels, *gone)
+        except KeyError:  # already gone
+            pass
+    _STATE_SET[key] = set(values)
+
+
+def refresh_state_gauges(service) -> None:
+    """Run the service's ``state_gauges`` in one read session, unless they ran less than
+    STATE_GAUGE_SECONDS ago. A failure is logged, never raised: /metrics still answers with the
+    last values (and every other metric)."""
+    functions = getattr(type(service), "state_gauges", ())
+    if not functions:
+        return
+    labels = (service.name, service.config.get("DISTRICT", "unknown"))
+    now = time.monotonic()
+    if now - _STATE_REFRESHED.get(labels, -STATE_GAUGE_SECONDS) < STATE_GAUGE_SECONDS:
+        return
+    _STATE_REFRESHED[labels] = now
+    try:
+        clock_now, today = service.clock.now(), service.clock.today()
+        with service.db.read() as session:
+            for fn in functions:
+                fn(session, clock_now, today, labels)
+    except Exception:  # noqa: BLE001 - a gauge is not worth failing /metrics for
+        log.exception("business gauges of %s/%s", *labels)
 
 
 def entrypoint_kind(entrypoint) -> str:

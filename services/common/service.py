@@ -18,7 +18,7 @@ from .clock import ClockNotAdjustable
 from .errors import Conflict, Unavailable
 from .fields import Int
 from .http import api
-from .metrics import EntrypointMetrics, exposition
+from .metrics import EntrypointMetrics, exposition, refresh_state_gauges
 from .roles import DISTRICT_OPS, READERS
 
 MAX_CLOCK_STEP_SECONDS = 400 * 86400  # one move: at most 400 days (a demo's year and its notices)
@@ -42,6 +42,9 @@ class PlatformService:
     error_status: dict[type, int] = {}
     config = Config()
     metrics = EntrypointMetrics()
+    # Functions computing the service's business gauges from its tables when /metrics is read
+    # (common/metrics.py refresh_state_gauges; a service's gauges.py); none for the platform.
+    state_gauges: tuple = ()
 
     @api("GET", "/health", public=True, summary="Liveness: the process answers")
     def health(self, req):
@@ -67,6 +70,7 @@ class PlatformService:
 
     @api("GET", "/metrics", public=True, summary="Prometheus metrics")
     def prometheus(self, req):
+        refresh_state_gauges(self)
         payload, content_type = exposition()
         return Response(payload, status=200, content_type=content_type)
 

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import clock, phases, summary
+from . import clock, notifications, phases, summary
 from .client import DemoError, Services
 from .district import generate
 from .progress import Progress
@@ -42,19 +42,29 @@ def play(svc: Services, workers: int, seed: int, out_dir: Path, progress: Progre
     if svc.get("applications", "/application-counts")["total"] or svc.get("allocation", "/projects")["total"]:
         raise DemoError("the district already holds applications or projects: the demo loads into empty databases")
     out_dir.mkdir(parents=True, exist_ok=True)
-    run = phases.Run(svc, generate(workers, seed, clock.today(svc)), progress, out_dir)
+    run = phases.Run(svc, generate(workers, seed, clock.today(svc)), progress, out_dir, amqp_uri=amqp_uri)
     try:
         for phase in phases.PHASES:
-            phase(run)
+            with run.timed(phase.__name__):
+                phase(run)
     finally:
         if run.subscriber is not None and run.webhooks is None:  # stopped on the way: the server goes too
             run.subscriber.close()
-    result = summary.check(svc, run.skipped, run.rounds, amqp_uri, run.webhooks)
-    report = {"seed": seed, "workers": workers,
-              "summary": summary.summarise(svc, run.skipped, run.rounds, run.all_loan_ids),
+    # notify's whole delivery log (tens of thousands of rows), read once for the check and the
+    # summary: the bus is idle by now (notifications phase), so both would read the same
+    with run.timed("delivery_log"):
+        log = None if "notifications and webhooks" in run.skipped else notifications.deliveries(svc)
+    with run.timed("check"):
+        result = summary.check(svc, run.skipped, run.rounds, amqp_uri, run.webhooks, log)
+    with run.timed("summary"):
+        summarised = summary.summarise(svc, run.skipped, run.rounds, run.all_loan_ids, log)
+    report = {"seed": seed, "workers": workers, "summary": summarised,
               "check": result.as_dict(), "skipped": dict(sorted(run.skipped.items())),
               "where_to_look": summary.where_to_look(svc, run.rounds),
-              "seconds": round(time.monotonic() - started, 1)}
+              "seconds": round(time.monotonic() - started, 1),
+              # where the time went (wall seconds per phase; the months' hooks as months.<hook>):
+              # outside the summary, which the same seed must reproduce
+              "phase_seconds": {k: round(v, 1) for k, v in run.seconds.items()}}
     (out_dir / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     return report
 
@@ -62,7 +72,9 @@ def play(svc: Services, workers: int, seed: int, out_dir: Path, progress: Progre
 def render(report: dict) -> str:
     s = report["summary"]
     lines = [f"\nDemo district: {report['workers']} workers, seed {report['seed']} "
-             f"({report['seconds']} s)", "", "Applications by outcome:"]
+             f"({report['seconds']} s)",
+             "  seconds by phase: " + ", ".join(f"{k} {v}" for k, v in report.get("phase_seconds", {}).items()),
+             "", "Applications by outcome:"]
     lines += [f"  {state:<18}{n:>8}" for state, n in s["applications"]["by_state"].items()]
     lines += [f"  {'total':<18}{s['applications']['total']:>8}", "",
               f"Hardship households registered: {s['hardship_households']}", "", "Rounds:"]
@@ -83,7 +95,9 @@ def render(report: dict) -> str:
         lines.append(f"  {'ok  ' if r['ok'] else 'FAIL'}  {name}" + (f"  ({r['detail']})" if r["detail"] else ""))
     w = report["where_to_look"]
     lines += ["", "Where to look next:", f"  public notice board   {w['public_notice_board']}",
-              f"  public fund flows     {w['public_fund_flows']}", f"  a staff token         {w['staff_token']}",
+              f"  public fund flows     {w['public_fund_flows']}",
+              f"  the board and chart   {w['public_board_with_fund_flow_chart']}",
+              f"  a staff token         {w['staff_token']}",
               f"  the ledger            {w['verify_ledger']}"]
     lines += [f"  a round               {v}" for v in w["verify_rounds"]]
     lines += [f"  admin API ({k})".ljust(24) + v for k, v in w["admin_apis"].items()]

@@ -97,6 +97,29 @@ class Services:
         return method.lower() in paths.get(path, {})
 
 
+def broker_queues(amqp_uri: str) -> list[dict]:
+    """The queues of the services' vhost with their depths, from RabbitMQ's management API (the
+    operator's view; port 15672 unless RABBIT_MANAGEMENT_URL says otherwise). Its depths are
+    statistics the broker refreshes every few seconds. Raises requests' errors."""
+    import os
+    from urllib.parse import quote, urlparse
+
+    uri = urlparse(amqp_uri.replace("pyamqp://", "amqp://", 1))
+    vhost = uri.path[1:] or "/"
+    api = os.environ.get("RABBIT_MANAGEMENT_URL", f"http://{uri.hostname or '127.0.0.1'}:15672")
+    resp = requests.get(f"{api}/api/queues/{quote(vhost, safe='')}", timeout=10,
+                        auth=(uri.username or "guest", uri.password or "guest"))
+    resp.raise_for_status()
+    return resp.json()
+
+
+def events_in_flight(amqp_uri: str) -> int:
+    """Events published and not yet consumed: the messages in the consumers' event queues
+    (evt-…; not their dead-letter queues, which the check counts apart)."""
+    return sum(q.get("messages", 0) for q in broker_queues(amqp_uri)
+               if q["name"].startswith("evt-") and not q["name"].endswith(".dlq"))
+
+
 def wait_until(what: str, check: Callable[[], bool], timeout: float = 60.0, every: float = 0.25) -> None:
     """Poll ``check`` until it holds (the bus carries events between services), at most
     ``timeout`` seconds; then DemoError naming what did not happen."""

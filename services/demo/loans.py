@@ -66,9 +66,10 @@ def loans_month(run: Run, month: int) -> None:
     """Monthly hook: instalments repaid on their due days; the prepayment, the settlement and
     the loan that stops paying; then finance books the month (overdue check)."""
     svc, today = run.svc, run.today()
+    active = {x["loan_id"]: x for x in svc.pages("finance", "/loans", key="loans", status="active")}
     for n, loan_id in enumerate(run.loan_ids):
-        loan = svc.get("finance", f"/loans/{loan_id}")
-        if loan["status"] != "active" or (n == OVERDUE and month >= 8):
+        loan = active.get(loan_id)
+        if loan is None or (n == OVERDUE and month >= 8):
             continue
         for inst in loan["schedule"]:
             due_on = date.fromisoformat(inst["due_on"])

@@ -20,7 +20,9 @@ from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
 
-from .client import DemoError, Services
+import requests
+
+from .client import DemoError, Services, events_in_flight
 
 if TYPE_CHECKING:
     from .phases import Run
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 WEBHOOK_TYPES = ("application.approved", "allocation.offered", "tenancy.started", "rent.overdue",
                  "loan.disbursed", "relief.paid", "eligibility.revoked")
 PAGE = 200  # the platform paging maximum (services/common/paging.py)
+BUS_IDLE_SECONDS = 6.0  # RabbitMQ refreshes queue statistics every 5 s by default
 
 
 class Subscriber:
@@ -110,14 +113,34 @@ def deliveries(svc: Services, **params) -> list[dict]:
 
 
 def notifications(run: Run) -> None:
-    """After the year: notify has sent what is due (deferred SMS excepted) and the subscriber
-    has every webhook notify says it sent."""
+    """After the year: every event published has been consumed (notify has recorded the
+    deliveries of each: the bus carries the year's last events while the demo ends), notify has
+    sent what is due (deferred SMS excepted), and the subscriber has every webhook notify says
+    it sent."""
     if "notifications and webhooks" in run.skipped:
         return
     svc = run.svc
     bar = run.progress.phase("notifications and webhooks", 2)
+    idle_since: list[float] = []
+
+    def bus_idle() -> bool:
+        """No event in a consumer's queue, seen twice BUS_IDLE_SECONDS apart: the broker's
+        depths are statistics refreshed every few seconds, so one zero could be an old one."""
+        if run.amqp_uri is None:
+            return True
+        try:
+            in_flight = events_in_flight(run.amqp_uri)
+        except requests.RequestException as exc:
+            raise DemoError(f"cannot read the broker's queues to see the bus drained: {exc}") from exc
+        if in_flight:
+            idle_since.clear()
+            return False
+        idle_since[:1] = idle_since[:1] or [time.monotonic()]
+        return time.monotonic() - idle_since[0] >= BUS_IDLE_SECONDS
 
     def settled() -> bool:
+        if not bus_idle():
+            return False
         now = datetime.fromisoformat(svc.get("notify", "/admin/clock", svc.officer())["now"])
         due = [d for d in deliveries(svc, status="pending") if datetime.fromisoformat(d["next_attempt_at"]) <= now]
         return not due
@@ -150,10 +173,10 @@ def wait_until_settled(check, timeout: float) -> None:
 TIMER_MADE = ("staff.digest",)
 
 
-def summarise(svc: Services) -> dict:
+def summarise(svc: Services, log: list[dict] | None = None) -> dict:
     """Notifications by channel and status, and by event type, webhook subscribers — notify's
-    delivery log (the staff digest aside: TIMER_MADE)."""
-    log = [d for d in deliveries(svc) if d["event_type"] not in TIMER_MADE]
+    delivery log (``log`` when the caller has just read it; the staff digest aside: TIMER_MADE)."""
+    log = [d for d in (deliveries(svc) if log is None else log) if d["event_type"] not in TIMER_MADE]
     by_channel: dict[str, Counter] = {}
     for d in log:
         by_channel.setdefault(d["channel"], Counter())[d["status"]] += 1
@@ -163,11 +186,11 @@ def summarise(svc: Services) -> dict:
             "webhook_subscribers": len(svc.get("notify", "/subscriptions", operator(svc))["subscriptions"])}
 
 
-def check(svc: Services, c, webhooks: dict | None) -> None:
+def check(svc: Services, c, webhooks: dict | None, log: list[dict] | None = None) -> None:
     """Every notification delivered once: no two deliveries of one event on one channel to one
     recipient (or subscriber); none dead; each webhook notify sent reached the subscriber once,
-    signed."""
-    log = deliveries(svc)
+    signed. ``log``: notify's delivery log when the caller has just read it."""
+    log = deliveries(svc) if log is None else log
     keys = Counter((d["event_id"], d["channel"], d["recipient"], d["subscription_id"]) for d in log)
     twice = [k for k, n in keys.items() if n > 1]
     c.record("notifications_delivered_once", not twice,

@@ -14,8 +14,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -53,6 +55,18 @@ class Run:
     subscriber: object | None = None  # the demo's webhook subscriber (notifications.Subscriber)
     subscription_id: str | None = None
     webhooks: dict | None = None  # what the subscriber received, for the check
+    amqp_uri: str | None = None  # the services' broker: the end waits for its event queues to empty
+    seconds: dict[str, float] = field(default_factory=dict)  # phase → wall seconds (the report's phase_seconds)
+
+    @contextmanager
+    def timed(self, name: str) -> Iterator[None]:
+        """Add the wall time of the block to ``seconds[name]`` (a phase's cost, for the report;
+        the demo's own duration, not the district's clock)."""
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.monotonic() - started
 
     def bulk(self, name: str, items: list, fn: Callable) -> list:
         bar = self.progress.phase(name, len(items))
@@ -366,9 +380,11 @@ def months(run: Run) -> None:
         today = run.today()
         clock.advance(run.svc, days=(rent.first_of_next_month(today) - today).days)
         for hook in MONTHLY_HOOKS:
-            hook(run, month)
+            with run.timed(f"months.{hook.__name__}"):
+                hook(run, month)
         if month == 8:
-            _recheck(run)
+            with run.timed("months._recheck"):
+                _recheck(run)
         bar.advance()
     if run.revoked:
         run.svc.call("allocation", "POST", "/admin/tenancies/process-notices", json={})

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from .phases import Run
 
 LATE_DAYS = 20
+PAYMENT_BATCH = 200  # rent payments per POST /rent-payments (finance takes up to 500)
 ON_TIME, LATE, ARREARS_CLEARED, ARREARS_FROM_7, ARREARS_FROM_10, HARDSHIP = (
     "on_time", "late", "arrears_cleared", "arrears_from_7", "arrears_from_10", "hardship")
 
@@ -81,11 +82,16 @@ def rent_accounts(run: Run) -> None:
     svc = run.svc
     tenancies = sorted(svc.pages("allocation", "/tenancies", status="active"), key=lambda t: t["unit_id"])
     bar = run.progress.phase("rent accounts", len(tenancies) + 1)
-    for t in tenancies:  # each waits only as long as the bus takes
-        wait_until(f"finance's rent account for tenancy {t['tenancy_id']}", lambda t=t: svc.call(
-            "finance", "GET", f"/rent-accounts/{t['tenancy_id']}/statement", ok=(200, 404)).status_code == 200,
-            timeout=120)
-        bar.advance()
+    wanted = {t["tenancy_id"] for t in tenancies}
+    opened: set[str] = set()
+
+    def all_opened() -> bool:  # finance's list of accounts, read again until it holds every tenancy
+        opened.update(a["tenancy_id"] for a in svc.pages("finance", "/rent-accounts", key="accounts",
+                                                          page_size=500, status="active"))
+        bar.advance(len(wanted & opened) - bar.done)
+        return wanted <= opened
+
+    wait_until(f"finance's rent accounts for the {len(wanted)} tenancies", all_opened, timeout=120)
     hardship = next((t["tenancy_id"] for t in tenancies if t["person_ref"] in run.hardship_households), None)
     for n, t in enumerate(tenancies):
         run.payer_of[t["tenancy_id"]] = HARDSHIP if t["tenancy_id"] == hardship else payer(n)
@@ -98,7 +104,15 @@ def rent_month(run: Run, month: int) -> None:
     """Monthly hook (the clock is on the 1st): payments, the hardship referral's rent reduction
     (4th month), then the month's billing run."""
     today = run.today()
-    run.bulk(f"rent collected, month {month}", run.tenancy_ids, lambda t: _collect(run, t, month, today))
+    payments = _payments(run, month, today)
+    bar = run.progress.phase(f"rent collected, month {month}", len(payments))
+    for i in range(0, len(payments), PAYMENT_BATCH):  # as a bank's collection file: a few batches
+        batch = payments[i:i + PAYMENT_BATCH]
+        run.svc.call("finance", "POST", "/rent-payments", json={"payments": [
+            {"tenancy_id": t, "amount_fen": fen, "paid_on": on.isoformat(), "reference": ref}
+            for t, fen, on, ref in batch]})
+        bar.advance(len(batch))
+    bar.finish()
     if month == 4:
         _hardship_referral(run, today)
     _bill(run, today)
@@ -133,24 +147,33 @@ def _pay(run: Run, tenancy_id: str, amount: int, paid_on: date, reference: str) 
                  json={"amount_fen": amount, "paid_on": paid_on.isoformat(), "reference": reference})
 
 
-def _collect(run: Run, tenancy_id: str, month: int, today: date) -> None:
-    kind = run.payer_of[tenancy_id]
-    if pays_nothing(kind, month):
-        return
-    statement = run.svc.get("finance", f"/rent-accounts/{tenancy_id}/statement")
-    if statement["account"]["status"] != "active":
-        return
-    if clears_arrears(kind, month):
-        owed = statement["account"]["owed_fen"]
-        if owed > 0:
-            _pay(run, tenancy_id, owed, today, f"DEMO-RENT-{tenancy_id}-ARREARS-{month}")
-        return
-    delay = timedelta(days=LATE_DAYS if kind == LATE else 0)
-    for inv in statement["invoices"]:
-        left = inv["amount_fen"] - inv["paid_fen"]
-        paid_on = date.fromisoformat(inv["due_on"]) + delay
-        if left > 0 and paid_on <= today:
-            _pay(run, tenancy_id, left, paid_on, f"DEMO-RENT-{tenancy_id}-{inv['month']}")
+def _payments(run: Run, month: int, today: date) -> list[tuple[str, int, date, str]]:
+    """What the tenants pay this month, as (tenancy id, fen, paid on, reference): read from two
+    of finance's lists — the active accounts (what each owes) and the invoices due by today not
+    yet paid off — rather than one statement per tenancy."""
+    svc = run.svc
+    owed = {a["tenancy_id"]: a["owed_fen"] for a in svc.pages(
+        "finance", "/rent-accounts", key="accounts", page_size=500, status="active")}
+    unpaid: dict[str, list[dict]] = {}
+    for inv in svc.pages("finance", "/rent-invoices", key="invoices", page_size=500, status="unpaid",
+                         due_to=today.isoformat()):
+        unpaid.setdefault(inv["tenancy_id"], []).append(inv)
+    out = []
+    for tenancy_id in run.tenancy_ids:
+        kind = run.payer_of[tenancy_id]
+        if tenancy_id not in owed or pays_nothing(kind, month):
+            continue
+        if clears_arrears(kind, month):
+            if owed[tenancy_id] > 0:
+                out.append((tenancy_id, owed[tenancy_id], today, f"DEMO-RENT-{tenancy_id}-ARREARS-{month}"))
+            continue
+        delay = timedelta(days=LATE_DAYS if kind == LATE else 0)
+        for inv in unpaid.get(tenancy_id, []):  # by month, oldest first
+            paid_on = date.fromisoformat(inv["due_on"]) + delay
+            if paid_on <= today:
+                out.append((tenancy_id, inv["amount_fen"] - inv["paid_fen"], paid_on,
+                            f"DEMO-RENT-{tenancy_id}-{inv['month']}"))
+    return out
 
 
 def _hardship_referral(run: Run, today: date) -> None:

@@ -14,17 +14,15 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
-from urllib.parse import quote, urlparse
 
 import requests
 
 from services.common.config import SERVICES
 
 from . import clock, notifications, rent
-from .client import Services
+from .client import Services, broker_queues
 
 OFFER_STATUSES = ("open", "accepted", "declined", "expired", "withdrawn", "moved_in")
 
@@ -33,7 +31,8 @@ def _total(svc: Services, service: str, path: str, **params) -> int:
     return svc.get(service, path, page_size=1, **params)["total"]
 
 
-def summarise(svc: Services, skipped: dict[str, str], rounds: list[dict], loan_ids: list[str] = ()) -> dict:
+def summarise(svc: Services, skipped: dict[str, str], rounds: list[dict], loan_ids: list[str] = (),
+              delivery_log: list[dict] | None = None) -> dict:
     counts = svc.get("applications", "/application-counts")
     occupancy = svc.get("allocation", "/occupancy", by="project")["groups"]
     units = sum(g["units"] for g in occupancy)
@@ -66,22 +65,22 @@ def summarise(svc: Services, skipped: dict[str, str], rounds: list[dict], loan_i
         "funds": {"balance_fen": received, "trial_balance_balanced": trial["balanced"]},
         "rent": skipped.get("rent billing") or _rent(svc),
         "loans": skipped.get("loans") or _loans(svc, loan_ids),
-        "notifications": skipped.get("notifications and webhooks") or notifications.summarise(svc),
+        "notifications": skipped.get("notifications and webhooks") or notifications.summarise(svc, delivery_log),
     }
     return summary
 
 
 def _statements(svc: Services) -> list[tuple[dict, dict | None]]:
-    """Every tenancy allocation knows (active and ended) with finance's rent statement of it
-    (None when finance has no account for it)."""
+    """Every tenancy allocation knows (active and ended) with finance's rent account and invoices
+    of it (None when finance has no account for it) — from finance's two lists, not a statement
+    per tenancy."""
     tenancies = [t for status in ("active", "ended") for t in svc.pages("allocation", "/tenancies", status=status)]
-
-    def statement(t):
-        resp = svc.call("finance", "GET", f"/rent-accounts/{t['tenancy_id']}/statement", ok=(200, 404))
-        return resp.json() if resp.status_code == 200 else None
-
-    with ThreadPoolExecutor(4) as pool:
-        return list(zip(tenancies, pool.map(statement, tenancies), strict=True))
+    accounts = {a["tenancy_id"]: a for a in svc.pages("finance", "/rent-accounts", key="accounts", page_size=500)}
+    invoices: dict[str, list[dict]] = {}
+    for inv in svc.pages("finance", "/rent-invoices", key="invoices", page_size=500):
+        invoices.setdefault(inv["tenancy_id"], []).append(inv)
+    return [(t, {"account": accounts[t["tenancy_id"]], "invoices": invoices.get(t["tenancy_id"], [])}
+             if t["tenancy_id"] in accounts else None) for t in tenancies]
 
 
 def _rent(svc: Services) -> dict:
@@ -93,6 +92,10 @@ def _rent(svc: Services) -> dict:
     billed = sum(a["invoiced_fen"] for a in accounts)
     collected = sum(a["invoiced_fen"] - a["owed_fen"] for a in accounts)
     arrears = svc.get("finance", "/rent-arrears", page_size=1)
+    # the accounts in arrears by the bucket of their oldest debt: one listing, counted here,
+    # rather than a count from finance per bucket (each ages every account afresh)
+    per_bucket = Counter(a["arrears"]["bucket"] for a in svc.pages("finance", "/rent-arrears", key="accounts",
+                                                                     page_size=500))
     referrals = list(svc.pages("assistance", "/referrals"))
     return {
         "accounts": dict(sorted(Counter(a["status"] for a in accounts).items())),
@@ -102,7 +105,7 @@ def _rent(svc: Services) -> dict:
         "owed_fen": sum(a["owed_fen"] for a in accounts),
         "reductions_fen": sum(i["reduction_fen"] for i in invoices),
         "in_arrears": {"accounts": arrears["total"], "by_bucket": {
-            b: {"accounts": svc.get("finance", "/rent-arrears", bucket=b, page_size=1)["total"], "overdue_fen": fen}
+            b: {"accounts": per_bucket[b], "overdue_fen": fen}
             for b, fen in sorted(arrears["totals"].items())}},
         "referrals": {"total": len(referrals),
                       "by_outcome": dict(sorted(Counter(r["outcome"] or r["status"] for r in referrals).items()))},
@@ -112,7 +115,8 @@ def _rent(svc: Services) -> dict:
 def _loans(svc: Services, loan_ids) -> dict:
     """Each loan the demo applied for, as finance holds it now; outstanding and in arrears by
     finance's delinquency buckets."""
-    loans = [svc.get("finance", f"/loans/{i}") for i in loan_ids]
+    wanted = set(loan_ids)
+    loans = [x for x in svc.pages("finance", "/loans", key="loans") if x["loan_id"] in wanted]
     buckets = svc.get("finance", "/loan-delinquency")["buckets"]
     late = {b: v for b, v in buckets.items() if b != "current"}
     return {
@@ -131,6 +135,7 @@ def where_to_look(svc: Services, rounds: list[dict]) -> dict:
     return {
         "public_notice_board": f"{b['applications']}/public/notices",
         "public_fund_flows": f"{b['notify']}/public/fund-flows",
+        "public_board_with_fund_flow_chart": f"{b['notify']}/public/notices",  # the chart: server-drawn SVG
         "admin_apis": {s: f"{b[s]}/openapi.json" for s in SERVICES},
         "staff_token": f".venv/bin/anju token --role district_officer --district {svc.district}",
         "verify_rounds": [f"curl -s {b['allocation']}/public/rounds/{r['round_id']}/export > round.json && "
@@ -163,7 +168,7 @@ class Check:
 
 
 def check(svc: Services, skipped: dict[str, str], rounds: list[dict], amqp_uri: str | None,
-          webhooks: dict | None = None) -> Check:
+          webhooks: dict | None = None, delivery_log: list[dict] | None = None) -> Check:
     c = Check()
     _ledger(svc, c)
     _tenancies(svc, c)
@@ -185,7 +190,7 @@ def check(svc: Services, skipped: dict[str, str], rounds: list[dict], amqp_uri: 
     for hook in CHECK_HOOKS:
         hook(svc, c)
     if "notifications and webhooks" not in skipped:
-        notifications.check(svc, c, webhooks)
+        notifications.check(svc, c, webhooks, delivery_log)
     return c
 
 
@@ -265,16 +270,11 @@ def _outboxes(svc: Services, timeout: float = 30.0) -> tuple[bool, str]:
 def _dead_letters(amqp_uri: str) -> tuple[bool, str]:
     """The broker's dead-letter queues (<queue>.dlq) of the services' vhost, by its management
     API (the operator's view; RabbitMQ's default port 15672)."""
-    uri = urlparse(amqp_uri.replace("pyamqp://", "amqp://", 1))
-    vhost = uri.path[1:] or "/"
-    api = os.environ.get("RABBIT_MANAGEMENT_URL", f"http://{uri.hostname or '127.0.0.1'}:15672")
     try:
-        resp = requests.get(f"{api}/api/queues/{quote(vhost, safe='')}", timeout=10,
-                            auth=(uri.username or "guest", uri.password or "guest"))
-        resp.raise_for_status()
+        queues = broker_queues(amqp_uri)
     except requests.RequestException as exc:
-        return False, f"cannot read the broker's queues at {api}: {exc}"
-    dead = {q["name"]: q.get("messages", 0) for q in resp.json() if q["name"].endswith(".dlq") and q.get("messages")}
+        return False, f"cannot read the broker's queues: {exc}"
+    dead = {q["name"]: q.get("messages", 0) for q in queues if q["name"].endswith(".dlq") and q.get("messages")}
     return not dead, json.dumps(dead) if dead else ""
 
 

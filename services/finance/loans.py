@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from services.common.errors import Conflict, NotFound
 
@@ -257,6 +257,18 @@ def check_overdue(uow, now: datetime, today: date) -> list[dict]:
         sent.append(data)
     uow.session.flush()
     return sent
+
+
+def loans(session, *, status: str | None = None, person_ref: str | None = None, page: int = 1,
+          page_size: int = 50) -> tuple[int, list[models.Loan]]:
+    """Loans in the order taken (applied_at, then id), paged."""
+    stmt = select(L)
+    for column, value in ((L.status, status), (L.person_ref, person_ref)):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery()))
+    rows = session.scalars(stmt.order_by(L.applied_at, L.id).offset((page - 1) * page_size).limit(page_size)).all()
+    return total, list(rows)
 
 
 def delinquency(session, today: date) -> dict:

@@ -23,7 +23,7 @@ from services.common.stopwatch import NO_STOPWATCH
 
 from . import ledger, models, payloads, repository
 from .domain import chart
-from .domain.ledger import Cause, EntryDraft, FutureDate, credit, debit, month_of, next_month
+from .domain.ledger import Cause, EntryDraft, FutureDate, LedgerError, credit, debit, month_of, next_month
 from .domain.rent import (
     Invoice,
     Payment,
@@ -237,23 +237,32 @@ def _domain(session, tenancy_id):
 def reallocate(uow, now: datetime, today: date, account: models.RentAccount):
     """Allocate the account's payments to its invoices afresh (domain.rent.allocate) and post
     the change of the applied total (Dr 2205 / Cr 1131, or back)."""
-    rows, invoices, payments = _domain(uow.session, account.tenancy_id)
+    result, draft = _allocation(uow.session, today, account)
+    if draft is not None:
+        ledger.post_entry(uow, now, today, draft)
+        account.applied_fen = result.applied_fen
+    uow.session.flush()
+    return result
+
+
+def _allocation(session, today: date, account: models.RentAccount):
+    """The account's invoices paid afresh from its payments (rows updated), and the entry that
+    moves the change of the applied total — None when it did not change."""
+    rows, invoices, payments = _domain(session, account.tenancy_id)
     result = allocate(invoices, payments)
     for row in rows:
         paid, off = result.paid[row.id], result.paid_off_on[row.id]
         if (row.paid_fen, row.paid_off_on) != (paid, off):
             row.paid_fen, row.paid_off_on = paid, off
     change = result.applied_fen - account.applied_fen
-    if change:
-        lines = (debit(chart.RENT_IN_ADVANCE, change), credit(chart.RENT_RECEIVABLE, change)) if change > 0 else (
-            debit(chart.RENT_RECEIVABLE, -change), credit(chart.RENT_IN_ADVANCE, -change))
-        ledger.post_entry(uow, now, today, EntryDraft(
-            kind="rent_allocation", posted_on=today, memo=f"rent payments applied, tenancy {account.tenancy_id}",
-            lines=lines, idempotency_id=f"rent_allocation:{uuid.uuid4()}",
-            cause=Cause("rent_account", account.tenancy_id), recorded_by=BILLER))
-        account.applied_fen = result.applied_fen
-    uow.session.flush()
-    return result
+    if not change:
+        return result, None
+    lines = (debit(chart.RENT_IN_ADVANCE, change), credit(chart.RENT_RECEIVABLE, change)) if change > 0 else (
+        debit(chart.RENT_RECEIVABLE, -change), credit(chart.RENT_IN_ADVANCE, -change))
+    return result, EntryDraft(
+        kind="rent_allocation", posted_on=today, memo=f"rent payments applied, tenancy {account.tenancy_id}",
+        lines=lines, idempotency_id=f"rent_allocation:{uuid.uuid4()}",
+        cause=Cause("rent_account", account.tenancy_id), recorded_by=BILLER)
 
 
 def record_payment(uow, now: datetime, today: date, tenancy_id: str, amount_fen: int, paid_on: date,
@@ -267,25 +276,12 @@ def record_payment(uow, now: datetime, today: date, tenancy_id: str, amount_fen:
         raise FutureDate(f"paid_on {paid_on.isoformat()} is in the future (today is {today.isoformat()})", "paid_on")
     ledger.lock(uow, now)
     account = get_account(uow.session, tenancy_id)
-    same = uow.session.scalar(select(P).where(P.reference == reference))
+    same = _same_reference(uow.session, tenancy_id, amount_fen, paid_on, reference)
     if same is not None:
-        if (same.tenancy_id, same.amount_fen, same.paid_on) != (tenancy_id, amount_fen, paid_on):
-            raise Conflict(f"reference {reference!r} is already recorded for another payment")
         return same, False
-    if paid_on < account.start.replace(day=1):
-        raise RentError(f"paid_on {paid_on.isoformat()} is before the tenancy began", "paid_on")
-    if account.status == "ended":
-        owed = account.invoiced_fen - account.applied_fen
-        if amount_fen > owed:
-            raise RentError(f"the rent account of tenancy {tenancy_id} is ended and owes {owed} fen; it takes no "
-                            "more than that", "amount_fen")
-    payment = P(id=str(uuid.uuid4()), tenancy_id=tenancy_id, reference=reference, paid_on=paid_on,
-                amount_fen=amount_fen, status="recorded", recorded_by=recorded_by, recorded_at=now)
-    entry, _ = ledger.post_entry(uow, now, today, EntryDraft(
-        kind="rent_payment", posted_on=today, memo=f"rent paid {paid_on.isoformat()} tenancy {tenancy_id}",
-        lines=(debit(chart.RENT_BANK, amount_fen), credit(chart.RENT_IN_ADVANCE, amount_fen)),
-        idempotency_id=f"rent_payment:{payment.id}", cause=Cause("rent_payment", payment.id, request_id=request_id),
-        recorded_by=recorded_by))
+    _check_payment(account, amount_fen, paid_on, account.invoiced_fen - account.applied_fen)
+    payment, draft = _payment(tenancy_id, amount_fen, paid_on, reference, recorded_by, now, today, request_id)
+    entry, _ = ledger.post_entry(uow, now, today, draft)
     payment.entry_id = entry.id
     uow.session.add(payment)
     account.paid_fen += amount_fen
@@ -293,6 +289,106 @@ def record_payment(uow, now: datetime, today: date, tenancy_id: str, amount_fen:
     result = reallocate(uow, now, today, account)
     uow.publish("rent.paid", payloads.rent_paid(account, payment, result))
     return payment, True
+
+
+def _same_reference(session, tenancy_id, amount_fen, paid_on, reference) -> models.RentPayment | None:
+    """The payment already recorded under ``reference`` (a replay), if any; another payment's
+    reference is a 409."""
+    same = session.scalar(select(P).where(P.reference == reference))
+    if same is not None and (same.tenancy_id, same.amount_fen, same.paid_on) != (tenancy_id, amount_fen, paid_on):
+        raise Conflict(f"reference {reference!r} is already recorded for another payment")
+    return same
+
+
+def _check_payment(account, amount_fen: int, paid_on: date, owed: int) -> None:
+    if paid_on < account.start.replace(day=1):
+        raise RentError(f"paid_on {paid_on.isoformat()} is before the tenancy began", "paid_on")
+    if account.status == "ended" and amount_fen > owed:
+        raise RentError(f"the rent account of tenancy {account.tenancy_id} is ended and owes {owed} fen; it takes "
+                        "no more than that", "amount_fen")
+
+
+def _payment(tenancy_id, amount_fen, paid_on, reference, recorded_by, now, today, request_id):
+    payment = P(id=str(uuid.uuid4()), tenancy_id=tenancy_id, reference=reference, paid_on=paid_on,
+                amount_fen=amount_fen, status="recorded", recorded_by=recorded_by, recorded_at=now)
+    return payment, EntryDraft(
+        kind="rent_payment", posted_on=today, memo=f"rent paid {paid_on.isoformat()} tenancy {tenancy_id}",
+        lines=(debit(chart.RENT_BANK, amount_fen), credit(chart.RENT_IN_ADVANCE, amount_fen)),
+        idempotency_id=f"rent_payment:{payment.id}", cause=Cause("rent_payment", payment.id, request_id=request_id),
+        recorded_by=recorded_by)
+
+
+def record_payments(uow, now: datetime, today: date, items: list[dict], recorded_by: str, *,
+                    request_id: str | None = None) -> list[tuple[models.RentPayment, bool]]:
+    """A batch of rent payments (a bank's collection file, 银行批量代扣) recorded in one
+    transaction: all of them or, when one is refused, none. Each is checked as record_payment
+    checks one (the same reference again is the same payment); a refused one is named by its
+    place in the batch, ``payments.<i>.<field>``. The payments' entries are posted together, then
+    each account touched is allocated once and its change posted together (two bulk postings,
+    not two per payment); each rent.paid says what the account owes after the batch."""
+    session = uow.session
+    ledger.lock(uow, now)
+    accounts: dict[str, models.RentAccount] = {}
+    taken: dict[str, int] = {}  # tenancy → fen this batch pays (an ended account takes what it owes)
+    refs: dict[str, tuple[dict, tuple]] = {}  # reference → the line, and what it gave
+    out: list = []
+    new: list[tuple[models.RentPayment, EntryDraft]] = []
+    for i, item in enumerate(items):
+        tenancy_id, amount_fen, reference = item["tenancy_id"], item["amount_fen"], item["reference"]
+        paid_on = item["paid_on"] or today
+        try:
+            if paid_on > today:
+                raise FutureDate(f"paid_on {paid_on.isoformat()} is in the future (today is {today.isoformat()})",
+                                 "paid_on")
+            account = accounts.get(tenancy_id) or session.get(A, tenancy_id)
+            if account is None:
+                raise RentError(f"no rent account for tenancy {tenancy_id[:64]!r}", "tenancy_id")
+            accounts[tenancy_id] = account
+            line = (tenancy_id, amount_fen, paid_on)
+            if reference in refs:  # twice in one file: the same line again, or a clash
+                if refs[reference][0] != line:
+                    raise Conflict(f"reference {reference!r} appears twice in the batch for other payments")
+                out.append((refs[reference][1][0], False))
+                continue
+            same = _same_reference(session, tenancy_id, amount_fen, paid_on, reference)
+            if same is not None:
+                refs[reference] = (line, (same, False))
+                out.append((same, False))
+                continue
+            _check_payment(account, amount_fen, paid_on,
+                           account.invoiced_fen - account.applied_fen - taken.get(tenancy_id, 0))
+        except (RentError, LedgerError) as exc:
+            # the same refusal, named by the payment's place: alone it says "paid_on", in a file
+            # of hundreds the clerk needs to know which line
+            raise type(exc)(f"payment {i}: {exc.message}",
+                            f"payments.{i}.{exc.field}" if exc.field else f"payments.{i}") from None
+        taken[tenancy_id] = taken.get(tenancy_id, 0) + amount_fen
+        payment, draft = _payment(tenancy_id, amount_fen, paid_on, reference, recorded_by, now, today, request_id)
+        refs[reference] = (line, (payment, True))
+        new.append((payment, draft))
+        out.append((payment, True))
+    if not new:
+        return out
+    for (payment, _), (entry, _) in zip(new, ledger.post_entries(uow, now, today, [d for _, d in new]),
+                                        strict=True):
+        payment.entry_id = entry.id
+        accounts[payment.tenancy_id].paid_fen += payment.amount_fen
+    session.add_all([p for p, _ in new])
+    session.flush()
+    results, moved = {}, []
+    for tenancy_id in dict.fromkeys(p.tenancy_id for p, _ in new):  # each account once, in batch order
+        account = accounts[tenancy_id]
+        results[tenancy_id], draft = _allocation(session, today, account)
+        if draft is not None:
+            moved.append((account, draft))
+    if moved:
+        ledger.post_entries(uow, now, today, [d for _, d in moved])
+        for account, _ in moved:
+            account.applied_fen = results[account.tenancy_id].applied_fen
+    session.flush()
+    uow.publish_many("rent.paid", [payloads.rent_paid(accounts[p.tenancy_id], p, results[p.tenancy_id])
+                                   for p, _ in new])
+    return out
 
 
 def reverse_payment(uow, now: datetime, today: date, tenancy_id: str, payment_id: str, reason: str,
@@ -377,6 +473,35 @@ def statement(session, tenancy_id: str, today: date) -> dict:
     payments = session.scalars(select(P).where(P.tenancy_id == tenancy_id).order_by(P.paid_on, P.recorded_at)).all()
     a = account_arrears(session, account, today)
     return {"account": account, "invoices": invoices, "payments": payments, "arrears": a}
+
+
+def accounts(session, *, status: str | None = None, page: int = 1, page_size: int = 50):
+    """Rent accounts (balances: invoiced, paid, owed, credit) by tenancy id, paged — what a
+    reader of every account needs without one statement each."""
+    stmt = select(A)
+    if status is not None:
+        stmt = stmt.where(A.status == status)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery()))
+    rows = session.scalars(stmt.order_by(A.tenancy_id).offset((page - 1) * page_size).limit(page_size)).all()
+    return total, list(rows)
+
+
+def invoices(session, *, month: str | None = None, tenancy_id: str | None = None, status: str | None = None,
+             due_to: date | None = None, page: int = 1, page_size: int = 50):
+    """Rent invoices of every tenancy by tenancy and month, paged: a month's bills, the ones not
+    yet paid off (``status`` unpaid / paid), or those due by a day (``due_to``)."""
+    stmt = select(INV)
+    for column, value in ((INV.month, month), (INV.tenancy_id, tenancy_id)):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    if status is not None:
+        stmt = stmt.where(INV.paid_fen < INV.amount_fen if status == "unpaid" else INV.paid_fen >= INV.amount_fen)
+    if due_to is not None:
+        stmt = stmt.where(INV.due_on <= due_to)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery()))
+    rows = session.scalars(stmt.order_by(INV.tenancy_id, INV.month).offset((page - 1) * page_size)
+                           .limit(page_size)).all()
+    return total, list(rows)
 
 
 def in_arrears(session, today: date, bucket: str | None = None, page: int = 1, page_size: int = 50):

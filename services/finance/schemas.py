@@ -11,10 +11,10 @@ from services.common.fields import Bool, Day, Int, PublicText, QueryInt, Text, n
 
 from .domain.funds import PROJECT_ID, DisbursementStatus, FundSource
 from .domain.ledger import ACCOUNT_CODE, ENTRY_KINDS, AccountType
-from .domain.loans import PARTS
+from .domain.loans import PARTS, LoanStatus
 from .domain.money import MAX_AMOUNT_FEN, MAX_LINES
 from .domain.relief import ReliefKind, ReliefStatus
-from .domain.rent import MAX_RENT_FEN
+from .domain.rent import MAX_PAYMENT_BATCH, MAX_RENT_FEN
 from .domain.schedule import MAX_TERM_MONTHS, Method, PrepaymentOption
 
 MONTH_PATTERN = r"[0-9]{4}-(0[1-9]|1[0-2])\Z"
@@ -236,6 +236,17 @@ class RentPaymentIn(Schema):
                      metadata={"description": "the bank or counter voucher; the same again is the same payment"})
 
 
+class RentPaymentLineIn(RentPaymentIn):
+    tenancy_id = Text(min_length=1, max_length=64, required=True)
+
+
+class RentPaymentBatchIn(Schema):
+    payments = fields.List(fields.Nested(RentPaymentLineIn), required=True,
+                           validate=validate.Length(min=1, max=MAX_PAYMENT_BATCH),
+                           metadata={"description": f"1 … {MAX_PAYMENT_BATCH} payments, recorded together or "
+                                                    "not at all"})
+
+
 class ArrearsQuery(PageQuery):
     bucket = fields.String(load_default=None, validate=validate.OneOf(["1-30", "31-60", "61-90", "90+"]))
 
@@ -270,6 +281,28 @@ class RentInvoiceOut(Schema):
     due_on = fields.Date()
 
 
+class RentInvoiceLineOut(RentInvoiceOut):
+    """An invoice in the list of every tenancy's invoices: which tenancy it bills."""
+
+    tenancy_id = fields.String()
+
+
+class RentAccountQuery(PageQuery):
+    status = fields.String(load_default=None, validate=validate.OneOf(["active", "ended"]))
+
+
+class RentInvoiceQuery(PageQuery):
+    month = fields.String(load_default=None, validate=validate.Regexp(MONTH_PATTERN, error="not a month (YYYY-MM)"))
+    tenancy_id = Text(min_length=1, max_length=64, load_default=None)
+    status = fields.String(load_default=None, validate=validate.OneOf(["unpaid", "paid"]),
+                           metadata={"description": "unpaid: not yet paid off; paid: paid off"})
+    due_to = Day(load_default=None, metadata={"description": "due on or before this day"})
+
+
+RentAccountPage = paging.page_of(RentAccountOut, key="accounts")
+RentInvoicePage = paging.page_of(RentInvoiceLineOut, key="invoices")
+
+
 class RentPaymentOut(Schema):
     payment_id = fields.String()
     tenancy_id = fields.String()
@@ -301,6 +334,12 @@ class RentStatementOut(Schema):
 class ArrearsLineOut(Schema):
     account = fields.Nested(RentAccountOut)
     arrears = fields.Nested(ArrearsOut)
+
+
+class RentPaymentBatchOut(Schema):
+    recorded = fields.Integer(metadata={"description": "payments new in this batch"})
+    replayed = fields.Integer(metadata={"description": "payments already recorded (the same reference)"})
+    payments = fields.List(fields.Nested(RentPaymentOut))
 
 
 class ArrearsPage(Schema):
@@ -737,6 +776,14 @@ class LoanOut(Schema):
     days_overdue = fields.Integer(allow_none=True)
     bucket = fields.String(allow_none=True)
     schedule = fields.List(fields.Nested(InstalmentOut))
+
+
+class LoanQuery(PageQuery):
+    status = fields.String(load_default=None, validate=validate.OneOf([s.value for s in LoanStatus]))
+    person_ref = Text(min_length=1, max_length=64, load_default=None)
+
+
+LoanPage = paging.page_of(LoanOut, key="loans")
 
 
 class LoanTxOut(Schema):

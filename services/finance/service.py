@@ -42,7 +42,7 @@ from services.common.clock import Clock
 from services.common.db import Database
 from services.common.service import PlatformService
 
-from . import errors, models
+from . import errors, gauges, models
 from .entrypoints.funds import FundsEntrypoints
 from .entrypoints.ledger import LedgerEntrypoints
 from .entrypoints.loans import LoansEntrypoints
@@ -57,3 +57,4 @@ class FinanceService(LedgerEntrypoints, FundsEntrypoints, ReliefsEntrypoints, Re
     error_status = errors.STATUS
     db = Database(models.metadata)
     clock = Clock()
+    state_gauges = (gauges.refresh,)  # business gauges on /metrics (gauges.py)

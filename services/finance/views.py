@@ -62,6 +62,10 @@ def rent_invoice_view(i: models.RentInvoice) -> dict:
             "paid_fen": i.paid_fen, "paid_off_on": i.paid_off_on, "due_on": i.due_on}
 
 
+def rent_invoice_line_view(i: models.RentInvoice) -> dict:
+    return {"tenancy_id": i.tenancy_id, **rent_invoice_view(i)}
+
+
 def rent_payment_view(p: models.RentPayment, replayed: bool = False) -> dict:
     return {"payment_id": p.id, "tenancy_id": p.tenancy_id, "reference": p.reference, "paid_on": p.paid_on,
             "amount_fen": p.amount_fen, "status": p.status, "entry_id": p.entry_id,

@@ -38,6 +38,11 @@ OVERDUE_THRESHOLDS = (1, 31, 61, 91)  # days: entering the 1–30, 31–60, 61�
 MAX_RENT_FEN = 100_000_000            # 1,000,000 元 a month
 
 
+# Rent payments in one batch (POST /rent-payments: a bank's collection file): one transaction,
+# so a file of thousands goes in a few requests without one transaction holding the ledger long.
+MAX_PAYMENT_BATCH = 500
+
+
 class RentError(Exception):
     """A rent rule refused the input; ``field`` names it."""
 

@@ -4,6 +4,7 @@ check (timer and admin trigger) and delinquency by bucket."""
 
 from __future__ import annotations
 
+from services.common import paging
 from services.common.http import api
 from services.common.timers import config_timer
 
@@ -54,6 +55,16 @@ class LoansEntrypoints:
             state = loans.state(uow.session, loan, today)
             uow.commit()
             return views.loan_view(loan, state, lambda n: add_months(loan.disbursed_on, n))
+
+    @api("GET", "/loans", query=schemas.LoanQuery, roles=roles.READ_BOOKS, response=schemas.LoanPage,
+         summary="Loans in the order taken, with their state today and schedule, by status or borrower, paged")
+    def list_loans(self, req):
+        q, today = req.query, self.clock.today()
+        with self.db.read() as s:
+            total, found = loans.loans(s, **q)
+            items = [views.loan_view(loan, loans.state(s, loan, today) if loan.disbursed_on else None,
+                                     lambda n, loan=loan: add_months(loan.disbursed_on, n)) for loan in found]
+        return paging.page_reply(q, total, items, key="loans")
 
     @api("GET", "/loans/<loan_id>", roles=roles.READ_BOOKS, response=schemas.LoanOut,
          summary="A loan with its schedule (principal, interest, the union's subsidy and the borrower's part)")

@@ -75,6 +75,20 @@ class RentEntrypoints:
             uow.commit()
         return (201 if created else 200), views.rent_payment_view(payment, replayed=not created)
 
+    @api("POST", "/rent-payments", body=schemas.RentPaymentBatchIn, roles=roles.COLLECT_RENT, status=201,
+         response=schemas.RentPaymentBatchOut,
+         summary="Record a batch of rent payments (a bank's collection file, 银行批量代扣): all or none; "
+                 "a refused one is named payments.<i>.<field>")
+    def record_rent_payments(self, req):
+        with self.db.unit_of_work() as uow:
+            done = rent.record_payments(uow, self.clock.now(), self.clock.today(), req.body["payments"],
+                                        req.principal.ref, request_id=req.request_id)
+            uow.commit()
+        created = sum(1 for _, new in done if new)
+        return (201 if created else 200), {
+            "recorded": created, "replayed": len(done) - created,
+            "payments": [views.rent_payment_view(p, replayed=not new) for p, new in done]}
+
     @api("POST", "/rent-accounts/<tenancy_id>/payments/<payment_id>/reversal", body=schemas.ReasonIn,
          roles=roles.COLLECT_RENT, response=schemas.RentPaymentOut,
          summary="Reverse a rent payment entered by mistake (冲销); invoices are re-allocated in date order")
@@ -90,6 +104,21 @@ class RentEntrypoints:
     def rent_statement(self, req):
         with self.db.read() as s:
             return views.rent_statement_view(rent.statement(s, req.path["tenancy_id"], self.clock.today()))
+
+    @api("GET", "/rent-accounts", query=schemas.RentAccountQuery, roles=roles.READ_BOOKS,
+         response=schemas.RentAccountPage,
+         summary="Every tenancy's rent account (invoiced, paid, owed, credit) by tenancy id, paged")
+    def list_rent_accounts(self, req):
+        q = req.query
+        return paging.read_page(self.db, q, lambda s: rent.accounts(s, **q), views.rent_account_view, key="accounts")
+
+    @api("GET", "/rent-invoices", query=schemas.RentInvoiceQuery, roles=roles.READ_BOOKS,
+         response=schemas.RentInvoicePage,
+         summary="Rent invoices of every tenancy by tenancy and month (a month's, unpaid ones, due by a day), paged")
+    def list_rent_invoices(self, req):
+        q = req.query
+        return paging.read_page(self.db, q, lambda s: rent.invoices(s, **q), views.rent_invoice_line_view,
+                                key="invoices")
 
     @api("GET", "/rent-arrears", query=schemas.ArrearsQuery, roles=roles.READ_BOOKS, response=schemas.ArrearsPage,
          summary="Rent accounts in arrears with their ageing (1–30, 31–60, 61–90, 90+ days), oldest debt first")

@@ -30,3 +30,17 @@ def test_a_demo_run_lets_notify_reach_the_demo_subscriber_on_localhost():
         "WEBHOOK_ALLOWED_HOSTS"] == "hooks.local"  # the operator's list stands
     assert "WEBHOOK_ALLOWED_HOSTS" not in run_clock_env({})  # no demo: no allow-list
     assert run_clock_env({"JWT_SECRET": "a-real-secret-from-the-vault-0123456789"}, demo_days=DEMO_DAYS) == {}
+
+
+def test_a_demo_run_sends_to_its_local_sinks_without_the_gateways_rate_limit():
+    from services.cli import DEMO_SINK_RATE
+    from services.notify.domain.ratelimit import parse_limit
+
+    env = run_clock_env({}, demo_days=DEMO_DAYS)
+    assert env["RATE_LIMIT_SMS"] == env["RATE_LIMIT_EMAIL"] == DEMO_SINK_RATE
+    assert parse_limit(DEMO_SINK_RATE)[0] > parse_limit("50/s,100")[0]  # notify reads it as a faster rate
+    assert run_clock_env({"RATE_LIMIT_SMS": "10/s,20"}, demo_days=DEMO_DAYS)["RATE_LIMIT_SMS"] == "10/s,20"
+    real = run_clock_env({"SMS_GATEWAY_URL": "https://sms.example", "SMTP_HOST": "mail.example"},
+                         demo_days=DEMO_DAYS)
+    assert "RATE_LIMIT_SMS" not in real and "RATE_LIMIT_EMAIL" not in real  # a real gateway keeps 50/s
+    assert "RATE_LIMIT_SMS" not in run_clock_env({})  # no demo: notify's default

@@ -179,3 +179,16 @@ def test_backdated_repayments_give_the_in_order_books(seq, rnd):
     a, b = _run(seq, in_order), _run(seq, shuffled)
     assert a[0].dues == b[0].dues and a[0].credit_fen == b[0].credit_fen
     assert a[1] == b[1]
+
+
+def test_the_list_of_loans_in_the_order_taken_by_status_and_borrower(books):
+    first = new_loan(books)
+    approve_and_disburse(books, first)
+    with books.store.uow() as uow:
+        second = loans.apply(uow, books.now + timedelta(seconds=1), "ANJU", "pref-b2", 100_000, 3, WANG).id
+        uow.commit()
+    with books.read() as s:
+        assert [x.id for x in loans.loans(s)[1]] == [first, second]
+        assert [x.id for x in loans.loans(s, status="active")[1]] == [first]
+        assert [x.id for x in loans.loans(s, person_ref="pref-b2")[1]] == [second]
+        assert loans.loans(s, page=2, page_size=1) == (2, [s.get(loans.L, second)])

@@ -5,7 +5,7 @@ order), reductions, move-out, overdue notices; the ledger always equals the acco
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from finance_books import WANG, FreshStore
+from finance_books import WANG, Books, FreshStore
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -248,3 +248,87 @@ def test_the_billing_timer_bills_last_and_this_month_once_and_sets_the_metric(bo
     seen = REGISTRY.get_sample_value("anju_finance_billing_last_success_timestamp_seconds",
                                      {"service": "finance", "district": "demo"})
     assert seen == books.now.timestamp()
+
+
+def test_the_lists_of_accounts_and_invoices_filter_and_page_by_tenancy_and_month(books):
+    start(books)
+    start(books, dict(TENANCY, tenancy_id="T2", unit_id="U2", start=date(2026, 12, 1)), event_id="ev-t2")
+    books.run(rent.bill_month, "2026-11")
+    books.run(rent.bill_month, "2026-12")
+    pay(books, 55_000, date(2026, 11, 20), "B1")  # T1's November paid off; its December and T2's not
+    with books.read() as s:
+        total, rows = rent.accounts(s, status="active", page=1, page_size=1)
+        assert (total, [a.tenancy_id for a in rows]) == (2, ["T1"])
+        assert [a.tenancy_id for a in rent.accounts(s, page=2, page_size=1)[1]] == ["T2"]
+        assert rent.accounts(s, status="ended")[0] == 0
+        every = rent.invoices(s)[1]
+        assert [(i.tenancy_id, i.month) for i in every] == [("T1", "2026-11"), ("T1", "2026-12"), ("T2", "2026-12")]
+        unpaid = rent.invoices(s, status="unpaid")[1]
+        assert [(i.tenancy_id, i.month) for i in unpaid] == [("T1", "2026-12"), ("T2", "2026-12")]
+        assert [i.month for i in rent.invoices(s, status="paid")[1]] == ["2026-11"]
+        assert rent.invoices(s, month="2026-12", tenancy_id="T2")[0] == 1
+        # due by a day: November's is due on the 20th, December's on the 15th
+        assert [i.month for i in rent.invoices(s, due_to=date(2026, 12, 14))[1]] == ["2026-11"]
+        assert rent.invoices(s, due_to=date(2026, 12, 15))[0] == 3
+
+
+def test_a_batch_of_payments_is_recorded_whole_or_refused_whole_naming_the_line(books):
+    start(books)
+    start(books, dict(TENANCY, tenancy_id="T2", unit_id="U2"), event_id="ev-t2")
+    books.run(rent.bill_month, "2026-11")
+    line = {"tenancy_id": "T1", "amount_fen": 55_000, "paid_on": date(2026, 11, 20), "reference": "F1-1"}
+    late = dict(line, tenancy_id="T2", reference="F1-2", paid_on=books.today + timedelta(days=1))
+    with pytest.raises(FutureDate) as e:
+        books.run(rent.record_payments, [line, late], WANG)
+    assert e.value.field == "payments.1.paid_on"
+    with pytest.raises(RentError) as e:
+        books.run(rent.record_payments, [dict(line, tenancy_id="T9")], WANG)
+    assert e.value.field == "payments.0.tenancy_id"
+    assert statement(books)[0]["2026-11"][1] == 0  # the refused batches left nothing behind
+    done = books.run(rent.record_payments, [line, dict(late, paid_on=None)], WANG)
+    assert [new for _, new in done] == [True, True]
+    assert statement(books)[0]["2026-11"][1] == 55_000 and statement(books, "T2")[0]["2026-11"][1] == 55_000
+    again = books.run(rent.record_payments, [line], WANG)  # the same file line again: the same payment
+    assert [(p.id, new) for p, new in again] == [(done[0][0].id, False)]
+    assert len(books.outbox("rent.paid")) == 2
+    ledger_matches_accounts(books)
+
+
+def test_a_batch_gives_the_books_and_events_of_the_same_payments_one_by_one(memory_store):
+    """The bulk path (two postings for the whole batch) against record_payment one at a time:
+    the same invoices paid, the same balances, the same ledger balances, one rent.paid each; an
+    ended account still takes no more than it owes, counting the batch's earlier lines."""
+    lines = [("T1", 30_000, date(2026, 11, 20), "A"), ("T2", 55_000, date(2026, 11, 21), "B"),
+             ("T1", 200_000, date(2026, 11, 30), "C"), ("T3", 10_000, date(2026, 11, 25), "D")]
+    seen = []
+    for batch in (False, True):
+        books = Books(memory_store("finance"))
+        for n in (1, 2, 3):
+            start(books, dict(TENANCY, tenancy_id=f"T{n}", unit_id=f"U{n}"), event_id=f"ev-{n}")
+        books.run(rent.bill_month, "2026-11")
+        books.run(rent.bill_month, "2026-12")
+        if batch:
+            done = books.run(rent.record_payments, [
+                {"tenancy_id": t, "amount_fen": f, "paid_on": on, "reference": r} for t, f, on, r in lines], WANG)
+            assert [new for _, new in done] == [True] * 4
+        else:
+            for t, f, on, r in lines:
+                books.run(rent.record_payment, t, f, on, r, WANG)
+        ledger_matches_accounts(books)
+        seen.append(([statement(books, f"T{n}") for n in (1, 2, 3)],
+                     books.balance("1131"), books.balance("2205"), len(books.outbox("rent.paid"))))
+    assert seen[0] == seen[1]
+    assert seen[1][3] == 4
+
+
+def test_a_batch_refuses_more_than_an_ended_account_owes_counting_its_own_lines(books):
+    start(books)
+    books.run(rent.bill_month, "2026-11")
+    books.run(rent.end_tenancy, "T1", date(2026, 11, 30))
+    owed = statement(books)[1]
+    half = {"tenancy_id": "T1", "amount_fen": owed // 2 + 1, "paid_on": date(2026, 11, 25)}
+    with pytest.raises(RentError) as e:
+        books.run(rent.record_payments, [half | {"reference": "E1"}, half | {"reference": "E2"}], WANG)
+    assert e.value.field == "payments.1.amount_fen"
+    again = books.run(rent.record_payments, [half | {"reference": "E1"}, half | {"reference": "E1"}], WANG)
+    assert [new for _, new in again] == [True, False] and again[0][0].id == again[1][0].id
