@@ -19,7 +19,7 @@ def test_sigkill_mid_burst_then_restart_has_every_effect_once(consumer, fresh_db
     url = fresh_db(consumer.service)
     engine = fresh_db.engine(consumer.service)
     svc = services(consumer.service, url)
-    envelopes = [consumer.envelope() for _ in range(N)]
+    envelopes = consumer.prepared(url, N)
     published = {e["event_id"]: consumer.key_of(e) for e in envelopes}
     publish(services.amqp_uri, envelopes)
 

@@ -137,6 +137,7 @@ IN_SCHEMAS = {
     "tenancy.ended": ("finance", "TenancyEndedIn"),
     "allocation.offered": ("assistance", "OfferEventIn"),
     "allocation.accepted": ("assistance", "OfferEventIn"),
+    "rent.overdue": ("assistance", "RentOverdueIn"),
 }
 
 
@@ -461,3 +462,44 @@ def test_pool_points_changes_approvals_and_departures_in_any_order_equal_in_orde
     for entity, (approval_points, changes, departure) in zip(entities, draws, strict=True):
         row = rows[entity[0][2]["application_id"]]
         assert row[1:3] == (departure or "active", changes[-1] if changes else approval_points), row
+
+
+def _overdue_events(person_ref: str, t: str) -> list[tuple[str, str, dict]]:
+    """finance's reminders of one tenancy's February arrears, at two thresholds."""
+    return [(str(uuid.uuid4()), "rent.overdue", {
+        "tenancy_id": f"T-{t}", "person_ref": person_ref, "period": "2026-02", "days_overdue": days,
+        "threshold_days": threshold, "bucket": bucket, "overdue_fen": 90000, "owed_fen": 90000})
+        for days, threshold, bucket in ((33, 31, "31-60"), (64, 61, "61-90"))]
+
+
+def _assistance_referral_effect(kind, data):
+    from services.assistance import referrals
+
+    if kind != "rent.overdue":
+        return _assistance_effect(kind, data)
+    return lambda uow: referrals.on_rent_overdue(uow, NOW, data["tenancy_id"], data["period"], data["days_overdue"],
+                                                 data["person_ref"])
+
+
+ASSISTANCE_REFERRALS = (ASSISTANCE_STATE.replace("ORDER BY h.person_ref", "") +
+                        "UNION ALL SELECT person_ref, tenancy_id, period, days_overdue FROM referrals ORDER BY 1, 2")
+
+
+@SETTINGS
+@given(data=st.data(), n=st.integers(1, 2))
+def test_assistance_referrals_and_housing_under_reordered_events_equal_in_order(memory_store, data, n):
+    """A hardship household's housing events (offered, accepted, tenancy.started) and finance's
+    rent.overdue reminders at two thresholds, in any order with redeliveries: the same stage,
+    one relocation case, one referral per tenancy and period holding the most days overdue."""
+    def run(deliveries_of):
+        store = memory_store("assistance")
+        refs = _register_households(store)
+        entities = [_housing_events(refs[i], f"{i}") + _overdue_events(refs[i], f"{i}") for i in range(n)]
+        return _run_multi(store, "assistance", deliveries_of(entities), _assistance_referral_effect,
+                          ASSISTANCE_REFERRALS)
+
+    in_order = run(lambda entities: [e for entity in entities for e in entity])
+    shuffled = run(lambda entities: data.draw(permuted_with_duplicates(entities)))
+    assert shuffled == in_order
+    assert sorted(r[1:] for r in in_order if r[1] and r[1].startswith("T-")) == sorted(
+        (f"T-{i}", "2026-02", 64) for i in range(n))
