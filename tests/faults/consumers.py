@@ -167,6 +167,43 @@ def _seed_rent_account(uow, t: str) -> None:
                       date(2026, 1, 1))
 
 
+def _arrears(t: str) -> dict:
+    """finance's rent.overdue past allocation's arrears threshold (90 days): one violation."""
+    return {"tenancy_id": f"T-{t}", "person_ref": f"pref-{t}", "period": "2026-02", "days_overdue": 120,
+            "threshold_days": 91, "bucket": "90+", "overdue_fen": 90000, "owed_fen": 90000}
+
+
+def _arrears_of_no_tenancy(t: str) -> dict:
+    return {**_arrears(t), "tenancy_id": f"T-nobody-{t}"}  # allocation refuses it (404) every time
+
+
+def _seed_tenancy(uow, t: str) -> None:
+    """An active tenancy in allocation, with the project, round, unit and offer it refers to."""
+    from services.allocation import models
+
+    s, now = uow.session, datetime.now(UTC)
+    if s.get(models.Project, "P-faults") is None:
+        s.add(models.Project(id="P-faults", name="faults", programme="public_rental", supply_mode="government",
+                             address="-", created_at=now))
+        s.add(models.Round(id="R-faults", programme="public_rental", status="drawn", quotas="[]", quota_seats="[]",
+                           fit_policy="{}", respond_days=7, secret_hex="00", commitment="c", public_value_source="-",
+                           draw_date=date(2026, 1, 1), pool_size=0, unit_count=0, snapshot="{}", units_snapshot="{}",
+                           snapshot_digest="d", opened_at=now))
+        s.flush()
+    s.add(models.Unit(id=f"U-{t}", project_id="P-faults", building="A", number=t, floor=1, rooms=1, area_tenths=400,
+                      beds=0, rent_fen=90000, category="public_rental", accessible=False, status="occupied"))
+    s.flush()  # no ORM relationships: the rows go in the order they are flushed
+    s.add(models.Offer(id=f"O-{t}", round_id="R-faults", application_id=f"A-{t}", person_ref=f"pref-{t}",
+                       unit_id=f"U-{t}", preference_index=0, seat="general", source="draw", status="moved_in",
+                       offered_on=date(2026, 1, 1), respond_by=date(2026, 1, 8), answered_on=date(2026, 1, 2),
+                       announced_at=now))
+    s.flush()
+    s.add(models.Tenancy(id=f"T-{t}", unit_id=f"U-{t}", project_id="P-faults", offer_id=f"O-{t}",
+                         application_id=f"A-{t}", person_ref=f"pref-{t}", start=date(2026, 1, 1),
+                         end=date(2027, 12, 31), rent_fen=90000, status="active", violation_points_tenths=0,
+                         termination_open=False, created_at=now))
+
+
 _RESIDENT = itertools.count()
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
@@ -235,6 +272,9 @@ CONSUMERS = [
     Consumer("allocation.withdrawn", "allocation", "applications", "application.withdrawn", "on_application_withdrawn",
              _withdrawn, "SELECT application_id FROM pool_entries WHERE status = 'withdrawn'", "application_id",
              seed=_seed_pool_entry),
+    Consumer("allocation.rent_overdue", "allocation", "finance", "rent.overdue", "on_rent_overdue", _arrears,
+             "SELECT tenancy_id FROM violations WHERE kind = 'rent_arrears'", "tenancy_id", seed=_seed_tenancy,
+             always_fails=_arrears_of_no_tenancy),
     Consumer("finance.tenancy_ended", "finance", "allocation", "tenancy.ended", "on_tenancy_ended",
              _tenancy_ended, "SELECT tenancy_id FROM rent_accounts WHERE status = 'ended'", "tenancy_id",
              seed=_seed_rent_account),
