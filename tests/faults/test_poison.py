@@ -122,7 +122,8 @@ def test_every_consumer_dead_letters_poison_and_keeps_going(consumer, fresh_db, 
     read, an event type it does not know — except notify's catch-all handlers, which acknowledge
     a type not in their catalogue with nothing to send), and, where a consumer has one, data
     its handler always fails on — for every registered consumer (the pool's approval handler
-    is the test above). The good events around them each have their effect once."""
+    is the test above). The good events around them, half of them delivered twice, each have
+    their effect once."""
     url = fresh_db(consumer.service)
     engine = fresh_db.engine(consumer.service)
     services(consumer.service, url)
@@ -141,7 +142,7 @@ def test_every_consumer_dead_letters_poison_and_keeps_going(consumer, fresh_db, 
     publish(amqp, good[:5] + bad,
             raw=[(exchange, consumer.event_type, b"{not json"),
                  (exchange, consumer.event_type, json.dumps(unknown_type).encode())])
-    publish(amqp, good[5:])
+    publish(amqp, good[5:] + good[:5])  # and the first five again (same event ids): the inbox absorbs them
     dead = 2 + len(bad) if consumer.refuses_unknown_types else 1 + len(bad)
     dlq = consumer.queue + ".dlq"
     wait_for(lambda: queue_depth(amqp, dlq) >= dead, 60 + 15 * (consumer.always_fails is not None),
@@ -153,6 +154,7 @@ def test_every_consumer_dead_letters_poison_and_keeps_going(consumer, fresh_db, 
     assert "not JSON" in text and "schema_version 2" in text, text
     assert ("unknown event type" in text) == consumer.refuses_unknown_types, text
     assert ("handler failed" in text) == (consumer.always_fails is not None), text
+    wait_for(lambda: queue_depth(amqp, consumer.queue) == 0, 30, "the copies to be consumed")
     time.sleep(0.5)
     verdict = classify({e["event_id"]: consumer.key_of(e) for e in good}, consumer.effects(engine))
     print(f"\n{consumer.name} poison: {dead} dead-lettered with reasons; {verdict.summary()}")
