@@ -107,6 +107,28 @@ class PoolEntry(Base):
     suspended_until: Mapped[date | None] = mapped_column(Date, nullable=True)
     approved_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Which statement of applications the points and priority groups above are (domain/readings.py):
+    # its instant, and whether it was a points change (else the approval). A change or approval
+    # stated earlier than this, arriving late, leaves the points as they are. NULL (entries from
+    # before migration 0006): as of the approval, approved_at.
+    points_as_of: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    points_from_change: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class PoolEarlyPoints(Base):
+    """The newest ``application.points_changed`` of an application the pool has not seen
+    approved yet. Changes and approvals travel on separate queues, so a change can overtake
+    its approval; it waits here and the approval applies it (then deletes the row), instead of
+    the change being lost."""
+
+    __tablename__ = "pool_early_points"
+
+    application_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    points_tenths: Mapped[int] = mapped_column(Integer)
+    priority_groups: Mapped[str] = mapped_column(Text)  # canonical JSON list, as pool_entries
+    policy_version: Mapped[int] = mapped_column(Integer)
+    as_of: Mapped[datetime] = mapped_column(UtcDateTime())  # the change event's occurred_at
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class PoolDeparture(Base):

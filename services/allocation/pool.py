@@ -10,10 +10,15 @@ is redelivered):
   an approval never brings a departed, housed or otherwise non-active entry back to active.
 * Revocation outranks withdrawal (it also puts an active tenancy on notice): a withdrawal
   never overwrites ``revoked``; a revocation overwrites ``withdrawn``.
+* Points and priority groups are the newest statement of them (``domain/readings.py``): the
+  approval's, or a later ``application.points_changed``'s by its occurred_at. A change that
+  overtook its approval is kept (``pool_early_points``) and applied when the approval
+  arrives; a change or approval older than the entry's points leaves them as they are.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -21,32 +26,61 @@ from sqlalchemy.orm import Session
 
 from . import models, offers
 from .domain.ranking import PoolEntry
+from .domain.readings import PointsReading, latest
 from .repository import dumps
 
 
 def add_approved(uow, now: datetime, approved: dict) -> None:
-    """``application.approved``: the application enters the pool (or is updated in it)."""
+    """``application.approved``: the application enters the pool (or is updated in it), with
+    the newest points known: its own, an entry's newer ones, or a change that overtook it."""
     d = approved
     # The domain refuses duplicate preferences etc.; a broken event goes to the DLQ.
     PoolEntry(d["application_id"], d["person_ref"], d["points_tenths"], d["household_size"],
               d["programme"], tuple(d["preferences"]), frozenset(d["priority_groups"]),
               d["needs_accessible"])
     existing = uow.session.get(models.PoolEntry, d["application_id"])
+    early = uow.session.get(models.PoolEarlyPoints, d["application_id"])
+    own = PointsReading(d["approved_at"], False, int(d["breakdown"].get("policy_version", 0)), d["points_tenths"],
+                        tuple(sorted(set(d["priority_groups"]))))
+    points = latest(own, _reading_of_entry(existing), _reading_of_early(early))
     row = existing or models.PoolEntry(application_id=d["application_id"], declines=0, suspended_until=None)
     row.person_ref = d["person_ref"]
     row.programme = d["programme"]
     row.district = d["district"]
-    row.points_tenths = d["points_tenths"]
-    row.points_policy_version = int(d["breakdown"].get("policy_version", 0))
+    _set_points(row, points)
     row.breakdown = dumps(d["breakdown"])
     row.household_size = d["household_size"]
     row.preferences = dumps(list(d["preferences"]))
-    row.priority_groups = dumps(sorted(set(d["priority_groups"])))
     row.needs_accessible = d["needs_accessible"]
     row.status = _status_on_approval(uow, d["application_id"], existing.status if existing else None)
     row.approved_at = d["approved_at"]
     row.updated_at = now
     uow.session.add(row)
+    if early is not None:
+        uow.session.delete(early)  # the entry holds it now (or something newer)
+
+
+def _reading_of_entry(row: models.PoolEntry | None) -> PointsReading | None:
+    if row is None:
+        return None
+    # an entry from before migration 0006 has no stamp: its points are as of the approval at the
+    # latest (a change after them is newer either way), and approved_at is never later than that
+    return PointsReading(row.points_as_of or row.approved_at, bool(row.points_from_change), row.points_policy_version,
+                         row.points_tenths, tuple(json.loads(row.priority_groups)))
+
+
+def _reading_of_early(row: models.PoolEarlyPoints | None) -> PointsReading | None:
+    if row is None:
+        return None
+    return PointsReading(row.as_of, True, row.policy_version, row.points_tenths, tuple(json.loads(row.priority_groups)))
+
+
+def _set_points(row: models.PoolEntry, points: PointsReading) -> None:
+    row.points_tenths = points.points_tenths
+    row.priority_groups = dumps(list(points.priority_groups))
+    row.points_policy_version = points.policy_version
+    row.points_as_of = points.as_of
+    row.points_from_change = points.from_change
 
 
 def _status_on_approval(uow, application_id: str, current: str | None) -> str:
@@ -68,18 +102,32 @@ def _record_departure(uow, now: datetime, on: date, application_id: str, status:
         row.status, row.departed_on, row.recorded_at = status, on, now
 
 
-def change_points(uow, now: datetime, policy_version: int, changes: list[dict]) -> None:
-    """Batched point changes; applications not in the pool are ignored. (The breakdown kept
-    is the one from approval; ``points_policy_version`` says which policy the points follow
-    now.)"""
+def change_points(uow, now: datetime, occurred_at: datetime, policy_version: int, changes: list[dict]) -> None:
+    """Batched point changes stated at ``occurred_at`` (the event's): each replaces an entry's
+    points only if newer than what it holds; a change for an application not approved here yet
+    waits in ``pool_early_points`` for its approval. (The breakdown kept is the one from
+    approval; ``points_policy_version`` says which policy the points follow now.)"""
     for change in changes:
-        row = uow.session.get(models.PoolEntry, change["application_id"])
-        if row is None:
+        application_id = change["application_id"]
+        stated = PointsReading(occurred_at, True, policy_version, change["points_tenths"],
+                               tuple(sorted(set(change["priority_groups"]))))
+        row = uow.session.get(models.PoolEntry, application_id)
+        if row is not None:
+            if latest(_reading_of_entry(row), stated) is stated:
+                _set_points(row, stated)
+                row.updated_at = now
             continue
-        row.points_tenths = change["points_tenths"]
-        row.priority_groups = dumps(sorted(set(change["priority_groups"])))
-        row.points_policy_version = policy_version
-        row.updated_at = now
+        early = uow.session.get(models.PoolEarlyPoints, application_id)
+        if early is None:
+            early = models.PoolEarlyPoints(application_id=application_id)
+            uow.session.add(early)
+        elif latest(_reading_of_early(early), stated) is not stated:
+            continue
+        early.points_tenths = stated.points_tenths
+        early.priority_groups = dumps(list(stated.priority_groups))
+        early.policy_version = stated.policy_version
+        early.as_of = stated.as_of
+        early.recorded_at = now
 
 
 def revoke(uow, now: datetime, on: date, application_id: str, notice_days: int) -> None:

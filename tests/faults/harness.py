@@ -67,7 +67,8 @@ class ServiceProcess:
         self.log_path = log_dir / f"{service}-{self.port}.log"
         self.env = dict(os.environ, DATABASE_URL=db_url, AMQP_URI=amqp_uri, DISTRICT="demo",
                         HTTP_HOST="127.0.0.1", HTTP_PORT=str(self.port), OUTBOX_POLL_SECONDS="0.2",
-                        LOG_LEVEL="WARNING", PYTHONWARNINGS="ignore", **{k: str(v) for k, v in env.items()})
+                        LOG_LEVEL="WARNING", PYTHONWARNINGS="ignore")
+        self.env.update({k: str(v) for k, v in env.items()})  # a test may override the defaults above
         self.proc: subprocess.Popen | None = None
         self.starts = 0
 

@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import time
+import uuid
 
 import pytest
 from checker import classify
@@ -118,30 +119,43 @@ def test_replay_from_the_dlq_moves_what_it_says_once(fresh_db, services):
 @pytest.mark.parametrize("consumer", [c for c in CONSUMERS if c is not POOL], ids=lambda c: c.name)
 def test_every_consumer_dead_letters_poison_and_keeps_going(consumer, fresh_db, services):
     """The poison the broker can bring to any consumer (not JSON, a schema_version it does not
-    read, an event type it does not know) — for every registered consumer; the handler that
-    always fails is the pool's test above (the poison is particular to each domain)."""
+    read, an event type it does not know — except notify's catch-all handlers, which acknowledge
+    a type not in their catalogue with nothing to send), and, where a consumer has one, data
+    its handler always fails on — for every registered consumer (the pool's approval handler
+    is the test above). The good events around them, half of them delivered twice, each have
+    their effect once."""
     url = fresh_db(consumer.service)
     engine = fresh_db.engine(consumer.service)
     services(consumer.service, url)
     amqp = services.amqp_uri
-    good = [consumer.envelope() for _ in range(10)]
+    good = consumer.prepared(url, 10)
     wrong_version = consumer.envelope()
     wrong_version["schema_version"] = 2
     unknown_type = consumer.envelope()
     unknown_type["event_type"] = consumer.event_type + "_teleported"
+    bad = [wrong_version]
+    if consumer.always_fails is not None:
+        failing = consumer.envelope()
+        failing["data"] = consumer.always_fails(uuid.uuid4().hex[:12])
+        bad.append(failing)
     exchange = f"{consumer.producer}.events"
-    publish(amqp, good[:5] + [wrong_version],
+    publish(amqp, good[:5] + bad,
             raw=[(exchange, consumer.event_type, b"{not json"),
                  (exchange, consumer.event_type, json.dumps(unknown_type).encode())])
-    publish(amqp, good[5:])
+    publish(amqp, good[5:] + good[:5])  # and the first five again (same event ids): the inbox absorbs them
+    dead = 2 + len(bad) if consumer.refuses_unknown_types else 1 + len(bad)
     dlq = consumer.queue + ".dlq"
-    wait_for(lambda: queue_depth(amqp, dlq) >= 3, 60, "three dead letters")
+    wait_for(lambda: queue_depth(amqp, dlq) >= dead, 60 + 15 * (consumer.always_fails is not None),
+             f"{dead} dead letters")
     wait_for(lambda: sum(consumer.effects(engine).values()) >= len(good), 60, "the good events' effects")
     reasons = [headers["x-anju-dead-letter-reason"] for headers, _ in queue_messages(amqp, dlq)]
     text = " | ".join(reasons)
-    assert len(reasons) == 3, text
-    assert "not JSON" in text and "schema_version 2" in text and "unknown event type" in text, text
+    assert len(reasons) == dead, text
+    assert "not JSON" in text and "schema_version 2" in text, text
+    assert ("unknown event type" in text) == consumer.refuses_unknown_types, text
+    assert ("handler failed" in text) == (consumer.always_fails is not None), text
+    wait_for(lambda: queue_depth(amqp, consumer.queue) == 0, 30, "the copies to be consumed")
     time.sleep(0.5)
     verdict = classify({e["event_id"]: consumer.key_of(e) for e in good}, consumer.effects(engine))
-    print(f"\n{consumer.name} poison: 3 dead-lettered with reasons; {verdict.summary()}")
+    print(f"\n{consumer.name} poison: {dead} dead-lettered with reasons; {verdict.summary()}")
     verdict.assert_exactly_once()

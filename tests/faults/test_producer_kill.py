@@ -63,7 +63,9 @@ def test_sigkill_between_commit_and_publish(fresh_db, services):
     finance_db, notify_db = fresh_db.engine("finance"), fresh_db.engine("notify")
     services("notify", notify_url)
     # A relay that waits a minute after being woken: the commits are in, nothing published yet.
-    finance = services("finance", finance_url, OUTBOX_LINGER_SECONDS=60)
+    # It must not poll either: a polling drain (every 0.2 s by default) running when the first
+    # commit lands publishes it (seen under load on the 2-core machine).
+    finance = services("finance", finance_url, OUTBOX_LINGER_SECONDS=60, OUTBOX_POLL_SECONDS=60)
     time.sleep(1.5)  # its first drain (at start) is over; the next waits for a commit
     _receipts(finance.base, N)
     pending = _outbox(finance_db)
@@ -72,7 +74,7 @@ def test_sigkill_between_commit_and_publish(fresh_db, services):
     assert sum(_notices(notify_db).values()) == 0
 
     started = time.monotonic()
-    finance.env["OUTBOX_LINGER_SECONDS"] = "0.02"
+    finance.env.update(OUTBOX_LINGER_SECONDS="0.02", OUTBOX_POLL_SECONDS="0.2")
     finance.start()
     wait_for(lambda: all(_outbox(finance_db).values()), 60, "the restarted relay to publish the backlog")
     wait_for(lambda: sum(_notices(notify_db).values()) >= N, 60, f"{N} notices")
@@ -87,7 +89,7 @@ def test_sigkill_between_publish_and_mark(fresh_db, services):
     finance_url, notify_url = fresh_db("finance"), fresh_db("notify")
     finance_db, notify_db = fresh_db.engine("finance"), fresh_db.engine("notify")
     services("notify", notify_url)
-    finance = services("finance", finance_url, OUTBOX_LINGER_SECONDS=60)
+    finance = services("finance", finance_url, OUTBOX_LINGER_SECONDS=60, OUTBOX_POLL_SECONDS=60)
     time.sleep(1.5)
     _receipts(finance.base, N)
     finance.kill()  # the events are committed and pending
@@ -104,7 +106,7 @@ def test_sigkill_between_publish_and_mark(fresh_db, services):
     time.sleep(0.5)
     twice = sum(_notices(notify_db).values())  # the relay pipelines: the next batch may be out too
 
-    finance.env["OUTBOX_LINGER_SECONDS"] = "0.02"
+    finance.env.update(OUTBOX_LINGER_SECONDS="0.02", OUTBOX_POLL_SECONDS="0.2")
     finance.start()
     wait_for(lambda: all(_outbox(finance_db).values()), 60, "the restarted relay to publish everything")
     wait_for(lambda: sum(_notices(notify_db).values()) >= N, 60, f"{N} notices")

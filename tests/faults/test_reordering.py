@@ -43,7 +43,7 @@ def _pool_effect(kind, data):
     if kind == "application.approved":
         return lambda uow: pool.add_approved(uow, NOW, data)
     if kind == "application.points_changed":
-        return lambda uow: pool.change_points(uow, NOW, 2, data["changes"])
+        return lambda uow: pool.change_points(uow, NOW, NOW, 2, data["changes"])
     if kind == "eligibility.revoked":
         return lambda uow: pool.revoke(uow, NOW, ON, data["application_id"], 90)
     return lambda uow: pool.withdraw(uow, NOW, ON, data["application_id"])
@@ -91,6 +91,7 @@ def pool_history(n_apps: int, draws) -> list[tuple[str, str, dict]]:
         t = uuid.uuid4().hex[:8]
         approved = _approved(t)
         approved["points_tenths"] = draws[i][0]
+        approved["approved_at"] = "2026-03-01T02:00:00Z"  # before the change (stated at NOW)
         history.append([("application.approved", approved)])
         if draws[i][1]:
             history[-1].append(("application.points_changed", {"policy_version": 2, "reason": "policy", "changes": [
@@ -136,6 +137,7 @@ IN_SCHEMAS = {
     "tenancy.ended": ("finance", "TenancyEndedIn"),
     "allocation.offered": ("assistance", "OfferEventIn"),
     "allocation.accepted": ("assistance", "OfferEventIn"),
+    "rent.overdue": ("assistance", "RentOverdueIn"),
 }
 
 
@@ -393,3 +395,111 @@ def test_applications_hardship_under_reordered_registered_and_closed_equals_in_o
     sql = "SELECT person_ref, category FROM hardship_status ORDER BY person_ref"
     assert _run_multi(memory_store("applications"), "applications", shuffled, _applications_effect, sql) == \
         _run_multi(memory_store("applications"), "applications", in_order, _applications_effect, sql)
+
+
+# -- the pool: points changes, approval and departures of one application in any order -----------
+
+def _pool_events(t: str, draws: tuple[int, list[int], str | None]) -> list[tuple[str, str, dict, datetime]]:
+    """One application's history, in causal order, each event with its envelope's occurred_at:
+    approved, then 0..2 points changes (policy or hardship), then maybe a departure."""
+    approval_points, changes, departure = draws
+    approved = _approved(t)
+    approved["points_tenths"] = approval_points
+    approved["approved_at"] = "2026-03-01T02:00:00Z"
+    a, p = approved["application_id"], approved["person_ref"]
+    at = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)
+    events = [("application.approved", approved, at)]
+    for i, tenths in enumerate(changes):
+        events.append(("application.points_changed", {
+            "policy_version": 1 + i, "reason": "policy_change", "changes": [
+                {"application_id": a, "person_ref": p, "points": f"{tenths // 10}.{tenths % 10}",
+                 "points_tenths": tenths, "priority_groups": ["hardship"] if i % 2 == 0 else []}]},
+            at.replace(hour=3 + i)))
+    if departure == "withdrawn":
+        events.append(("application.withdrawn", {"application_id": a, "person_ref": p,
+                                                 "withdrawn_at": "2026-03-02T02:00:00Z"}, at.replace(hour=9)))
+    elif departure == "revoked":
+        events.append(("eligibility.revoked", {"application_id": a, "person_ref": p,
+                                               "revoked_at": "2026-03-02T02:00:00Z"}, at.replace(hour=9)))
+    return [(str(uuid.uuid4()), kind, data, occurred) for kind, data, occurred in events]
+
+
+def _pool_effect_at(kind, data, occurred_at):
+    """As PoolEntrypoints runs each handler (the envelope's occurred_at included)."""
+    from services.allocation import pool
+
+    if kind == "application.points_changed":
+        return lambda uow: pool.change_points(uow, NOW, occurred_at, data["policy_version"], data["changes"])
+    return _pool_effect(kind, data)
+
+
+def _run_pool(store, deliveries):
+    for event_id, kind, data, occurred_at in deliveries:
+        deliver(store, "allocation", kind.replace(".", "_"), event_id, kind,
+                _pool_effect_at(kind, received(kind, data), occurred_at))
+    return state(store, "allocation")
+
+
+pool_app_draws = st.lists(st.tuples(st.integers(0, 2000), st.lists(st.integers(0, 2000), max_size=2),
+                                    st.sampled_from([None, "withdrawn", "revoked"])), min_size=1, max_size=3)
+
+
+@SETTINGS
+@given(data=st.data(), draws=pool_app_draws)
+def test_pool_points_changes_approvals_and_departures_in_any_order_equal_in_order(memory_store, data, draws):
+    """application.points_changed may overtake its application.approved, and a later change an
+    earlier one (each type has its own queue; a redelivery comes back after newer events): the
+    pool keeps the newest points by the event's occurred_at whatever the order, and a withdrawn
+    or revoked application never re-enters the pool active. Every permutation of several
+    applications' events, any event delivered again (at once or later)."""
+    entities = [_pool_events(uuid.uuid4().hex[:8], d) for d in draws]
+    in_order = [e for entity in entities for e in entity]
+    shuffled = data.draw(permuted_with_duplicates(entities))
+    expected = _run_pool(memory_store("allocation"), in_order)
+    assert _run_pool(memory_store("allocation"), shuffled) == expected
+    # in order, the last change's points stand and a departure is kept
+    rows = {row[0]: row for row in expected}
+    for entity, (approval_points, changes, departure) in zip(entities, draws, strict=True):
+        row = rows[entity[0][2]["application_id"]]
+        assert row[1:3] == (departure or "active", changes[-1] if changes else approval_points), row
+
+
+def _overdue_events(person_ref: str, t: str) -> list[tuple[str, str, dict]]:
+    """finance's reminders of one tenancy's February arrears, at two thresholds."""
+    return [(str(uuid.uuid4()), "rent.overdue", {
+        "tenancy_id": f"T-{t}", "person_ref": person_ref, "period": "2026-02", "days_overdue": days,
+        "threshold_days": threshold, "bucket": bucket, "overdue_fen": 90000, "owed_fen": 90000})
+        for days, threshold, bucket in ((33, 31, "31-60"), (64, 61, "61-90"))]
+
+
+def _assistance_referral_effect(kind, data):
+    from services.assistance import referrals
+
+    if kind != "rent.overdue":
+        return _assistance_effect(kind, data)
+    return lambda uow: referrals.on_rent_overdue(uow, NOW, data["tenancy_id"], data["period"], data["days_overdue"],
+                                                 data["person_ref"])
+
+
+ASSISTANCE_REFERRALS = (ASSISTANCE_STATE.replace("ORDER BY h.person_ref", "") +
+                        "UNION ALL SELECT person_ref, tenancy_id, period, days_overdue FROM referrals ORDER BY 1, 2")
+
+
+@SETTINGS
+@given(data=st.data(), n=st.integers(1, 2))
+def test_assistance_referrals_and_housing_under_reordered_events_equal_in_order(memory_store, data, n):
+    """A hardship household's housing events (offered, accepted, tenancy.started) and finance's
+    rent.overdue reminders at two thresholds, in any order with redeliveries: the same stage,
+    one relocation case, one referral per tenancy and period holding the most days overdue."""
+    def run(deliveries_of):
+        store = memory_store("assistance")
+        refs = _register_households(store)
+        entities = [_housing_events(refs[i], f"{i}") + _overdue_events(refs[i], f"{i}") for i in range(n)]
+        return _run_multi(store, "assistance", deliveries_of(entities), _assistance_referral_effect,
+                          ASSISTANCE_REFERRALS)
+
+    in_order = run(lambda entities: [e for entity in entities for e in entity])
+    shuffled = run(lambda entities: data.draw(permuted_with_duplicates(entities)))
+    assert shuffled == in_order
+    assert sorted(r[1:] for r in in_order if r[1] and r[1].startswith("T-")) == sorted(
+        (f"T-{i}", "2026-02", 64) for i in range(n))

@@ -19,7 +19,8 @@ class PoolEntrypoints:
     @inbox_handler("applications", "application.points_changed", schema=schemas.PointsChangedIn)
     def on_points_changed(self, event):
         with self.db.unit_of_work() as uow:
-            pool.change_points(uow, self.clock.now(), event.data["policy_version"], event.data["changes"])
+            pool.change_points(uow, self.clock.now(), event.occurred_at, event.data["policy_version"],
+                               event.data["changes"])
             uow.commit()
 
     @inbox_handler("applications", "eligibility.revoked", schema=schemas.EligibilityRevokedIn)

@@ -4,7 +4,7 @@ application active."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from allocation_usecase_helpers import NOW, ON, approved
 
@@ -64,3 +64,51 @@ def test_a_housed_entry_stays_housed_when_an_approval_is_delivered_again(store):
     _apply(store, lambda uow: pool.add_approved(uow, NOW, approved("A9", 10, 1)),
            lambda uow: pool.withdraw(uow, NOW, date(2027, 1, 1), "A9"))
     assert _entry(store, "A9") == ("housed", 10)
+
+
+def _change(app_id, tenths, groups=()):
+    return {"application_id": app_id, "points_tenths": tenths, "priority_groups": list(groups)}
+
+
+def _points(store, app_id):
+    with store.worker_db().read() as s:
+        row = s.get(models.PoolEntry, app_id)
+        return row.points_tenths, row.priority_groups, row.points_policy_version
+
+
+def test_a_points_change_overtaking_its_approval_is_applied_when_the_approval_arrives(store):
+    later = NOW + timedelta(hours=1)
+    _apply(store, lambda uow: pool.change_points(uow, later, later, 2, [_change("A9", 456, ["hardship"])]))
+    assert _entry(store, "A9") is None
+    with store.worker_db().read() as s:
+        assert s.get(models.PoolEarlyPoints, "A9").points_tenths == 456  # kept, not ignored
+    _apply(store, lambda uow: pool.add_approved(uow, later, approved("A9", 123, 2)))
+    assert _points(store, "A9") == (456, '["hardship"]', 2)
+    assert _entry(store, "A9") == ("active", 456)
+    with store.worker_db().read() as s:
+        assert s.get(models.PoolEarlyPoints, "A9") is None  # the entry holds it now
+
+
+def test_an_older_points_change_arriving_after_a_newer_one_changes_nothing(store):
+    one, two = NOW + timedelta(hours=1), NOW + timedelta(hours=2)
+    _apply(store, lambda uow: pool.add_approved(uow, NOW, approved("A9", 100, 2)),
+           lambda uow: pool.change_points(uow, two, two, 3, [_change("A9", 300)]),
+           lambda uow: pool.change_points(uow, two, one, 2, [_change("A9", 200, ["hardship"])]))
+    assert _points(store, "A9") == (300, "[]", 3)
+    # and a change older than the approval (cannot be published, but a stale copy) does not win either
+    _apply(store, lambda uow: pool.change_points(uow, two, NOW - timedelta(days=1), 9, [_change("A9", 999)]))
+    assert _points(store, "A9") == (300, "[]", 3)
+
+
+def test_early_changes_of_an_unapproved_application_keep_the_newest(store):
+    one, two = NOW + timedelta(hours=1), NOW + timedelta(hours=2)
+    _apply(store, lambda uow: pool.change_points(uow, two, two, 3, [_change("A9", 300)]),
+           lambda uow: pool.change_points(uow, two, one, 2, [_change("A9", 200)]),
+           lambda uow: pool.add_approved(uow, two, approved("A9", 100, 2)))
+    assert _points(store, "A9") == (300, "[]", 3)
+
+
+def test_a_change_stated_at_the_approvals_instant_is_the_later_statement(store):
+    _apply(store, lambda uow: pool.change_points(uow, NOW, NOW, 1, [_change("A9", 50)]),
+           lambda uow: pool.add_approved(uow, NOW, approved("A9", 900, 2)))
+    assert _points(store, "A9")[0] == 50
