@@ -3,6 +3,12 @@
 Every boundary day on both sides (the day the offer was accepted, a year and a day ahead,
 ten years to the day, today itself), 29 February ten years on, a move-in called off on a
 day other than today, and each refusal's field and exact message (a clerk reads it).
+
+Equivalent mutants (scripts/mutate.py excludes them from the score):
+
+- x_check_move_out__mutmut_12: ``start >= today`` for ``start > today`` in the called-off
+  exception: it differs only when start is today, and then ``on == today`` contradicts the
+  enclosing ``on < start``.
 """
 from datetime import date
 
