@@ -3,6 +3,13 @@
 Each refusal's exact text (record position, field, the value), the secondary blank being the
 SMALLEST other non-zero cell (ties by key), suppression off at k = 0 and 1, enterprises
 sorted by name, an enterprise of blanks refused, and ``to_dict`` giving copies.
+
+Equivalent mutants (scripts/mutate.py excludes them from the score):
+
+- x__suppress__mutmut_1: ``k < 1`` for ``k <= 1``: at k = 1 no count is both > 0 and < 1,
+  so suppression blanks nothing and returns the same counts as the early return.
+- x__suppress__mutmut_14: ``n > 1`` for ``n > 0`` when choosing the secondary blank: the
+  candidates are cells not blanked, i.e. 0 or at least k >= 2, so both tests pick the same.
 """
 import pytest
 
