@@ -4,6 +4,12 @@ Each bound on both sides of its edge (at the limit accepted, one past refused), 
 refusal's exact text and field (a district officer reads it to fix the document), the area's
 decimal places, the default policies' every number, and the points policy's direct
 construction checking the same bounds as its document form.
+
+Equivalent mutants (scripts/mutate.py excludes them from the score):
+
+- xǁPointsPolicyǁ__post_init____mutmut_59: ``str(getattr(None, "value", k))``, i.e. ``str(k)``,
+  for ``str(getattr(k, "value", k))``: a table's keys are the StrEnum members (whose ``str`` is
+  their value) or those values as text, so both give the same code.
 """
 from decimal import Decimal
 
@@ -183,6 +189,9 @@ def test_points_tables_in_both_forms():
     assert refusal(PointsPolicy, **{**doc, "honour_tenths": {"national": 1, "city": 1}}) == (
         "honour_tenths", f"must price exactly {want}")
     assert refusal(PointsPolicy, **{**doc, "honour_tenths": [("national", 1)]}) == (
+        "honour_tenths", f"must price exactly {want}")
+    # not a mapping, even when it names every code
+    assert refusal(PointsPolicy, **{**doc, "honour_tenths": ["city", "national", "provincial"]}) == (
         "honour_tenths", f"must price exactly {want}")
     assert refusal(PointsPolicy, **{**doc, "honour_tenths": {"national": -1, "provincial": 1, "city": 1}}) == (
         "honour_tenths.national", "must be >= 0, got -1")
