@@ -286,3 +286,48 @@ def test_envelope_fields_at_their_edges_pass():
         del body[missing]
         with pytest.raises(ContractViolation, match=missing):
             parse_received(body)
+
+
+# -- the batch path, build_envelopes (added after the first mutation run of contracts) -----------
+
+def test_a_batch_carries_what_it_was_given_and_one_time_for_all(monkeypatch):
+    monkeypatch.setattr(c, "utc_now", lambda: AT)
+    batch = c.build_envelopes("mutants.checked", [{"ref": "a"}, {"ref": "b", "pair": ("x", "y")}],
+                              district="gulou", producer="mutantsunit")
+    assert [{k: v for k, v in e.items() if k != "event_id"} for e in batch] == [
+        {"event_type": "mutants.checked", "schema_version": 3, "occurred_at": "2026-03-09T00:30:15Z",
+         "district": "gulou", "producer": "mutantsunit", "data": {"ref": ref, "items": [], "pair": pair}}
+        for ref, pair in (("a", None), ("b", ("x", "y")))]
+    assert all(uuid.UUID(e["event_id"]).version == 4 for e in batch)
+    given = c.build_envelopes("mutants.checked", [{"ref": "a"}], district="gulou", producer="mutantsunit",
+                              occurred_at=datetime(2026, 1, 1, tzinfo=UTC))
+    assert given[0]["occurred_at"] == "2026-01-01T00:00:00Z"
+
+
+def test_a_batch_is_refused_with_the_message_of_its_first_bad_payload():
+    payloads = [{"ref": "ok"}, {"ref": "ok"}, {"ref": 5}, {"ref": "ok"}, {"surprise": 1}]
+    with pytest.raises(ContractViolation) as single:
+        build_envelope("mutants.checked", payloads[2], district="d", producer="mutantsunit")
+    with pytest.raises(ContractViolation) as batch:
+        c.build_envelopes("mutants.checked", payloads, district="d", producer="mutantsunit")
+    assert str(batch.value) == str(single.value) == "mutants.checked payload invalid: {'ref': ['Not a valid string.']}"
+
+
+def test_a_batch_that_is_no_list_is_refused_like_its_first_item():
+    with pytest.raises(ContractViolation) as e:
+        c.build_envelopes("mutants.checked", "x", district="d", producer="mutantsunit")
+    assert str(e.value) == "mutants.checked payload invalid: {'_schema': ['Invalid input type.']}"
+
+
+def test_a_batch_leak_is_named_by_its_path_in_the_first_payload_holding_one():
+    payloads = [{"ref": "ok"}, {"ref": "ok", "items": [{"note": "call 13812341234"}]},
+                {"ref": "110105194912310025"}]
+    with pytest.raises(ContractViolation) as e:
+        c.build_envelopes("mutants.checked", payloads, district="d", producer="mutantsunit")
+    assert str(e.value) == "mutants.checked: data.items[0].note looks like a raw ID number or phone"
+
+
+def test_a_batch_from_another_producer_is_refused_in_words():
+    with pytest.raises(ContractViolation) as e:
+        c.build_envelopes("mutants.checked", [{"ref": "a"}], district="d", producer="other")
+    assert str(e.value) == "mutants.checked is produced by mutantsunit, not other"
