@@ -3,10 +3,7 @@ part of "whole minutes only" on its own (seconds or microseconds, start or end),
 the times, the refusals' words; a window within one day at its first minute; the instant a
 delayed message may go is given in the caller's own zone.
 
-Equivalent mutants (scripts/mutate.py excludes them from the score):
-- x_send_at__mutmut_7: ``local.time() > end`` for ``>=``: send_at only gets there inside the
-  window, and inside a window that wraps midnight local.time() >= start > end, so it never equals
-  end (in a window within one day local.time() < end): the two comparisons always agree.
+Equivalent mutants (scripts/mutate.py excludes them from the score): none.
 """
 from datetime import UTC, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
