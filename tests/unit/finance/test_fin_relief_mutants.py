@@ -54,6 +54,12 @@ def test_a_short_fund_stops_every_year_and_says_so():
     assert d[1] == Decision("r2", (), "waiting: older reliefs are paid first and the relief fund cannot cover them yet")
 
 
+def test_every_relief_after_a_short_fund_gets_its_own_waiting_decision():
+    d = plan([Pending(f"r{n}", 2026, 100) for n in range(1, 5)], [(A, 50)], {2026: 10_000})
+    assert [x.relief_id for x in d] == ["r1", "r2", "r3", "r4"]  # one decision for each, none dropped
+    assert [x.paid for x in d] == [False] * 4 and d[3].reason.startswith("waiting: older reliefs are paid first")
+
+
 def test_a_year_without_a_budget_blocks_that_year_only_with_words():
     d = plan([Pending("r1", 2028, 1), Pending("r2", 2028, 1), Pending("r3", 2026, 1)], [(A, 10)], {2026: 10})
     assert d[0] == Decision("r1", (), "no relief budget is set for 2028")
