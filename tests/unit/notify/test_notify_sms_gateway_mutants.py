@@ -3,7 +3,14 @@ domain/test_notify_gateway_and_limits.py: 199/200, 299/300, 399/400, 499/500 and
 neighbours, and each of the gateway's codes inside a 2xx (a reject code there is final; a retry
 code or one we do not know is worth another try).
 
-Equivalent mutants (scripts/mutate.py excludes them from the score): none.
+Equivalent mutants (scripts/mutate.py excludes them from the score):
+- x_classify__mutmut_6: ``http_status > 500`` for ``>= 500``: a 500 then misses the first branch
+  and every other one, and the function's last line answers "retry" for it all the same.
+- x_classify__mutmut_7: ``http_status >= 501`` for ``>= 500``: as mutant 6, 500 ends at the last
+  line's "retry".
+- x_classify__mutmut_12: ``400 <= http_status <= 500`` for ``< 500``: a 500 never gets there, the
+  first branch has answered "retry" already.
+- x_classify__mutmut_13: ``400 <= http_status < 501``: as mutant 12, 500 is answered before.
 """
 import hashlib
 import hmac
