@@ -3,7 +3,9 @@ domain/test_notify_gateway_and_limits.py: a bucket refuses a rate of 0 or a burs
 words that say what is allowed; the bucket starts full at the time given; time going backwards
 neither refills nor moves the stamp; a setting's spaces are allowed, its words name the setting.
 
-Equivalent mutants (scripts/mutate.py excludes them from the score): none.
+Equivalent mutants (scripts/mutate.py excludes them from the score):
+- xǁTokenBucketǁtake__mutmut_1: ``now >= self.stamp`` for ``>``: at ``now == stamp`` the refill
+  adds (now − stamp) × rate = 0 tokens and sets the stamp to the value it has.
 """
 import pytest
 
@@ -22,6 +24,13 @@ def test_the_smallest_bucket_and_its_start():
     assert isinstance(b.rate, float) and isinstance(b.burst, int)
     assert b.take(100.0) is True and b.take(101.9) is False  # 0.95 of a token after 1.9 s
     assert b.take(102.0) is True  # exactly one token again after 2 s at 0.5/s
+
+
+def test_a_bucket_made_without_a_time_starts_at_zero():
+    b = TokenBucket(1, 1)
+    assert b.stamp == 0.0
+    # one token a second from 0 s: taken at 0, half refilled at 0.5, whole again at 1.0
+    assert [b.take(0.0), b.take(0.5), b.take(1.0)] == [True, False, True]
 
 
 def test_time_going_back_does_not_refill():
