@@ -4,7 +4,10 @@ to the base; a schedule's empty parts skipped and its refusals' words; jitter's 
 jitter formula at a draw that is neither 0 nor ½; a Retry-After equal to the wait; attempts
 counted from 1.
 
-Equivalent mutants (scripts/mutate.py excludes them from the score): none.
+Equivalent mutants (scripts/mutate.py excludes them from the score):
+- xǁRetryPolicyǁwait_after__mutmut_19: ``retry_after >= wait`` for ``>``: when the two are equal,
+  the wait becomes float(retry_after), the same float the wait already is (the jitter factor
+  makes it a float whatever the schedule holds).
 """
 import pytest
 
