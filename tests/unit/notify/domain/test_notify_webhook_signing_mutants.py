@@ -5,7 +5,12 @@ exactly 2000 characters; the host in lower case; ports 0 and 65535; each special
 (multicast, reserved, unspecified, shared 100.64/10, an IPv6 link-local with its zone, mapped
 addresses both ways); the first non-public address named; 199 and 411 are not success or gone.
 
-Equivalent mutants (scripts/mutate.py excludes them from the score): none.
+Equivalent mutants (scripts/mutate.py excludes them from the score):
+- x_forbidden_address__mutmut_12: ``is_link_local and is_private`` for ``or``: a link-local or a
+  private address is never global (Python defines is_global as not is_private, and link-local
+  ranges are private), so ``not ip.is_global`` refuses it anyway.
+- x_forbidden_address__mutmut_13: ``is_loopback and is_link_local`` for ``or``: loopback ranges are
+  private too, hence not global, and still refused by ``not ip.is_global``.
 """
 import base64
 
@@ -75,6 +80,8 @@ def test_each_refusal_of_a_url_in_words(url, words):
     ("224.0.0.1", True), ("239.255.255.250", True), ("ff02::1", True), ("240.0.0.1", True), ("0.0.0.0", True),
     ("::", True), ("100.64.0.1", True), ("fe80::1%eth0", True), ("::ffff:10.0.0.1", True), ("127.0.0.1", True),
     ("10.0.0.1", True), ("172.31.255.255", True), ("172.32.0.1", False), ("169.254.0.1", True), ("fc00::1", True),
+    ("4000::1", True),  # IETF-reserved, though Python calls it global: is_reserved alone refuses it
+    ("10.0.0.1%eth0", True), ("8.8.8.8%1", False),  # a zone is cut off before the address is judged
 ])
 def test_each_special_range_on_its_own(address, forbidden):
     assert ws.forbidden_address(address) is forbidden
