@@ -11,6 +11,8 @@ Equivalent mutants (scripts/mutate.py excludes them from the score):
   ranges are private), so ``not ip.is_global`` refuses it anyway.
 - x_forbidden_address__mutmut_13: ``is_loopback and is_link_local`` for ``or``: loopback ranges are
   private too, hence not global, and still refused by ``not ip.is_global``.
+- x_secret_from_bytes__mutmut_9: "ASCII" names the same codec as "ascii".
+- x_signature__mutmut_17: "ASCII" names the same codec as "ascii".
 """
 import base64
 
