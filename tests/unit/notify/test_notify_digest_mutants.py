@@ -2,7 +2,10 @@
 exactly 24 hours is a day, every kind's label as staff read it and an unknown type by its own
 name, kinds listed in the order of their type names, the oldest item wherever it is in the list.
 
-Equivalent mutants (scripts/mutate.py excludes them from the score): none.
+Equivalent mutants (scripts/mutate.py excludes them from the score):
+- x_waited__mutmut_3: ``int(seconds / 3600)`` for ``int(seconds // 3600)``: the oldest item
+  happened before the digest is made, so the wait is never negative, and for a wait of zero or
+  more truncating (int) and flooring (//) give the same whole hours.
 """
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo

@@ -3,7 +3,12 @@ part of "whole minutes only" on its own (seconds or microseconds, start or end),
 the times, the refusals' words; a window within one day at its first minute; the instant a
 delayed message may go is given in the caller's own zone.
 
-Equivalent mutants (scripts/mutate.py excludes them from the score): none.
+Equivalent mutants (scripts/mutate.py excludes them from the score):
+- x_in_window__mutmut_3: ``start <= end`` for ``<``: start == end has returned False two lines
+  above, so the two tests never differ where they are reached.
+- x_send_at__mutmut_11: ``local.time() > end`` for ``>=``: send_at only gets there inside the
+  window; inside a window that wraps midnight local.time() >= start > end, and inside one within a
+  day local.time() < end, so local.time() never equals end there.
 """
 from datetime import UTC, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
