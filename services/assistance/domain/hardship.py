@@ -32,12 +32,17 @@ class RegistryRuleError(Exception):
         self.field = field
 
 
+def _years_later(on: date, years: int) -> date:
+    """The same day ``years`` later; 29 February becomes 28 February in a year without one."""
+    try:
+        return on.replace(year=on.year + years)
+    except ValueError:
+        return on.replace(year=on.year + years, day=28)
+
+
 def next_review(on: date) -> date:
     """A household is re-verified yearly: the same day a year later (29 February → 28 February)."""
-    try:
-        return on.replace(year=on.year + 1)
-    except ValueError:
-        return on.replace(year=on.year + 1, day=28)
+    return _years_later(on, 1)
 
 
 def check_next_review(on: date, next_review_on: date) -> None:
@@ -45,7 +50,7 @@ def check_next_review(on: date, next_review_on: date) -> None:
     unreviewed longer)."""
     if next_review_on <= on:
         raise RegistryRuleError(f"the next review must be after today ({on.isoformat()})", "next_review_on")
-    if next_review_on > on.replace(year=on.year + 2, day=min(on.day, 28)):
+    if next_review_on > _years_later(on, 2):
         raise RegistryRuleError("the next review must be within two years", "next_review_on")
 
 

@@ -7,9 +7,23 @@ and LoanState.total, and the 303 mutants not yet run, are left for the next run.
 
 Equivalent mutants (scripts/mutate.py excludes them from the score): none.
 """
+from datetime import date
+
 import pytest
 
-from services.finance.domain.loans import LoanError, Method, Product, SelfApproval, check_approver
+from services.finance.domain.loans import (
+    LoanError,
+    Method,
+    Product,
+    SelfApproval,
+    Terms,
+    Tx,
+    TxKind,
+    check_approver,
+    replay,
+    settlement_amount,
+)
+from services.finance.domain.schedule import PrepaymentOption
 
 BASE = Product("ANJU-1", "0.0325", "0.3", 50_000_000, (60, 120, 240), Method.EQUAL_INSTALMENT, "0.05", 5)
 
@@ -86,3 +100,47 @@ def test_an_application_within_the_product_passes_and_one_outside_is_refused_by_
     with pytest.raises(LoanError) as e:
         BASE.check_application(1_000, 61)
     assert (e.value.field, e.value.message) == ("term_months", "the product ANJU-1 allows terms of 60, 120, 240 months")
+
+
+# -- settlement_amount and LoanState's totals, worked by hand -------------------------------------------
+# 1,200.00 元 at 12 % over 3 months, union pays 30 % of the interest; penalty 18 % a year, 5 days' grace
+# (domain/test_fin_loans.py's loan): instalment 1 due 02-28 is principal 39603 + borrower's interest 840
+# (union 360), 80397 of principal is then not yet due.
+TERMS = Terms(120_000, "0.12", "0.3", 3, Method.EQUAL_INSTALMENT, "0.18", 5, date(2026, 1, 31))
+
+
+def test_settling_before_the_first_due_date_counts_from_disbursement():
+    # 120000 × 0.12 × 10 / 360 = 400 (01-31 → 02-10); union 30 % = 120, borrower 280
+    assert settlement_amount(TERMS, replay(TERMS, [], date(2026, 2, 10))) == (120_280, 400, 120)
+
+
+def test_settling_with_arrears_takes_them_and_their_penalty():
+    # instalment 1 unpaid: 40443 + penalty 03-06 … 03-10 (5 days) 39603 × 0.18 × 5 / 360 = 99.0075 → 99;
+    # not due 80397 × 0.12 × 10 / 360 (02-28 → 03-10) = 267.99 → 268, union 80.4 → 80, borrower 188
+    assert settlement_amount(TERMS, replay(TERMS, [], date(2026, 3, 10))) == (40_443 + 99 + 80_397 + 188, 268, 80)
+
+
+def test_credit_held_lowers_the_settlement_and_never_below_zero():
+    # 50000 on 03-05 pays instalment 1 (40443), 9557 kept as credit; 80397 × 0.12 × 5 / 360 = 133.995 → 134,
+    # union 40.2 → 40, borrower 94: 80397 + 94 − 9557
+    s = replay(TERMS, [Tx("a", date(2026, 3, 5), TxKind.REPAYMENT, 50_000)], date(2026, 3, 5))
+    assert s.credit_fen == 9_557 and settlement_amount(TERMS, s) == (70_934, 134, 40)
+    # more credit than all that is left: nothing to pay, not a negative amount
+    s = replay(TERMS, [Tx("a", date(2026, 2, 28), TxKind.REPAYMENT, 200_000)], date(2026, 2, 28))
+    assert s.credit_fen == 159_557 and settlement_amount(TERMS, s) == (0, 0, 0)
+
+
+def test_charged_and_paid_per_part_with_a_prepayment_and_a_penalty():
+    txs = [Tx("a", date(2026, 2, 28), TxKind.REPAYMENT, 40_443),
+           Tx("b", date(2026, 2, 28), TxKind.PREPAYMENT, 30_000, PrepaymentOption.SAME_TERM),
+           Tx("c", date(2026, 3, 31), TxKind.REPAYMENT, 25_073 + 353)]
+    s = replay(TERMS, txs, date(2026, 4, 10))
+    # charged over the two dues: principal 39603 + 25073, borrower's interest 840 + 353, union 360 + 151
+    assert [s.total(w) for w in ("principal", "interest", "subsidy", "penalty")] == [64_676, 1_193, 511, 0]
+    # paid: the prepaid 30000 counts as principal paid, and only there
+    assert s.prepaid_fen == 30_000
+    assert [s.paid(p) for p in ("principal", "interest", "penalty")] == [64_676 + 30_000, 1_193, 0]
+    # late: 20000 on 03-15 pays penalty 198, interest 840, principal 18962 (allocation order)
+    late = replay(TERMS, [Tx("a", date(2026, 3, 15), TxKind.REPAYMENT, 20_000)], date(2026, 3, 15))
+    assert [late.total(w) for w in ("principal", "interest", "subsidy", "penalty")] == [39_603, 840, 360, 198]
+    assert [late.paid(p) for p in ("principal", "interest", "penalty")] == [18_962, 840, 198]

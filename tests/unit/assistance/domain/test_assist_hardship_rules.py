@@ -20,11 +20,24 @@ def test_next_review_is_a_year_later():
 
 def test_next_review_bounds():
     check_next_review(date(2026, 11, 30), date(2026, 12, 1))
-    check_next_review(date(2026, 11, 30), date(2028, 11, 28))
-    for bad, words in ((date(2026, 11, 30), r"after today \(2026-11-30\)"), (date(2028, 11, 29), "within two years")):
+    check_next_review(date(2026, 11, 30), date(2028, 11, 30))  # two years to the day is within two years
+    for bad, words in ((date(2026, 11, 30), r"after today \(2026-11-30\)"), (date(2028, 12, 1), "within two years")):
         with pytest.raises(RegistryRuleError, match=words) as e:
             check_next_review(date(2026, 11, 30), bad)
         assert e.value.field == "next_review_on"
+
+
+def test_two_years_end_on_the_same_day_at_a_month_end():
+    # the bound was once the 28th of the month two years on, whatever today's day: a review
+    # asked for on 29–31 March 2028 from 31 March 2026 was refused as "not within two years"
+    for day in (29, 30, 31):
+        check_next_review(date(2026, 3, 31), date(2028, 3, day))
+    with pytest.raises(RegistryRuleError, match="within two years"):
+        check_next_review(date(2026, 3, 31), date(2028, 4, 1))
+    # from 29 February, two years on is 28 February (no 29th that year), as for next_review
+    check_next_review(date(2024, 2, 29), date(2026, 2, 28))
+    with pytest.raises(RegistryRuleError, match="within two years"):
+        check_next_review(date(2024, 2, 29), date(2026, 3, 1))
 
 
 def test_stages_go_forward_only():
