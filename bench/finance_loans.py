@@ -17,14 +17,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from fractions import Fraction
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
+import harness  # bench/harness.py: the repository on sys.path, best_of
 
-from services.finance.domain.schedule import level_payment, schedule  # noqa: E402
+from services.finance.domain.schedule import level_payment, schedule  # noqa: E402 - after harness's path
 
 RATES = ("0.031", "0.0325", "0.0275", "0.0415")
 SHARE = Fraction(3, 10)
@@ -67,15 +64,6 @@ def bare(n: int, months: int) -> list:
     return out
 
 
-def best(fn, repeat: int, *args) -> tuple[float, list]:
-    times, result = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        result = fn(*args)
-        times.append(time.perf_counter() - t0)
-    return min(times), result
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--loans", type=int, default=10_000)
@@ -86,8 +74,8 @@ def main() -> int:
     repeat = 1 if args.quick else args.repeat
     n, m = args.loans, args.months
     print(f"finance loan schedules: {n} loans × {m} months, best of {repeat}; {os.cpu_count()} CPUs", flush=True)
-    t_bare, tables = best(bare, repeat, n, m)
-    t_sched, schedules = best(by_schedule, repeat, n, m)
+    t_bare, tables = harness.best_of(repeat, bare, n, m)
+    t_sched, schedules = harness.best_of(repeat, by_schedule, n, m)
     for k in (0, n - 1):
         got = [(i.number, i.principal_fen, i.interest_fen, i.subsidy_fen, i.borrower_interest_fen, i.remaining_fen)
                for i in schedules[k]]
