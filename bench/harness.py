@@ -132,19 +132,6 @@ def pg_value(sql: str, database: str):
         conn.close()
 
 
-def best_of(repeat: int, fn, *args):
-    """Run ``fn(*args)`` ``repeat`` times → (the fastest run's seconds, its result): on a shared
-    machine the fastest run is the one least disturbed by the neighbours."""
-    best = None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        result = fn(*args)
-        elapsed = time.perf_counter() - t0
-        if best is None or elapsed < best[0]:
-            best = (elapsed, result)
-    return best
-
-
 def cli(*args: str) -> str:
     """`anju ARGS…` in a child (migrate, token): its stdout."""
     return subprocess.run([sys.executable, "-m", "services.cli", *args], cwd=ROOT, check=True, capture_output=True,
