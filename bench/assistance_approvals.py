@@ -1,6 +1,6 @@
 """assistance on PostgreSQL, each figure next to a yardstick measured in the same run. Not a test.
 
-    .venv/bin/python bench/assistance_approvals.py [--quick] [--clients 8] [--events 2000]
+    .venv/bin/python bench/assistance_approvals.py [--quick] [--clients 8] [--events 2000] [--profile DIR]
 
 (1) Approvals per second through HTTP: POST /relief-cases/<id>/approvals of one-level cash
     cases (≤ 2,000 yuan), each approved once by an officer who did not request it — the row
@@ -13,6 +13,9 @@
     inbox, the household look-up, the case and its audit entry, one transaction per event.
     Yardstick: the raw consume rate of the same number of messages on the same broker — a
     plain AMQP consumer with the service's prefetch (max_workers) acking each message.
+
+`--profile DIR` runs the service under cProfile during each measured phase and writes
+DIR/approvals.pstats and DIR/relocation.pstats.
 
 The service and the yardstick run in their own processes through bench/harness.py, as `anju
 run` starts them (nameko's runner, eventlet monkey-patched, services/assistance/config.yaml with
@@ -33,6 +36,7 @@ import http.client  # noqa: E402
 import itertools  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
+import signal  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
@@ -50,11 +54,28 @@ PREFETCH = 10  # the service's max_workers (config.yaml), so the raw consumer ke
 YARDSTICK_ROUTES = {("POST", "/ping"): (200, '{"status": "approved"}')}
 
 
-def service(kind: str, workdir: str, amqp_uri: str) -> harness.ServiceProcess:
+def service(kind: str, workdir: str, amqp_uri: str, profile: str | None = None) -> harness.ServiceProcess:
     svc = harness.ServiceProcess(__file__, kind, workdir, harness.pg_url(PG_DB), amqp_uri,
+                                 extra_args=(profile,) if profile else (),
                                  env={"LOG_LEVEL": "WARNING", "PYTHONWARNINGS": "ignore"})
     svc.wait_ready(timeout=60)
     return svc
+
+
+def profiled(svc: harness.ServiceProcess, profile: str | None, name: str):
+    """Start the service's profiler; the returned function stops it and keeps its stats as
+    ``name``.pstats beside the profile file (no-ops without --profile)."""
+    if not profile:
+        return lambda: None
+    svc.signal(signal.SIGUSR1)
+
+    def stop() -> None:
+        svc.signal(signal.SIGUSR2)
+        deadline = time.monotonic() + 10
+        while not os.path.exists(profile) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        os.replace(profile, os.path.join(os.path.dirname(profile), f"{name}.pstats"))
+    return stop
 
 
 def closed_loop(port: int, paths: list[str], headers: dict, clients: int) -> tuple[float, int, int]:
@@ -156,6 +177,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="300 cases and events")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--events", type=int, default=2000, help="tenancy.started arriving at once")
+    parser.add_argument("--profile", metavar="DIR", default=None, help="cProfile the service's measured phases")
     args = parser.parse_args()
     n = 300 if args.quick else args.events
     print(f"assistance approvals and relocation cases on PostgreSQL: {n} cases/events, {args.clients} clients, "
@@ -172,7 +194,11 @@ def main() -> int:
         harness.pg_admin(f'CREATE DATABASE "{PG_DB}"')
         try:
             harness.cli("migrate", "assistance", "--database-url", harness.pg_url(PG_DB))
-            svc = service("assistance", workdir, amqp_uri)
+            profile = None
+            if args.profile:
+                os.makedirs(args.profile, exist_ok=True)
+                profile = os.path.join(os.path.abspath(args.profile), "current.pstats")
+            svc = service("assistance", workdir, amqp_uri, profile)
             try:
                 assert svc.request("PUT", f"/relief-budgets/{year}/cash", {"total_fen": 10**12}, requester)[0] == 200
 
@@ -192,8 +218,10 @@ def main() -> int:
                     return json.loads(data)["relief_id"]
 
                 cases = parallel(n, open_case)
+                stop = profiled(svc, profile, "approvals")
                 approvals, ok, bad = closed_loop(svc.port, [f"/relief-cases/{c}/approvals" for c in cases], approver,
                                                  args.clients)
+                stop()
                 print(f"  approvals over HTTP: {approvals:7.1f}/s ({ok} approved, {bad} refused)", flush=True)
 
                 bodies = [json.dumps({
@@ -204,6 +232,7 @@ def main() -> int:
                              "project_id": "P1", "start": date.today().isoformat(), "end": "2030-01-01",
                              "rent_fen": 80_000}}).encode() for i, (ref, _) in enumerate(households)]
                 count = "SELECT count(*) FROM relief_cases WHERE origin = 'relocation'"
+                stop = profiled(svc, profile, "relocation")
                 started = time.perf_counter()
                 publish_all(amqp_uri, "allocation.events", "tenancy.started", bodies)
                 published = time.perf_counter() - started
@@ -212,6 +241,7 @@ def main() -> int:
                     time.sleep(0.1)
                     made = harness.pg_value(count, PG_DB)
                 relocation = made / (time.perf_counter() - started)
+                stop()
                 print(f"  relocation cases from {n} tenancy.started at once: {relocation:7.1f}/s ({made} made; "
                       f"publishing took {published:.2f} s)", flush=True)
             finally:
@@ -240,6 +270,7 @@ def main() -> int:
 
 if __name__ == "__main__":
     if SERVE:
-        harness.serve("assistance", sys.argv[2], YARDSTICK_ROUTES)
+        harness.serve("assistance", sys.argv[2], YARDSTICK_ROUTES,
+                      profile_path=sys.argv[3] if len(sys.argv) > 3 else None)
     else:
         sys.exit(main())
