@@ -1,6 +1,6 @@
 """assistance on PostgreSQL, each figure next to a yardstick measured in the same run. Not a test.
 
-    .venv/bin/python bench/assistance_approvals.py [--quick] [--clients 8] [--events 2000]
+    .venv/bin/python bench/assistance_approvals.py [--quick] [--clients 8] [--events 2000] [--profile DIR]
 
 (1) Approvals per second through HTTP: POST /relief-cases/<id>/approvals of one-level cash
     cases (≤ 2,000 yuan), each approved once by an officer who did not request it — the row
@@ -14,10 +14,13 @@
     Yardstick: the raw consume rate of the same number of messages on the same broker — a
     plain AMQP consumer with the service's prefetch (max_workers) acking each message.
 
-Self-contained on purpose (bench/applications_submit.py and bench/finance_postings.py have
-their own harnesses). The service runs in its own process as `anju run` starts it (nameko's
-runner, eventlet monkey-patched, services/assistance/config.yaml with environment overrides),
-on a scratch vhost and a scratch database (anju_bench_assistance), both removed afterwards.
+`--profile DIR` runs the service under cProfile during each measured phase and writes
+DIR/approvals.pstats and DIR/relocation.pstats.
+
+The service and the yardstick run in their own processes through bench/harness.py, as `anju
+run` starts them (nameko's runner, eventlet monkey-patched, services/assistance/config.yaml with
+environment overrides), on a scratch vhost and a scratch database (anju_bench_assistance), both
+removed afterwards.
 """
 
 import sys
@@ -29,162 +32,50 @@ if SERVE:
     eventlet.monkey_patch()
 
 import argparse  # noqa: E402
-import base64  # noqa: E402
 import http.client  # noqa: E402
 import itertools  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import signal  # noqa: E402
-import socket  # noqa: E402
-import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
-import urllib.error  # noqa: E402
-import urllib.request  # noqa: E402
 import uuid  # noqa: E402
 from datetime import UTC, date, datetime, timedelta  # noqa: E402
-from pathlib import Path  # noqa: E402
-from urllib.parse import quote, urlparse  # noqa: E402
+from urllib.parse import urlparse  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import harness  # noqa: E402 - bench/harness.py: broker, PostgreSQL, service processes
 
 from services.common.identity import check_digit  # noqa: E402 - stdlib-only module
 
-AMQP_BASE = os.environ.get("AMQP_URI", "pyamqp://guest:guest@127.0.0.1:5672/")
-RABBIT_API = os.environ.get("BENCH_RABBIT_API", "http://127.0.0.1:15672/api")
-PG_ADMIN = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 PG_DB = VHOST = "anju_bench_assistance"
 RAW_QUEUE = "bench.assistance.raw"
 PREFETCH = 10  # the service's max_workers (config.yaml), so the raw consumer keeps as many in flight
+YARDSTICK_ROUTES = {("POST", "/ping"): (200, '{"status": "approved"}')}
 
 
-def serve(kind: str) -> None:
-    import logging.config
-
-    from nameko.cli.run import run
-
-    from services.common.config import load_config
-
-    config = load_config("assistance")
-    logging.config.dictConfig(config["LOGGING"])
-    if kind == "assistance":
-        from services.assistance.service import AssistanceService as service_class
-    else:
-        from nameko.web.handlers import http
-
-        class Yardstick:
-            name = "bench_yardstick"
-
-            @http("GET", "/ready")
-            def ready(self, request):
-                return 200, '{"status": "ready"}'
-
-            @http("POST", "/ping")
-            def ping(self, request):
-                return 200, '{"status": "approved"}'
-
-        service_class = Yardstick
-    run([service_class], config)
+def service(kind: str, workdir: str, amqp_uri: str, profile: str | None = None) -> harness.ServiceProcess:
+    svc = harness.ServiceProcess(__file__, kind, workdir, harness.pg_url(PG_DB), amqp_uri,
+                                 extra_args=(profile,) if profile else (),
+                                 env={"LOG_LEVEL": "WARNING", "PYTHONWARNINGS": "ignore"})
+    svc.wait_ready(timeout=60)
+    return svc
 
 
-def rabbit(method: str, path: str, body=None):
-    parsed = urlparse(AMQP_BASE)
-    auth = base64.b64encode(f"{parsed.username or 'guest'}:{parsed.password or 'guest'}".encode()).decode()
-    req = urllib.request.Request(RABBIT_API + path, method=method, data=json.dumps(body or {}).encode(),
-                                 headers={"Authorization": "Basic " + auth, "Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=10) as resp:
-        data = resp.read()
-        return json.loads(data) if data else None
+def profiled(svc: harness.ServiceProcess, profile: str | None, name: str):
+    """Start the service's profiler; the returned function stops it and keeps its stats as
+    ``name``.pstats beside the profile file (no-ops without --profile)."""
+    if not profile:
+        return lambda: None
+    svc.signal(signal.SIGUSR1)
 
-
-def vhost(up: bool) -> str:
-    v = quote(VHOST, safe="")
-    try:
-        rabbit("DELETE", f"/vhosts/{v}")
-    except urllib.error.HTTPError as exc:
-        if exc.code != 404:
-            raise
-    if up:
-        rabbit("PUT", f"/vhosts/{v}")
-        rabbit("PUT", f"/permissions/{v}/{quote(urlparse(AMQP_BASE).username or 'guest', safe='')}",
-               {"configure": ".*", "write": ".*", "read": ".*"})
-    parsed = urlparse(AMQP_BASE)
-    return f"{parsed.scheme}://{parsed.netloc}/{VHOST}"
-
-
-def pg(sql: str, url: str = PG_ADMIN):
-    import psycopg2
-
-    conn = psycopg2.connect(url)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql)
-            return cur.fetchone() if cur.description else None
-    finally:
-        conn.close()
-
-
-def pg_url() -> str:
-    return PG_ADMIN.rsplit("/", 1)[0] + "/" + PG_DB
-
-
-def cli(*args: str) -> str:
-    return subprocess.run([sys.executable, "-m", "services.cli", *args], cwd=ROOT, check=True, capture_output=True,
-                          text=True, timeout=120).stdout.strip()
-
-
-class Service:
-    def __init__(self, kind: str, workdir: str, amqp_uri: str):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self.log = open(Path(workdir) / f"{kind}.log", "wb")
-        env = dict(os.environ, DATABASE_URL=pg_url(), AMQP_URI=amqp_uri, DISTRICT="demo", HTTP_HOST="127.0.0.1",
-                   HTTP_PORT=str(self.port), LOG_LEVEL="WARNING", PYTHONWARNINGS="ignore")
-        self.proc = subprocess.Popen([sys.executable, __file__, "--serve", kind], cwd=ROOT, env=env, stdout=self.log,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"{kind} exited: see {self.log.name}")
-            try:
-                if self.request("GET", "/ready", None, {})[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"{kind} not ready after 60 s")
-
-    def request(self, method, path, body, headers):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            conn.request(method, path, body=json.dumps(body) if body is not None else None,
-                         headers={"Content-Type": "application/json", **headers})
-            resp = conn.getresponse()
-            return resp.status, resp.read()
-        finally:
-            conn.close()
-
-    def stop(self):
-        for _ in range(3):
-            if self.proc.poll() is not None:
-                break
-            self.proc.send_signal(signal.SIGTERM)
-            try:  # nameko notices SIGTERM at its next I/O
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-            except OSError:
-                pass
-            try:
-                self.proc.wait(timeout=3)
-            except subprocess.TimeoutExpired:
-                pass
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=5)
-        self.log.close()
+    def stop() -> None:
+        svc.signal(signal.SIGUSR2)
+        deadline = time.monotonic() + 10
+        while not os.path.exists(profile) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        os.replace(profile, os.path.join(os.path.dirname(profile), f"{name}.pstats"))
+    return stop
 
 
 def closed_loop(port: int, paths: list[str], headers: dict, clients: int) -> tuple[float, int, int]:
@@ -286,22 +177,28 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="300 cases and events")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--events", type=int, default=2000, help="tenancy.started arriving at once")
+    parser.add_argument("--profile", metavar="DIR", default=None, help="cProfile the service's measured phases")
     args = parser.parse_args()
     n = 300 if args.quick else args.events
     print(f"assistance approvals and relocation cases on PostgreSQL: {n} cases/events, {args.clients} clients, "
           f"{os.cpu_count()} CPUs", flush=True)
-    requester = {"Authorization": "Bearer " + cli("token", "--role", "district_officer", "--district", "demo",
+    requester = {"Authorization": "Bearer " + harness.cli("token", "--role", "district_officer", "--district", "demo",
                                                   "--subject", "bench-requester")}
-    approver = {"Authorization": "Bearer " + cli("token", "--role", "district_officer", "--district", "demo",
+    approver = {"Authorization": "Bearer " + harness.cli("token", "--role", "district_officer", "--district", "demo",
                                                  "--subject", "bench-approver")}
     year = datetime.now(UTC).year
     with tempfile.TemporaryDirectory(prefix="anju-bench-") as workdir:
-        amqp_uri = vhost(up=True)
-        pg(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
-        pg(f'CREATE DATABASE "{PG_DB}"')
+        harness.vhost_down(VHOST)
+        amqp_uri = harness.vhost_up(VHOST)
+        harness.pg_drop(PG_DB)
+        harness.pg_admin(f'CREATE DATABASE "{PG_DB}"')
         try:
-            cli("migrate", "assistance", "--database-url", pg_url())
-            svc = Service("assistance", workdir, amqp_uri)
+            harness.cli("migrate", "assistance", "--database-url", harness.pg_url(PG_DB))
+            profile = None
+            if args.profile:
+                os.makedirs(args.profile, exist_ok=True)
+                profile = os.path.join(os.path.abspath(args.profile), "current.pstats")
+            svc = service("assistance", workdir, amqp_uri, profile)
             try:
                 assert svc.request("PUT", f"/relief-budgets/{year}/cash", {"total_fen": 10**12}, requester)[0] == 200
 
@@ -321,8 +218,10 @@ def main() -> int:
                     return json.loads(data)["relief_id"]
 
                 cases = parallel(n, open_case)
+                stop = profiled(svc, profile, "approvals")
                 approvals, ok, bad = closed_loop(svc.port, [f"/relief-cases/{c}/approvals" for c in cases], approver,
                                                  args.clients)
+                stop()
                 print(f"  approvals over HTTP: {approvals:7.1f}/s ({ok} approved, {bad} refused)", flush=True)
 
                 bodies = [json.dumps({
@@ -333,27 +232,29 @@ def main() -> int:
                              "project_id": "P1", "start": date.today().isoformat(), "end": "2030-01-01",
                              "rent_fen": 80_000}}).encode() for i, (ref, _) in enumerate(households)]
                 count = "SELECT count(*) FROM relief_cases WHERE origin = 'relocation'"
+                stop = profiled(svc, profile, "relocation")
                 started = time.perf_counter()
                 publish_all(amqp_uri, "allocation.events", "tenancy.started", bodies)
                 published = time.perf_counter() - started
                 made = 0
                 while made < n and time.perf_counter() - started < 300:
                     time.sleep(0.1)
-                    made = pg(count, pg_url())[0]
+                    made = harness.pg_value(count, PG_DB)
                 relocation = made / (time.perf_counter() - started)
+                stop()
                 print(f"  relocation cases from {n} tenancy.started at once: {relocation:7.1f}/s ({made} made; "
                       f"publishing took {published:.2f} s)", flush=True)
             finally:
                 svc.stop()
-            yard = Service("yardstick", workdir, amqp_uri)
+            yard = service("yardstick", workdir, amqp_uri)
             try:
                 bare = closed_loop(yard.port, ["/ping"] * n, approver, args.clients)[0]
             finally:
                 yard.stop()
             raw = raw_consume_rate(amqp_uri, bodies)
         finally:
-            pg(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
-            vhost(up=False)
+            harness.pg_drop(PG_DB)
+            harness.vhost_down(VHOST)
     print(f"  yardstick bare nameko @http: {bare:7.1f} requests/s; raw consume on the same broker: {raw:7.1f}/s")
     print(f"assistance approvals {approvals:.0f}/s = {approvals / bare:.0%} of the bare @http yardstick; "
           f"relocation cases {relocation:.0f}/s = {relocation / raw:.0%} of the raw consume rate")
@@ -369,6 +270,7 @@ def main() -> int:
 
 if __name__ == "__main__":
     if SERVE:
-        serve(sys.argv[2])
+        harness.serve("assistance", sys.argv[2], YARDSTICK_ROUTES,
+                      profile_path=sys.argv[3] if len(sys.argv) > 3 else None)
     else:
         sys.exit(main())

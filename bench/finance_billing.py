@@ -29,49 +29,16 @@ import time
 import warnings
 from datetime import UTC, date, datetime
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
+import harness  # bench/harness.py: PostgreSQL, the repository on sys.path
+
 warnings.filterwarnings("ignore")
 
-PG_ADMIN = os.environ.get("ANJU_BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 DB = "anju_bench_finance_billing"
 COPY_DB = f"{DB}_copy"
 
 
-def _url(db: str) -> str:
-    return PG_ADMIN.rsplit("/", 1)[0] + "/" + db
-
-
-def _admin(sql: str) -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(PG_ADMIN)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(sql)
-    conn.close()
-
-
-def _fresh(db: str) -> None:
-    from services.common.migrations import upgrade
-
-    _admin(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-    _admin(f'CREATE DATABASE "{db}"')
-    upgrade("finance", _url(db))
-
-
-def _plain_driver() -> None:
-    from psycopg2 import extensions
-
-    extensions.set_wait_callback(None)
-
-
 def _load_tenancies(n: int, today: date) -> None:
     """n rent accounts (not timed): nine in ten began before the month, one in ten inside it."""
-    import psycopg2
-
-    _plain_driver()
     first = today.replace(day=1)
     earlier = date(first.year - 1, first.month, 1)
     now = datetime.now(UTC).isoformat()
@@ -81,7 +48,7 @@ def _load_tenancies(n: int, today: date) -> None:
         rent = 50_000 + (i * 7919) % 250_000
         rows.append(f"T{i:06d}\tpref-{i:06d}\tU{i:06d}\tP{i % 40:02d}\t{start.isoformat()}\t"
                     f"{date(first.year + 2, 1, 1).isoformat()}\t\\N\t{rent}\tactive\tev-{i}\t{now}\t0\t0\t0\n")
-    conn = psycopg2.connect(_url(DB))
+    conn = harness.pg_connect(DB)
     with conn.cursor() as cur:
         cur.copy_expert("COPY rent_accounts (tenancy_id, person_ref, unit_id, project_id, start, \"end\", ended_on, "
                         "rent_fen, status, event_id, opened_at, invoiced_fen, paid_fen, applied_fen) FROM STDIN",
@@ -96,11 +63,11 @@ def billing_run(n: int) -> dict:
     from services.finance import ledger, models, rent
     from services.finance.domain.ledger import month_of
 
-    _fresh(DB)
+    url = harness.pg_fresh(DB, "finance")
     now = datetime.now(UTC)
     today = now.date()
     _load_tenancies(n, today)
-    store = Store(_url(DB), models.metadata)
+    store = Store(url, models.metadata)
     watch = Stopwatch()
     with UnitOfWork(store, district="bench", producer="finance") as uow:
         issued = rent.bill_month(uow, now, today, month_of(today), watch=watch)
@@ -125,10 +92,7 @@ TABLES = ("journal_lines", "journal_entries", "rent_invoices", "outbox")
 
 
 def _dump() -> dict[str, str]:
-    import psycopg2
-
-    _plain_driver()
-    conn = psycopg2.connect(_url(DB))
+    conn = harness.pg_connect(DB)
     out = {}
     with conn.cursor() as cur:
         for t in ("accounts", "rent_accounts", *TABLES):
@@ -140,11 +104,8 @@ def _dump() -> dict[str, str]:
 
 
 def copy_run(rows: dict[str, str]) -> float:
-    import psycopg2
-
-    _fresh(COPY_DB)
-    _plain_driver()
-    dst = psycopg2.connect(_url(COPY_DB))
+    harness.pg_fresh(COPY_DB, "finance")
+    dst = harness.pg_connect(COPY_DB)
     with dst.cursor() as cur:
         for t in ("accounts", "rent_accounts"):
             cur.copy_expert(f"COPY {t} FROM STDIN", io.StringIO(rows[t]))
@@ -175,8 +136,8 @@ def main() -> int:
             runs.append(billing_run(n))
             raws.append(copy_run(_dump()))
     finally:
-        _admin(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
-        _admin(f'DROP DATABASE IF EXISTS "{COPY_DB}" WITH (FORCE)')
+        harness.pg_drop(DB)
+        harness.pg_drop(COPY_DB)
     best, raw = min(runs, key=lambda r: r["seconds"]), min(raws)
     laps = "  ".join(f"{k} {v:.3f}" for k, v in best["laps"].items())
     print(f"  rent.bill_month + commit : {best['seconds']:7.3f} s  {n / best['seconds']:9,.0f} invoices/s  "

@@ -34,37 +34,13 @@ import time
 import warnings
 from datetime import UTC, date, datetime
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
+import harness  # bench/harness.py: PostgreSQL, the repository on sys.path
+
 warnings.filterwarnings("ignore")
 
-PG_ADMIN = os.environ.get("ANJU_BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 DB = "anju_bench_finance_bulk"
 COPY_DB = f"{DB}_copy"
 PROJECTS = 40
-
-
-def _url(db: str) -> str:
-    return PG_ADMIN.rsplit("/", 1)[0] + "/" + db
-
-
-def _admin(sql: str) -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(PG_ADMIN)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(sql)
-    conn.close()
-
-
-def _fresh(db: str) -> None:
-    from services.common.migrations import upgrade
-
-    _admin(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-    _admin(f'CREATE DATABASE "{db}"')
-    upgrade("finance", _url(db))
 
 
 def _drafts(n: int, today: date):
@@ -85,8 +61,7 @@ def ledger_run(n: int) -> dict:
     from services.common.stopwatch import Stopwatch
     from services.finance import funds, ledger, models
 
-    _fresh(DB)
-    store = Store(_url(DB), models.metadata)
+    store = Store(harness.pg_fresh(DB, "finance"), models.metadata)
     now = datetime.now(UTC)
     today = now.date()
     with UnitOfWork(store, district="bench", producer="finance") as uow:
@@ -110,20 +85,9 @@ def ledger_run(n: int) -> dict:
     return {"seconds": total, "laps": dict(watch.laps), "verify": ok}
 
 
-def _plain_driver() -> None:
-    """The ledger run installed the green wait callback (services.common.db); plain COPY here
-    needs the driver without it."""
-    from psycopg2 import extensions
-
-    extensions.set_wait_callback(None)
-
-
 def _dump(db: str) -> tuple[str, str]:
     """The journal's rows of the ledger run (the bulk entries only) as COPY text."""
-    import psycopg2
-
-    _plain_driver()
-    conn = psycopg2.connect(_url(db))
+    conn = harness.pg_connect(db)
     out = []
     with conn.cursor() as cur:
         for sql in ("COPY (SELECT l.* FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id "
@@ -138,11 +102,8 @@ def _dump(db: str) -> tuple[str, str]:
 
 def copy_run(lines: str, entries: str, bare: bool) -> float:
     """COPY the rows into a fresh migrated database (accounts copied first, not timed)."""
-    import psycopg2
-
-    _fresh(COPY_DB)
-    _plain_driver()
-    src, dst = psycopg2.connect(_url(DB)), psycopg2.connect(_url(COPY_DB))
+    harness.pg_fresh(COPY_DB, "finance")
+    src, dst = harness.pg_connect(DB), harness.pg_connect(COPY_DB)
     with src.cursor() as cur:
         buf = io.StringIO()
         cur.copy_expert("COPY accounts TO STDOUT", buf)
@@ -183,8 +144,8 @@ def main() -> int:
             raws.append(copy_run(lines, entries, bare=False))
             bares.append(copy_run(lines, entries, bare=True))
     finally:
-        _admin(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
-        _admin(f'DROP DATABASE IF EXISTS "{COPY_DB}" WITH (FORCE)')
+        harness.pg_drop(DB)
+        harness.pg_drop(COPY_DB)
     best = min(runs, key=lambda r: r["seconds"])
     raw, bare = min(raws), min(bares)
     laps = "  ".join(f"{k} {v:.3f}" for k, v in best["laps"].items())

@@ -39,7 +39,9 @@ if str(ROOT) not in sys.path:
 
 AMQP_BASE = os.environ.get("AMQP_URI", "pyamqp://guest:guest@127.0.0.1:5672/")
 RABBIT_API = os.environ.get("BENCH_RABBIT_API", "http://127.0.0.1:15672/api")
-PG_ADMIN = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+# ANJU_BENCH_PG_ADMIN_URL: the name the finance and allocation benches read before they shared this module
+PG_ADMIN = (os.environ.get("BENCH_PG_ADMIN_URL") or os.environ.get("ANJU_BENCH_PG_ADMIN_URL")
+            or "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
 # -- the broker and the database ------------------------------------------------------------------
@@ -88,6 +90,46 @@ def pg_admin(sql: str) -> None:
 
 def pg_url(database: str) -> str:
     return PG_ADMIN.rsplit("/", 1)[0] + "/" + database
+
+
+def pg_drop(database: str) -> None:
+    pg_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def pg_fresh(database: str, service: str) -> str:
+    """``database`` dropped, created and migrated to ``service``'s head by Alembic in this
+    process (what `anju migrate` does, without a child); its URL."""
+    from services.common.migrations import upgrade
+
+    pg_drop(database)
+    pg_admin(f'CREATE DATABASE "{database}"')
+    upgrade(service, pg_url(database))
+    return pg_url(database)
+
+
+def pg_connect(database: str):
+    """A plain blocking psycopg2 connection for a bench's own loading, counting and raw
+    yardsticks. The platform's engines install psycogreen's wait callback process-wide (libpq
+    waits yield to an eventlet hub); it is removed here so a raw COPY measures PostgreSQL, not
+    the callback. An engine made afterwards installs it again."""
+    import psycopg2
+    from psycopg2 import extensions
+
+    extensions.set_wait_callback(None)
+    return psycopg2.connect(pg_url(database))
+
+
+def pg_value(sql: str, database: str):
+    """The first column of the first row of one query on ``database`` (None without rows)."""
+    conn = pg_connect(database)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql)
+            row = cur.fetchone()
+        conn.commit()
+        return row[0] if row else None
+    finally:
+        conn.close()
 
 
 def cli(*args: str) -> str:
@@ -167,9 +209,9 @@ class ServiceProcess:
                  extra_args: tuple[str, ...] = (), env: dict | None = None):
         self.kind, self.port = kind, free_port()
         self.log_path = Path(workdir) / f"{kind}-{self.port}.log"
-        full_env = dict(os.environ, DATABASE_URL=database_url, AMQP_URI=amqp_uri, DISTRICT="demo",
-                        HTTP_HOST="127.0.0.1", HTTP_PORT=str(self.port), PYTHONWARNINGS="ignore::DeprecationWarning",
-                        **(env or {}))
+        full_env = {**os.environ, "DATABASE_URL": database_url, "AMQP_URI": amqp_uri, "DISTRICT": "demo",
+                    "HTTP_HOST": "127.0.0.1", "HTTP_PORT": str(self.port),
+                    "PYTHONWARNINGS": "ignore::DeprecationWarning", **(env or {})}  # env overrides any of these
         self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen([sys.executable, str(Path(script).resolve()), "--serve", kind, *extra_args],
                                      cwd=ROOT, env=full_env, stdout=self._log, stderr=subprocess.STDOUT,
@@ -192,6 +234,18 @@ class ServiceProcess:
                 last = repr(exc)
             time.sleep(0.2)
         raise RuntimeError(f"{self.kind} not ready after {timeout:.0f}s ({last}):\n{self.log_tail()}")
+
+    def request(self, method: str, path: str, body=None, headers: dict | None = None) -> tuple[int, bytes]:
+        """One request on a fresh connection (setting a bench up; a measured loop keeps its own
+        connections) → (status, body)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            conn.request(method, path, body=None if body is None else json.dumps(body),
+                         headers={"Content-Type": "application/json", **(headers or {})})
+            resp = conn.getresponse()
+            return resp.status, resp.read()
+        finally:
+            conn.close()
 
     def log_tail(self, lines: int = 15) -> str:
         try:

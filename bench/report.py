@@ -7,7 +7,9 @@ is met. `make bench` starts with `--reset` and ends by rendering.
     record("finance_postings", "single postings over HTTP, PostgreSQL", 412.0, "postings/s",
            yardstick="bare nameko @http", yardstick_value=1650.0, target=(">=", 300))
 
-Records are JSON lines in var/bench/records.jsonl (BENCH_DIR overrides var/bench).
+Records are JSON lines in var/bench/records.jsonl (BENCH_DIR overrides var/bench). Each
+carries the machine's load average when it was recorded: the machine may be shared, and a
+figure taken at load 4 on 2 CPUs is not the one taken on a quiet machine.
 """
 
 from __future__ import annotations
@@ -37,12 +39,27 @@ def record(bench: str, figure: str, value: float, unit: str, *, yardstick: str |
     row = {"bench": bench, "figure": figure, "value": float(value), "unit": unit, "yardstick": yardstick,
            "yardstick_value": None if yardstick_value is None else float(yardstick_value),
            "ratio": ratio(value, yardstick_value), "target": list(target) if target else None,
-           "met": met(value, target), "note": note, "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+           "met": met(value, target), "note": note, "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+           "load": load_average()}
     path = bench_dir() / "records.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a", encoding="utf-8") as fh:
         fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     return row
+
+
+def load_average() -> list[float]:
+    """`uptime`'s 1-, 5- and 15-minute load averages."""
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def earlier(bench: str, figure_prefix: str) -> float | None:
+    """The value of a figure another bench recorded earlier in this run (None when that bench
+    did not run): for a yardstick that bench measures, e.g. the outbox relay's rate."""
+    for row in reversed(read()):
+        if row["bench"] == bench and row["figure"].startswith(figure_prefix):
+            return row["value"]
+    return None
 
 
 def ratio(value: float, yardstick_value: float | None) -> float | None:
@@ -73,18 +90,24 @@ def _num(x: float | None) -> str:
 
 def render_markdown(rows: list[dict]) -> str:
     met_rows = [r for r in rows if r["met"] is not None]
+    loads = [r["load"][0] for r in rows if r.get("load")]
+    now = load_average()
     lines = ["# Anju benchmark report", "",
              f"{len(rows)} figures from {len({r['bench'] for r in rows})} benchmarks; "
              f"targets met: {sum(1 for r in met_rows if r['met'])} of {len(met_rows)}.", "",
-             "| bench | figure | value | yardstick (same run) | ratio | target | met |",
-             "|---|---|---|---|---|---|---|"]
+             f"Machine: {os.cpu_count()} CPUs. Load average (`uptime`) at rendering {now[0]:.2f}, {now[1]:.2f}, "
+             f"{now[2]:.2f}" + (f"; 1-minute load when the figures were recorded {min(loads):.2f}–{max(loads):.2f} "
+                                "(last column)" if loads else "") + ". Compare ratios, not absolute rates.", "",
+             "| bench | figure | value | yardstick (same run) | ratio | target | met | load |",
+             "|---|---|---|---|---|---|---|---|"]
     for r in rows:
         yard = f"{_num(r['yardstick_value'])} ({r['yardstick']})" if r["yardstick"] else "—"
         target = f"{r['target'][0]} {_num(r['target'][1])} {r['unit']}" if r["target"] else "—"
         verdict = {True: "yes", False: "**no**", None: "—"}[r["met"]]
         ratio_text = f"{r['ratio']:.2f}" if r["ratio"] is not None else "—"
+        load = f"{r['load'][0]:.2f}" if r.get("load") else "—"
         lines.append(f"| {r['bench']} | {r['figure']} | {_num(r['value'])} {r['unit']} | {yard} | {ratio_text} | "
-                     f"{target} | {verdict} |")
+                     f"{target} | {verdict} | {load} |")
     notes = [f"- {r['bench']}, {r['figure']}: {r['note']}" for r in rows if r["note"]]
     if notes:
         lines += ["", "Notes:", *notes]
@@ -98,7 +121,8 @@ def render() -> tuple[Path, Path]:
     md, js = out / "report.md", out / "report.json"
     md.write_text(render_markdown(rows), encoding="utf-8")
     js.write_text(json.dumps({"figures": rows, "targets_met": sum(1 for r in rows if r["met"]),
-                              "targets": sum(1 for r in rows if r["met"] is not None)}, ensure_ascii=False, indent=2),
+                              "targets": sum(1 for r in rows if r["met"] is not None), "cpus": os.cpu_count(),
+                              "load_at_render": load_average()}, ensure_ascii=False, indent=2),
                   encoding="utf-8")
     return md, js
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from services.common.errors import BadRequest, Conflict, NotFound
@@ -73,14 +73,28 @@ def get_case(session, relief_id: str, *, for_update: bool = False) -> models.Rel
     return case
 
 
+# An approval's case (locked) and its household in one round trip; built once (bench/assistance_approvals.py).
+_CASE_AND_HOUSEHOLD = (select(C, models.HardshipHousehold)
+                       .join(models.HardshipHousehold, models.HardshipHousehold.id == C.household_id)
+                       .where(C.id == bindparam("relief_id")).with_for_update(of=C))
+
+
 def approve(uow, now: datetime, relief_id: str, officer: str, note: str = "") -> models.ReliefCase:
     """One approval. The last one the amount needs charges the budget (refused with the
-    remaining amount when it does not fit; nothing changes) and publishes relief.approved."""
-    case = get_case(uow.session, relief_id, for_update=True)
+    remaining amount when it does not fit; nothing changes) and publishes relief.approved.
+
+    Five statements: the case with its household; the case's UPDATE and the audit entry in one
+    flush; the outbox row; the budget's guarded UPDATE last. Every approval of the year and kind
+    updates that one budget row, whose lock is held until COMMIT: charged last, it is held for
+    the COMMIT alone, not for the writes before it. A refused charge raises, and the unit of
+    work rolls the case, the audit entry and the event back with it."""
+    found = uow.session.execute(_CASE_AND_HOUSEHOLD, {"relief_id": relief_id}).one_or_none()
+    if found is None:
+        raise NotFound(f"relief case {relief_id} does not exist")
+    case, household = found
     if case.status != CaseStatus.REQUESTED:
         raise Conflict(f"relief case {case.id} is {case.status}; only a requested case can be approved",
                        errors={"relief_id": [f"the case is {case.status}"]})
-    household = uow.session.get(models.HardshipHousehold, case.household_id)
     if household.status != "active":
         raise Conflict(f"household {household.id} is {household.status}; its relief cannot be approved",
                        errors={"household_id": [f"the household is {household.status}"]})
@@ -88,22 +102,24 @@ def approve(uow, now: datetime, relief_id: str, officer: str, note: str = "") ->
     before = audit.snapshot(case, audit.RELIEF_CASE)
     _review(case, now, officer, rules.Decision.PASS, note)
     approvers = [*case.approvers, officer]
-    if len(approvers) >= case.approvals_needed:
-        _charge_budget(uow.session, case.year, case.kind, case.total_fen)
-        if case.kind == ReliefKind.IN_KIND:
-            stock.reserve(uow.session, list(case.items))
+    last = len(approvers) >= case.approvals_needed
+    if last:
         case.status = CaseStatus.APPROVED
         case.decided_by, case.decided_at, case.decision_note = officer, now, note or None
+    case.approvers = approvers
+    audit.record(uow.session, now, officer, audit.RELIEF_CASE, case.id,
+                 "approved" if last else "passed_level", before, case, note)
+    uow.session.flush()
+    if last:
         data = {"relief_id": case.id, "household_id": case.household_id, "person_ref": case.person_ref,
                 "kind": case.kind, "category": household.category, "amount_fen": case.amount_fen,
                 "year": case.year, "approved_at": now.isoformat()}
         if case.kind == ReliefKind.RENT_REDUCTION:
             data.update(from_month=case.from_month, months=case.months)
         uow.publish("relief.approved", data)
-    case.approvers = approvers
-    audit.record(uow.session, now, officer, audit.RELIEF_CASE, case.id,
-                 "approved" if case.status == CaseStatus.APPROVED else "passed_level", before, case, note)
-    uow.session.flush()
+        if case.kind == ReliefKind.IN_KIND:
+            stock.reserve(uow.session, list(case.items))
+        _charge_budget(uow.session, case.year, case.kind, case.total_fen)
     return case
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
-from . import hardship, models, relief
+from . import models, relief
 from .domain.relief import ApprovalPolicy, ReliefKind
 
 SYSTEM = "system:tenancy.started"
@@ -21,16 +21,23 @@ def source_ref(tenancy_id: str) -> str:
     return f"tenancy:{tenancy_id}"
 
 
+# The person's active household and this tenancy's relocation case, if one was opened, in one
+# round trip (a burst of tenancy.started is one event per new tenant; bench/assistance_approvals.py).
+_HOUSEHOLD_AND_CASE = (select(models.HardshipHousehold, models.ReliefCase)
+                       .outerjoin(models.ReliefCase, models.ReliefCase.source_ref == bindparam("source_ref"))
+                       .where(models.HardshipHousehold.active_person_ref == bindparam("person_ref")))
+
+
 def on_tenancy_started(uow, now: datetime, on: date, tenancy_id: str, person_ref: str, cash_fen: int,
                        policy: ApprovalPolicy) -> models.ReliefCase | None:
     """The relocation case for this tenancy (None when the person has no active household)."""
-    C = models.ReliefCase
-    existing = uow.session.scalar(select(C).where(C.source_ref == source_ref(tenancy_id)))
+    found = uow.session.execute(_HOUSEHOLD_AND_CASE, {"source_ref": source_ref(tenancy_id),
+                                                      "person_ref": person_ref}).one_or_none()
+    if found is None:
+        return None
+    household, existing = found
     if existing is not None:
         return existing
-    household = hardship.active_household_of(uow.session, person_ref)
-    if household is None:
-        return None
     return relief.request_relief(uow, now, on, household.id, ReliefKind.CASH,
                                  f"回迁救助: relocation relief on moving into tenancy {tenancy_id}", cash_fen, SYSTEM,
                                  policy, origin="relocation", source_ref=source_ref(tenancy_id))

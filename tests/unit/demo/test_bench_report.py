@@ -45,3 +45,26 @@ def test_reset_starts_a_new_report_and_a_bad_target_is_refused(report):
     assert report.main(["--reset"]) == 0 and report.read() == []
     with pytest.raises(ValueError, match="target"):
         report.record("x", "y", 1, "s", target=("~", 3))
+
+
+def test_each_figure_carries_the_load_average_it_was_measured_under(report, monkeypatch):
+    monkeypatch.setattr(report.os, "getloadavg", lambda: (3.456, 2.0, 1.0))
+    report.record("finance_loans", "schedules", 10.0, "s", yardstick="bare loop", yardstick_value=5.0)
+    monkeypatch.setattr(report.os, "getloadavg", lambda: (0.5, 0.25, 0.125))
+    report.record("finance_billing", "billing", 3.0, "s")
+    assert [r["load"] for r in report.read()] == [[3.46, 2.0, 1.0], [0.5, 0.25, 0.12]]
+    md, js = report.render()
+    text = md.read_text(encoding="utf-8")
+    assert "at rendering 0.50, 0.25, 0.12" in text
+    assert "recorded 0.50–3.46" in text
+    assert "| 2.00 | — | — | 3.46 |" in text  # ratio, target, met, load
+    assert json.loads(js.read_text(encoding="utf-8"))["load_at_render"] == [0.5, 0.25, 0.12]
+
+
+def test_a_yardstick_another_bench_recorded_earlier_in_the_run(report):
+    assert report.earlier("outbox_relay", "outbox relay, PostgreSQL") is None
+    report.record("outbox_relay", "outbox relay, PostgreSQL, confirms, batch 1000", 2000, "msg/s")
+    report.record("outbox_relay", "outbox relay, SQLite, confirms, batch 1000", 5000, "msg/s")
+    report.record("outbox_relay", "outbox relay, PostgreSQL, confirms, batch 1000", 2500, "msg/s")
+    assert report.earlier("outbox_relay", "outbox relay, PostgreSQL") == 2500  # the latest
+    assert report.earlier("finance_loans", "outbox relay, PostgreSQL") is None

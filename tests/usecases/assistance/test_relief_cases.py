@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from services.assistance import hardship, referrals, relief, relocation, stock
+from services.assistance import audit, hardship, referrals, relief, relocation, stock
 from services.assistance.domain.relief import ApprovalPolicy, ApprovalRefused, BudgetExceeded, InvalidRelief, OutOfStock
 from services.common.errors import Conflict
 
@@ -125,6 +125,10 @@ def test_an_approval_beyond_the_budget_is_refused_showing_what_is_left_and_chang
     with db.worker_db().read() as s:
         assert relief.get_case(s, cb).status == "requested" and relief.get_case(s, cb).approvers == []
         assert [(x.used_fen, x.total_fen) for x in relief.budgets(s, 2026)] == [(100_000, 150_000)]
+        # the budget is charged after the case, its audit entry and the event are written: a
+        # refusal must take them back with it
+        assert [e.action for e in audit.history(s, entity_id=cb)[1]] == ["requested"]
+    assert [e["relief_id"] for e in outbox(db, "relief.approved")] == [ca]
     with pytest.raises(InvalidRelief, match="used already"):
         budget(db, total=99_999)
 
