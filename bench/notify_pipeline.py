@@ -185,6 +185,15 @@ def inbox_consume_ack(uri: str, n: int) -> float:
         return rate
     finally:
         store.dispose()
+        drop_db("anju_bench_notify_inbox")
+
+
+def drop_db(name: str) -> None:
+    conn = psycopg2.connect(PG_ADMIN)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    conn.close()
 
 
 def consume_ack(uri: str, bodies: list, handle=None) -> float:
