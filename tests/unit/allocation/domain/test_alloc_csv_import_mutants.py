@@ -58,3 +58,36 @@ def test_sources_text_bytes_files_and_bom():
 def test_a_header_only_file_imports_nothing_without_error():
     assert parse_units_csv(HEADER + "\n", PROJECTS) == ([], [])
     assert parse_units_csv(HEADER + "\n\n , ,\n", PROJECTS) == ([], [])
+
+
+def test_row_errors_word_for_word():
+    from services.allocation.domain.csv_import import RowError, format_errors
+
+    long_building = "楼" * 60
+    text = (HEADER + "\n"
+            "P01,3\n"                                            # line 2: too few fields
+            + ROW + ",extra\n"                                   # line 3: too many
+            + ",3,1502,15,2,65.5,0,120000,public_rental,0\n"     # line 4: no project
+            + "P09,3,1502,15,2,65.5,0,120000,public_rental,0\n"  # line 5: unknown project
+            + "P01,,1502,x,2,65.5,0,120000,public_rental,0\n"    # line 6: no building, floor not a number
+            + f"P01,{long_building},1,1,1,40,0,1,public_rental,0\n")  # line 7: building too long
+    units, errors = parse_units_csv(text, PROJECTS)
+    assert units == []
+    too_few = [RowError(2, c, "missing column (row has too few fields)") for c in COLUMNS[2:]]
+    assert errors == too_few + [
+        RowError(3, "-", "row has 11 fields, header has 10"),
+        RowError(4, "project_id", "empty"),
+        RowError(5, "project_id", "unknown project 'P09'"),
+        RowError(6, "building", "empty"),
+        RowError(6, "floor", "not a whole number: 'x'"),
+        RowError(7, "building", "at most 40 characters: " + repr("楼" * 50 + "…")),
+    ]
+    assert format_errors(errors[-2:]) == ("line 6, column floor: not a whole number: 'x'\n"
+                                          "line 7, column building: at most 40 characters: " + repr("楼" * 50 + "…"))
+    assert format_errors([]) == ""
+
+
+def test_a_cell_of_exactly_fifty_characters_is_quoted_whole():
+    cell = "9" * 50
+    _, errors = parse_units_csv(HEADER + "\n" + f"P01,3,1502,{cell},2,65.5,0,120000,public_rental,0\n", PROJECTS)
+    assert errors[0].message == f"must be between -10 and 200: '{cell}'"
