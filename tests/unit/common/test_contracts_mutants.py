@@ -11,6 +11,13 @@ tests that check what ``contract`` stores register their own inside the test.
 Equivalent mutants (scripts/mutate.py excludes them from the score):
 
 - x_encode__mutmut_2: ``ensure_ascii=None`` is falsy, the same as ``False`` to json.
+- x_build_envelopes__mutmut_23: ``isinstance(err.messages, dict) or True``: a schema loaded
+  with ``many=True`` always raises with a dict of messages (by index, or ``_schema``), so the
+  test was always true.
+- x_build_envelopes__mutmut_29: ``else 1`` for ``else 0``: that branch is never taken, for the
+  same reason.
+- x_build_envelopes__mutmut_32: ``district=None`` in the single build that only finds the
+  batch's first refusal: district is used only in an envelope that build is never returned.
 """
 import json
 import uuid
@@ -331,3 +338,25 @@ def test_a_batch_from_another_producer_is_refused_in_words():
     with pytest.raises(ContractViolation) as e:
         c.build_envelopes("mutants.checked", [{"ref": "a"}], district="d", producer="other")
     assert str(e.value) == "mutants.checked is produced by mutantsunit, not other"
+
+
+def test_a_batch_finds_a_late_producers_contract(monkeypatch):
+    """build_envelopes passes its producer on, so a contract not yet imported is found."""
+    monkeypatch.setattr(c, "_REGISTRY", dict(c._REGISTRY))
+    imported = []
+
+    def import_module(name):
+        imported.append(name)
+        contract("mutants.late_batched", producer="lateunit")(MutantsBare)
+
+    monkeypatch.setattr(c.importlib, "import_module", import_module)
+    batch = c.build_envelopes("mutants.late_batched", [{}], district="d", producer="lateunit")
+    assert imported == ["services.lateunit.schemas"] and batch[0]["producer"] == "lateunit"
+
+
+def test_a_batch_refused_whole_is_refused_even_when_its_first_item_alone_would_pass():
+    # a mapping is no list of payloads, though its key 0 holds a good one: the batch's own
+    # message, not an envelope
+    with pytest.raises(ContractViolation) as e:
+        c.build_envelopes("mutants.checked", {0: {"ref": "a"}}, district="d", producer="mutantsunit")
+    assert str(e.value) == "mutants.checked payload invalid: {'_schema': ['Invalid input type.']}"

@@ -2,7 +2,18 @@
 
 A file refused as a whole says exactly why (each header problem listed, the expected header,
 the undecodable byte and what to do), a BOM is dropped from text as from bytes, a header's
-cells may carry spaces, and what a source may be.
+cells may carry spaces, and what a source may be; each bad row's errors word for word.
+
+Equivalent mutants (scripts/mutate.py excludes them from the score):
+
+- x__parse_row__mutmut_25: ``zip(..., strict=None)``: rows with too few or too many fields
+  were answered just before, so the lengths are equal here.
+- x__parse_row__mutmut_28: ``zip`` without ``strict``: the same.
+- x__parse_row__mutmut_29: ``strict=False``: the same.
+- x__parse_row__mutmut_59: a cell that is not a whole number reads as 1 instead of 0: its
+  error is recorded, so no unit is built from the value.
+- x__parse_row__mutmut_91: an unknown project becomes ``None`` instead of ``""``: both are
+  falsy where it is tested, and the row's error is recorded, so no unit is built.
 """
 import io
 
@@ -58,3 +69,51 @@ def test_sources_text_bytes_files_and_bom():
 def test_a_header_only_file_imports_nothing_without_error():
     assert parse_units_csv(HEADER + "\n", PROJECTS) == ([], [])
     assert parse_units_csv(HEADER + "\n\n , ,\n", PROJECTS) == ([], [])
+
+
+def test_row_errors_word_for_word():
+    from services.allocation.domain.csv_import import RowError, format_errors
+
+    long_building = "楼" * 60
+    text = (HEADER + "\n"
+            "P01,3\n"                                            # line 2: too few fields
+            + ROW + ",extra\n"                                   # line 3: too many
+            + ",3,1502,15,2,65.5,0,120000,public_rental,0\n"     # line 4: no project
+            + "P09,3,1502,15,2,65.5,0,120000,public_rental,0\n"  # line 5: unknown project
+            + "P01,,1502,x,2,65.5,0,120000,public_rental,0\n"    # line 6: no building, floor not a number
+            + f"P01,{long_building},1,1,1,40,0,1,public_rental,0\n")  # line 7: building too long
+    units, errors = parse_units_csv(text, PROJECTS)
+    assert units == []
+    too_few = [RowError(2, c, "missing column (row has too few fields)") for c in COLUMNS[2:]]
+    assert errors == too_few + [
+        RowError(3, "-", "row has 11 fields, header has 10"),
+        RowError(4, "project_id", "empty"),
+        RowError(5, "project_id", "unknown project 'P09'"),
+        RowError(6, "building", "empty"),
+        RowError(6, "floor", "not a whole number: 'x'"),
+        RowError(7, "building", "at most 40 characters: " + repr("楼" * 50 + "…")),
+    ]
+    assert format_errors(errors[-2:]) == ("line 6, column floor: not a whole number: 'x'\n"
+                                          "line 7, column building: at most 40 characters: " + repr("楼" * 50 + "…"))
+    assert format_errors([]) == ""
+
+
+def test_a_cell_of_exactly_fifty_characters_is_quoted_whole():
+    cell = "9" * 50
+    _, errors = parse_units_csv(HEADER + "\n" + f"P01,3,1502,{cell},2,65.5,0,120000,public_rental,0\n", PROJECTS)
+    assert errors[0].message == f"must be between -10 and 200: '{cell}'"
+
+
+def test_a_cell_of_fifty_one_characters_is_cut_to_fifty():
+    cell = "9" * 51
+    _, errors = parse_units_csv(HEADER + "\n" + f"P01,3,1502,{cell},2,65.5,0,120000,public_rental,0\n", PROJECTS)
+    assert errors[0].message == "must be between -10 and 200: " + repr("9" * 50 + "…")
+
+
+def test_a_refused_project_or_building_builds_no_unit_id_to_check():
+    # the id-length check needs project, building and number all good: a bad one adds no second error
+    for row, first in (("P09,3,1502,15,2,65.5,0,120000,public_rental,0", ("project_id", "unknown project 'P09'")),
+                       ("P01,A/1,1502,15,2,65.5,0,120000,public_rental,0",
+                        ("building", "must not contain '/' (the unit id must be safe in a URL): 'A/1'"))):
+        _, errors = parse_units_csv(HEADER + "\n" + row + "\n", PROJECTS, max_unit_id_length=5)
+        assert [(e.column, e.message) for e in errors] == [first]

@@ -5,6 +5,7 @@ exception), the time shown in UTC with 'Z', the notice's boundary instants (an o
 the end is refused, closing at the end is allowed), a dismissal with objections still open
 keeping the application objected, and the bounds of a merge.
 """
+import time
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ from services.applications.domain.lifecycle import (
     ReviewLevel,
     State,
     TooManyObjections,
+    Transition,
     TransitionError,
     WrongReviewLevel,
 )
@@ -151,3 +153,38 @@ def test_a_pass_keeps_its_optional_reasons_and_history_records_them():
     assert a.history[-1].from_state is State.SUBMITTED and a.history[-1].to_state is State.DISTRICT_REVIEW
     w = a.withdraw(h(2), ["不再需要"])
     assert w.history[-1].reasons == ("不再需要",) and w.open_objections == 0
+
+
+def test_dismissing_the_last_objection_exactly_at_the_end_approves():
+    a = in_notice().file_objection(h(3))
+    assert a.resolve_objection(False, END - timedelta(microseconds=1)).state is State.IN_NOTICE
+    assert a.resolve_objection(False, END).state is State.APPROVED
+
+
+def test_history_records_action_and_time_of_an_edit_and_an_upheld_objection():
+    draft = Application.new(Programme.PUBLIC_RENTAL)
+    edited = draft.edit(h(1))
+    assert edited.history == (Transition(Action.EDIT, State.DRAFT, State.DRAFT, h(1)),)
+    upheld = in_notice().file_objection(h(3)).resolve_objection(True, h(4), ["申请人已有住房"])
+    assert upheld.history[-1] == Transition(Action.RESOLVE_OBJECTION, State.OBJECTED, State.REJECTED, h(4),
+                                            ("申请人已有住房",))
+    assert upheld.open_objections == 0
+
+
+def test_a_refused_merge_carries_state_and_action_codes():
+    three = in_notice().file_objection(h(3)).file_objection(h(4)).file_objection(h(5))
+    with pytest.raises(TransitionError) as e:
+        three.merge_objections(3, h(6))
+    assert e.value.current_state is State.OBJECTED and e.value.action is Action.MERGE_OBJECTIONS
+
+
+def test_times_in_words_are_utc_on_a_machine_in_another_zone(monkeypatch):
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        with pytest.raises(TransitionError) as e:
+            in_notice().close_notice(END - timedelta(hours=1))
+        assert str(e.value) == "the notice period runs until 2026-03-09T03:00:00Z"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
