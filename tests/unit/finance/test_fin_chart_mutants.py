@@ -6,6 +6,8 @@ segment, one part too many, a header's own code); the fund accounts' refusal in 
 Equivalent mutants (scripts/mutate.py excludes them from the score):
 - x_derive__mutmut_20: ``rest[0] if rest or True`` for ``if rest``: ``rest`` is never empty there —
   a code without a colon whose first part is a base account is that base account, returned above.
+- x_derive__mutmut_86: ``split(None)`` for ``split(' ')``: the bank headers' names (1002, 1009)
+  begin with a word with no blank in it, then one space, so both splits give the same first word.
 """
 import pytest
 
@@ -34,6 +36,12 @@ def test_every_base_account_with_its_type_and_flags():
     assert all(code == a.code for code, a in chart.BASE.items())
     assert chart.BASE["4105"].name == "社会捐助收入 receipts: donation"
     assert chart.BASE["1002"].name.split(" ")[0] == "银行存款"
+
+
+@pytest.mark.parametrize("code", ["1002:donation", "1009:donation:relief", "1002:union_funds:project:P1", "5101:P1",
+                                  "5201:dibao"])
+def test_a_derived_account_has_the_code_asked_for(code):
+    assert chart.derive(code).code == code
 
 
 def test_the_names_of_derived_accounts():
