@@ -8,6 +8,9 @@ in full with plain decimals (no thousands separator). Every figure below was add
 Equivalent mutants (scripts/mutate.py excludes them from the score):
 - x_csv_rows__mutmut_1: ``"" if (fen is None) and False`` — csv_rows' ``plain`` is only ever given
   the amounts ``build`` writes, which are all integers, so its None branch is never taken.
+- x_build__mutmut_21: ``f.project_id or "XXXX"`` for ``or ""`` in the funds' sort key: only general
+  and relief funds have no project id, a source has one of each, and they are told apart by the
+  earmark already; project funds always have their id.
 - x_csv_rows__mutmut_3: ``"XXXX"`` for ``""`` in that same None branch, never taken.
 """
 from datetime import date
