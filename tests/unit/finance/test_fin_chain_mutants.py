@@ -9,6 +9,11 @@ through as they are written.
 Equivalent mutants (scripts/mutate.py excludes them from the score):
 - x_verify__mutmut_5: ``last = ""`` for ``None``: ``last`` is only tested for truth before an entry
   is verified, and "" is false as None is; once an entry is verified it is that entry.
+- x_verify__mutmut_142: ``amount >= 0`` for ``> 0`` in the trial balance: a line of 0 fen was
+  refused above, so no amount there is 0.
+- x_verify__mutmut_198: the head's failure given ``{"XXentry_idXX": None}``: _fail reads
+  ``entry.get("entry_id")``, None whether the key is there with None or missing.
+- x_verify__mutmut_199: the same with ``"ENTRY_ID"``.
 """
 import hashlib
 from datetime import UTC, date, datetime
@@ -65,6 +70,12 @@ def test_the_trial_balance_per_account_and_the_honest_summary():
     assert empty.total_text() == "UNBALANCED: debits 3 ≠ credits 1 fen"
 
 
+def test_a_one_fen_debit_is_a_debit():
+    e = _entry(1, chain.GENESIS, [("a", 1), ("b", -1)])
+    assert chain.verify([e]).trial_balance == {"a": {"debit_fen": 1, "credit_fen": 0},
+                                               "b": {"debit_fen": 0, "credit_fen": 1}}
+
+
 def test_a_head_without_seq_or_hash_is_the_genesis():
     assert chain.verify([], head={}).ok and chain.verify([], head={"seq": None, "hash": None}).ok
     bad = chain.verify(_two(), head={})
@@ -92,7 +103,9 @@ def test_every_refusal_in_its_words():
         assert _reason([{**a, "lines": [line, ["4105", -500]]}])["reason"] == (
             f"line {line!r} is not [account, non-zero integer fen]")
     assert _reason([{**a, "lines": [["x", 2], ["y", -1]]}])["reason"] == "lines sum to 1 fen, not 0"
-    assert _reason([{**a, "memo": object()}])["reason"].startswith("content cannot be put in canonical form: ")
+    bad = _reason([{**a, "memo": object()}])
+    assert bad["reason"].startswith("content cannot be put in canonical form: ")
+    assert (bad["seq"], bad["entry_id"]) == (1, "e1")  # named by the entry it is about
     assert _reason([{**a, "hash": "0" * 64}])["reason"] == (
         "hash does not match the entry's content (it was changed after posting)")
     v = chain.verify([a, b], district="other")

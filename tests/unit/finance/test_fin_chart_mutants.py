@@ -3,7 +3,11 @@ base account's code, type and flags as the module docstring and finance's part 2
 name of every kind of derived sub-account; each way a code is not an account (an empty or 41-char
 segment, one part too many, a header's own code); the fund accounts' refusal in words.
 
-Equivalent mutants (scripts/mutate.py excludes them from the score): none.
+Equivalent mutants (scripts/mutate.py excludes them from the score):
+- x_derive__mutmut_20: ``rest[0] if rest or True`` for ``if rest``: ``rest`` is never empty there —
+  a code without a colon whose first part is a base account is that base account, returned above.
+- x_derive__mutmut_86: ``split(None)`` for ``split(' ')``: the bank headers' names (1002, 1009)
+  begin with a word with no blank in it, then one space, so both splits give the same first word.
 """
 import pytest
 
@@ -34,6 +38,12 @@ def test_every_base_account_with_its_type_and_flags():
     assert chart.BASE["1002"].name.split(" ")[0] == "银行存款"
 
 
+@pytest.mark.parametrize("code", ["1002:donation", "1009:donation:relief", "1002:union_funds:project:P1", "5101:P1",
+                                  "5201:dibao"])
+def test_a_derived_account_has_the_code_asked_for(code):
+    assert chart.derive(code).code == code
+
+
 def test_the_names_of_derived_accounts():
     assert chart.derive("1002:donation").name == "银行存款—社会捐助 (available)"
     assert chart.derive("1002:donation:relief").name == "银行存款—社会捐助—帮扶救助 (available)"
@@ -61,6 +71,7 @@ def test_a_40_character_segment_is_an_account():
 
 def test_fund_account_names_and_refusals():
     assert chart.fund_account("donation", "relief") == "1002:donation:relief"
+    assert chart.fund_account("donation") == "1002:donation" and chart.fund_suffix("donation") == "donation"
     assert chart.held_account("donation") == "1009:donation"
     assert chart.income_account("union_funds") == "4103"
     assert (chart.project_expense("P1"), chart.relief_expense("dibao")) == ("5101:P1", "5201:dibao")

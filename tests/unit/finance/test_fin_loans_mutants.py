@@ -144,3 +144,19 @@ def test_charged_and_paid_per_part_with_a_prepayment_and_a_penalty():
     late = replay(TERMS, [Tx("a", date(2026, 3, 15), TxKind.REPAYMENT, 20_000)], date(2026, 3, 15))
     assert [late.total(w) for w in ("principal", "interest", "subsidy", "penalty")] == [39_603, 840, 360, 198]
     assert [late.paid(p) for p in ("principal", "interest", "penalty")] == [18_962, 840, 198]
+
+
+def test_penalty_adds_up_over_stretches_split_by_a_repayment():
+    # instalment 1 unpaid; 100 fen on 03-10 pays the 99 of penalty for 03-06 … 03-10 (39603 × 0.18 × 5 / 360
+    # = 99.0075 → 99) and 1 fen of interest, principal untouched, so 03-11 … 03-15 adds 99 again: 198 in all
+    s = replay(TERMS, [Tx("a", date(2026, 3, 10), TxKind.REPAYMENT, 100)], date(2026, 3, 15))
+    assert s.dues[0].penalty_fen == 198 and s.dues[0].paid == {"penalty": 99, "interest": 1, "principal": 0}
+
+
+def test_a_single_fen_is_applied():
+    s = replay(TERMS, [Tx("a", date(2026, 2, 28), TxKind.REPAYMENT, 1)], date(2026, 2, 28))
+    assert s.dues[0].paid == {"penalty": 0, "interest": 1, "principal": 0} and s.credit_fen == 0
+    # one fen over instalment 1 (40443 + penalty 03-06 … 03-31, 39603 × 0.18 × 26 / 360 = 514.84 → 515)
+    # goes on to instalment 2, due the same day, not into credit
+    s = replay(TERMS, [Tx("a", date(2026, 3, 31), TxKind.REPAYMENT, 40_443 + 515 + 1)], date(2026, 3, 31))
+    assert s.dues[0].penalty_fen == 515 and s.dues[1].paid["interest"] == 1 and s.credit_fen == 0

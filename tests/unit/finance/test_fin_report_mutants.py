@@ -5,7 +5,13 @@ out per fund and per source (closing − opening − received + disbursed), a so
 no fund still listed, the genesis head when the ledger is empty, the fixed header fields; the CSV
 in full with plain decimals (no thousands separator). Every figure below was added up by hand.
 
-Equivalent mutants (scripts/mutate.py excludes them from the score): none.
+Equivalent mutants (scripts/mutate.py excludes them from the score):
+- x_csv_rows__mutmut_1: ``"" if (fen is None) and False`` — csv_rows' ``plain`` is only ever given
+  the amounts ``build`` writes, which are all integers, so its None branch is never taken.
+- x_build__mutmut_21: ``f.project_id or "XXXX"`` for ``or ""`` in the funds' sort key: only general
+  and relief funds have no project id, a source has one of each, and they are told apart by the
+  earmark already; project funds always have their id.
+- x_csv_rows__mutmut_3: ``"XXXX"`` for ``""`` in that same None branch, never taken.
 """
 from datetime import date
 

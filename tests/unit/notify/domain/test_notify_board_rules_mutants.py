@@ -44,6 +44,8 @@ def test_a_second_source_is_one_row_lower_and_the_largest_of_either_kind_scales(
 
 def test_the_empty_chart_in_full():
     assert fund_flow_svg([]) == HEAD.format(h=58) + '<text x="0" y="20" font-size="13">本期暂无资金收支</text></svg>'
+    # the largest amount draws the whole width, even when it is a single fen
+    assert 'width="320.0" height="14" fill="#2e7d32"' in fund_flow_svg([_source("f", 1, 0, "0.01", "0.00")])
     # all zero: the scale is 1 fen, bars of width 0
     assert 'width="0.0" height="14"' in fund_flow_svg([_source("z", 0, 0, "0.00", "0.00")])
 

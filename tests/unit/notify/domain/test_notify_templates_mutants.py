@@ -4,7 +4,9 @@ allowed), the subject at exactly 200, each refusal's words, field, line and name
 four names; a nested unknown named down to the part that is missing; two unknowns on one line
 taken in name order; yuan of text and of small negatives.
 
-Equivalent mutants (scripts/mutate.py excludes them from the score): none.
+Equivalent mutants (scripts/mutate.py excludes them from the score):
+- x_first_unknown__mutmut_13: ``depth >= 0`` for ``depth > 0``: at depth 0 ``node`` is the tree
+  itself, a dict (context_fields makes one), never None, so the test differs nowhere.
 """
 import pytest
 

@@ -15,6 +15,7 @@ Equivalent mutants (scripts/mutate.py excludes them from the score):
 - x_signature__mutmut_17: "ASCII" names the same codec as "ascii".
 """
 import base64
+import binascii
 
 import pytest
 
@@ -42,6 +43,9 @@ def test_a_secret_without_the_prefix_or_not_base64_is_refused():
         ws.key_of("WHSEC_" + base64.b64encode(b"x" * 32).decode())
     with pytest.raises(ValueError):
         ws.key_of("whsec_" + "!" * 44)  # not base64: refused, not decoded leniently
+    good = base64.b64encode(b"k" * 32).decode()
+    with pytest.raises(binascii.Error):  # a stray character is refused, not skipped over
+        ws.key_of("whsec_" + good[:10] + "!" + good[10:])
 
 
 def test_the_headers_in_full_and_none_without_a_secret():
