@@ -2,10 +2,16 @@
 sides of every bound (rates 0 and 1, the subsidy share of exactly 1, terms 1 and 360, grace days
 0 and 90), each refusal's exact message and field, and maker–checker's message and field.
 
-(Started in the last minutes of the session: the survivors in settlement_amount, LoanState.paid
-and LoanState.total, and the 303 mutants not yet run, are left for the next run.)
+The settlement quote (before the first due date, with arrears and penalty, with credit and never
+below zero), LoanState.total/paid per part, penalties over stretches and single-fen payments are
+worked by hand below.
 
-Equivalent mutants (scripts/mutate.py excludes them from the score): none.
+Equivalent mutants (scripts/mutate.py excludes them from the score):
+- x__accrue_penalties__mutmut_11: ``day >= start`` for ``>``: on ``day == start`` the stretch is 0
+  days, accrued_interest gives 0, and accrued_to set to that day leaves the next start unchanged.
+- x__accrue_penalties__mutmut_16: ``unpaid >= 0`` for ``> 0``: on no unpaid principal
+  accrued_interest gives 0 (schedule's own rule), so nothing is added.
+- x__pay__mutmut_7: ``take >= 0`` for ``> 0``: a take of 0 adds 0 to paid and takes 0 from amount.
 """
 from datetime import date
 
