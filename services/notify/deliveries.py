@@ -14,7 +14,7 @@ import json
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, insert, or_, select, update
 
 from services.common import paging
 from services.common.events.contracts import iso_utc
@@ -49,8 +49,7 @@ def record_event(uow, now: datetime, event, settings) -> list[models.Delivery]:
     rules = route.rules
     out = []
     ref = event.data.get("person_ref")
-    opted = frozenset(session.scalars(select(models.OptOut.channel).where(models.OptOut.person_ref == ref))) \
-        if ref else frozenset()
+    opted = frozenset(session.scalars(_OPTED_OUT, {"ref": ref})) if ref else frozenset()
     context = rendering.event_context(event)
     for p in plan(rules, event.data, opted):
         found = route.templates.get(p.channel)
@@ -72,15 +71,26 @@ def record_event(uow, now: datetime, event, settings) -> list[models.Delivery]:
     if staff_queues:
         digests.collect(uow, event, staff_queues)
     if any(r.audience == "subscribers" for r in rules):
-        for sub in subscribers_of(session, event.event_type):
-            out.append(_delivery(event, now, "webhook", sub.id, sub.id, False, "", webhook_body(event),
+        for sub_id in subscribers_of(session, event.event_type):
+            out.append(_delivery(event, now, "webhook", sub_id, sub_id, False, "", webhook_body(event),
                                  "pending", now, None))
-    session.add_all(out)
-    return out
+    if out:
+        # One multi-row INSERT of plain rows through a statement built once: the ORM's flush of
+        # Delivery objects was a fifth of the handler's time (scripts/notify_burst.py, profiled).
+        session.execute(_INSERT_DELIVERY, out)
+    return [models.Delivery(**row) for row in out]
 
 
-def _delivery(event, now, channel, target, subscription_id, critical, subject, body, status, due, error):
-    return models.Delivery(
+# Statements of the event handler's path, built once: building and coercing a statement per
+# event cost more than SQLite's execution of it (scripts/notify_burst.py, profiled).
+_INSERT_DELIVERY = insert(models.Delivery.__table__)
+_OPTED_OUT = select(models.OptOut.channel).where(models.OptOut.person_ref == bindparam("ref"))
+_ACTIVE_SUBSCRIPTIONS = select(models.Subscription.id, models.Subscription.event_types).where(
+    models.Subscription.status == "active")
+
+
+def _delivery(event, now, channel, target, subscription_id, critical, subject, body, status, due, error) -> dict:
+    return dict(
         id=str(uuid.uuid4()), event_id=event.event_id, event_type=event.event_type, channel=channel,
         target=target, person_ref=target if subscription_id is None else None, subscription_id=subscription_id,
         critical=critical, subject=subject, body=body, status=status, attempts=0, next_attempt_at=due,
@@ -88,9 +98,9 @@ def _delivery(event, now, channel, target, subscription_id, critical, subject, b
         created_at=now, updated_at=now)
 
 
-def subscribers_of(session, event_type: str) -> list[models.Subscription]:
-    rows = session.scalars(select(models.Subscription).where(models.Subscription.status == "active"))
-    return [s for s in rows if event_type in json.loads(s.event_types)]
+def subscribers_of(session, event_type: str) -> list[str]:
+    """The ids of the active subscriptions to ``event_type``."""
+    return [sub_id for sub_id, types in session.execute(_ACTIVE_SUBSCRIPTIONS) if event_type in json.loads(types)]
 
 
 def webhook_body(event) -> str:
