@@ -121,30 +121,37 @@ def _without_personal(value):
 
 # -- the sender's side ---------------------------------------------------------------------
 
-def claim_due(uow, now: datetime, channel: str, limit: int, lease_seconds: float) -> list[models.Delivery]:
-    """Up to ``limit`` due pending deliveries of ``channel``, leased to this sender (a second
-    sender — another replica — skips leased rows; a crashed sender's lease runs out)."""
+def claim_due(uow, now: datetime, channel: str, limit: int, lease_seconds: float) -> list:
+    """Up to ``limit`` due pending deliveries of ``channel`` (rows with the Delivery columns as
+    attributes), leased to this sender (a second sender — another replica — skips leased rows;
+    a crashed sender's lease runs out)."""
     session = uow.session
-    candidates = session.scalars(
-        select(models.Delivery.id).where(
-            models.Delivery.status == "pending", models.Delivery.channel == channel,
-            models.Delivery.next_attempt_at <= now,
-            or_(models.Delivery.claimed_until.is_(None), models.Delivery.claimed_until < now))
-        .order_by(models.Delivery.next_attempt_at).limit(limit)).all()
+    candidates = session.scalars(_DUE, {"b_channel": channel, "b_now": now, "b_limit": limit}).all()
     if not candidates:
         return []
     lease = now + timedelta(seconds=lease_seconds)
     # one statement leases the batch; the guard repeats the conditions, so rows another sender
     # leased in between are not returned (and not sent twice)
-    claimed = session.scalars(
-        update(models.Delivery).where(
-            models.Delivery.id.in_(candidates), models.Delivery.status == "pending",
-            or_(models.Delivery.claimed_until.is_(None), models.Delivery.claimed_until < now))
-        .values(claimed_until=lease).returning(models.Delivery.id)).all()
+    claimed = session.scalars(_LEASE, {"b_ids": candidates, "b_now": now, "b_lease": lease}).all()
     if not claimed:
         return []
-    return list(session.scalars(select(models.Delivery).where(models.Delivery.id.in_(claimed))
-                                .order_by(models.Delivery.next_attempt_at)))
+    return list(session.execute(_CLAIMED, {"b_ids": claimed}))
+
+
+# The senders' statements, built once: four timers poll ten times a second each, and building
+# these per poll — the ORM's UPDATE also evaluating its criteria against the session — cost
+# more than running them (scripts/notify_burst.py, profiled). Core statements on the table.
+_DELIVERIES = models.Delivery.__table__
+_FREE = or_(_DELIVERIES.c.claimed_until.is_(None), _DELIVERIES.c.claimed_until < bindparam("b_now"))
+_DUE = (select(_DELIVERIES.c.id)
+        .where(_DELIVERIES.c.status == "pending", _DELIVERIES.c.channel == bindparam("b_channel"),
+               _DELIVERIES.c.next_attempt_at <= bindparam("b_now"), _FREE)
+        .order_by(_DELIVERIES.c.next_attempt_at).limit(bindparam("b_limit")))
+_LEASE = (update(_DELIVERIES)
+          .where(_DELIVERIES.c.id.in_(bindparam("b_ids", expanding=True)), _DELIVERIES.c.status == "pending", _FREE)
+          .values(claimed_until=bindparam("b_lease")).returning(_DELIVERIES.c.id))
+_CLAIMED = (select(_DELIVERIES).where(_DELIVERIES.c.id.in_(bindparam("b_ids", expanding=True)))
+            .order_by(_DELIVERIES.c.next_attempt_at))
 
 
 def mark_sent(uow, now: datetime, delivery_id: str, recipient_masked: str | None, provider_id: str | None) -> None:
@@ -154,7 +161,6 @@ def mark_sent(uow, now: datetime, delivery_id: str, recipient_masked: str | None
 
 # The sender records every sent delivery with these: built once, not per message (building the
 # UPDATE cost more than SQLite's running it; scripts/notify_burst.py, profiled).
-_DELIVERIES = models.Delivery.__table__
 _MARK_SENT = update(_DELIVERIES).where(_DELIVERIES.c.id == bindparam("b_id")).values(
     status="sent", attempts=_DELIVERIES.c.attempts + 1, recipient_masked=bindparam("b_masked"),
     provider_message_id=bindparam("b_provider"), claimed_until=None, last_error=None, updated_at=bindparam("b_now"))
