@@ -58,6 +58,10 @@ def make_engine(url: str, pool_size: int = 10) -> Engine:
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record):
             cur = dbapi_conn.cursor()
+            # WAL: readers (the API, /metrics) never wait for the writer nor it for them; with WAL,
+            # synchronous=NORMAL syncs at checkpoints, not at every commit — a power cut may undo the
+            # last commits but never corrupts, and the inbox/outbox absorb a redelivery. A commit
+            # cost ~0.2 ms, 6.5% of notify's handler (scripts/notify_burst.py, profiled).
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
