@@ -14,7 +14,7 @@ import json
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, insert, or_, select, update
 
 from services.common import paging
 from services.common.events.contracts import iso_utc
@@ -49,8 +49,7 @@ def record_event(uow, now: datetime, event, settings) -> list[models.Delivery]:
     rules = route.rules
     out = []
     ref = event.data.get("person_ref")
-    opted = frozenset(session.scalars(select(models.OptOut.channel).where(models.OptOut.person_ref == ref))) \
-        if ref else frozenset()
+    opted = frozenset(session.scalars(_OPTED_OUT, {"ref": ref})) if ref else frozenset()
     context = rendering.event_context(event)
     for p in plan(rules, event.data, opted):
         found = route.templates.get(p.channel)
@@ -72,15 +71,26 @@ def record_event(uow, now: datetime, event, settings) -> list[models.Delivery]:
     if staff_queues:
         digests.collect(uow, event, staff_queues)
     if any(r.audience == "subscribers" for r in rules):
-        for sub in subscribers_of(session, event.event_type):
-            out.append(_delivery(event, now, "webhook", sub.id, sub.id, False, "", webhook_body(event),
+        for sub_id in subscribers_of(session, event.event_type):
+            out.append(_delivery(event, now, "webhook", sub_id, sub_id, False, "", webhook_body(event),
                                  "pending", now, None))
-    session.add_all(out)
-    return out
+    if out:
+        # One multi-row INSERT of plain rows through a statement built once: the ORM's flush of
+        # Delivery objects was a fifth of the handler's time (scripts/notify_burst.py, profiled).
+        session.execute(_INSERT_DELIVERY, out)
+    return [models.Delivery(**row) for row in out]
 
 
-def _delivery(event, now, channel, target, subscription_id, critical, subject, body, status, due, error):
-    return models.Delivery(
+# Statements of the event handler's path, built once: building and coercing a statement per
+# event cost more than SQLite's execution of it (scripts/notify_burst.py, profiled).
+_INSERT_DELIVERY = insert(models.Delivery.__table__)
+_OPTED_OUT = select(models.OptOut.channel).where(models.OptOut.person_ref == bindparam("ref"))
+_ACTIVE_SUBSCRIPTIONS = select(models.Subscription.id, models.Subscription.event_types).where(
+    models.Subscription.status == "active")
+
+
+def _delivery(event, now, channel, target, subscription_id, critical, subject, body, status, due, error) -> dict:
+    return dict(
         id=str(uuid.uuid4()), event_id=event.event_id, event_type=event.event_type, channel=channel,
         target=target, person_ref=target if subscription_id is None else None, subscription_id=subscription_id,
         critical=critical, subject=subject, body=body, status=status, attempts=0, next_attempt_at=due,
@@ -88,9 +98,9 @@ def _delivery(event, now, channel, target, subscription_id, critical, subject, b
         created_at=now, updated_at=now)
 
 
-def subscribers_of(session, event_type: str) -> list[models.Subscription]:
-    rows = session.scalars(select(models.Subscription).where(models.Subscription.status == "active"))
-    return [s for s in rows if event_type in json.loads(s.event_types)]
+def subscribers_of(session, event_type: str) -> list[str]:
+    """The ids of the active subscriptions to ``event_type``."""
+    return [sub_id for sub_id, types in session.execute(_ACTIVE_SUBSCRIPTIONS) if event_type in json.loads(types)]
 
 
 def webhook_body(event) -> str:
@@ -111,36 +121,50 @@ def _without_personal(value):
 
 # -- the sender's side ---------------------------------------------------------------------
 
-def claim_due(uow, now: datetime, channel: str, limit: int, lease_seconds: float) -> list[models.Delivery]:
-    """Up to ``limit`` due pending deliveries of ``channel``, leased to this sender (a second
-    sender — another replica — skips leased rows; a crashed sender's lease runs out)."""
+def claim_due(uow, now: datetime, channel: str, limit: int, lease_seconds: float) -> list:
+    """Up to ``limit`` due pending deliveries of ``channel`` (rows with the Delivery columns as
+    attributes), leased to this sender (a second sender — another replica — skips leased rows;
+    a crashed sender's lease runs out)."""
     session = uow.session
-    candidates = session.scalars(
-        select(models.Delivery.id).where(
-            models.Delivery.status == "pending", models.Delivery.channel == channel,
-            models.Delivery.next_attempt_at <= now,
-            or_(models.Delivery.claimed_until.is_(None), models.Delivery.claimed_until < now))
-        .order_by(models.Delivery.next_attempt_at).limit(limit)).all()
+    candidates = session.scalars(_DUE, {"b_channel": channel, "b_now": now, "b_limit": limit}).all()
     if not candidates:
         return []
     lease = now + timedelta(seconds=lease_seconds)
     # one statement leases the batch; the guard repeats the conditions, so rows another sender
     # leased in between are not returned (and not sent twice)
-    claimed = session.scalars(
-        update(models.Delivery).where(
-            models.Delivery.id.in_(candidates), models.Delivery.status == "pending",
-            or_(models.Delivery.claimed_until.is_(None), models.Delivery.claimed_until < now))
-        .values(claimed_until=lease).returning(models.Delivery.id)).all()
+    claimed = session.scalars(_LEASE, {"b_ids": candidates, "b_now": now, "b_lease": lease}).all()
     if not claimed:
         return []
-    return list(session.scalars(select(models.Delivery).where(models.Delivery.id.in_(claimed))
-                                .order_by(models.Delivery.next_attempt_at)))
+    return list(session.execute(_CLAIMED, {"b_ids": claimed}))
+
+
+# The senders' statements, built once: four timers poll ten times a second each, and building
+# these per poll — the ORM's UPDATE also evaluating its criteria against the session — cost
+# more than running them (scripts/notify_burst.py, profiled). Core statements on the table.
+_DELIVERIES = models.Delivery.__table__
+_FREE = or_(_DELIVERIES.c.claimed_until.is_(None), _DELIVERIES.c.claimed_until < bindparam("b_now"))
+_DUE = (select(_DELIVERIES.c.id)
+        .where(_DELIVERIES.c.status == "pending", _DELIVERIES.c.channel == bindparam("b_channel"),
+               _DELIVERIES.c.next_attempt_at <= bindparam("b_now"), _FREE)
+        .order_by(_DELIVERIES.c.next_attempt_at).limit(bindparam("b_limit")))
+_LEASE = (update(_DELIVERIES)
+          .where(_DELIVERIES.c.id.in_(bindparam("b_ids", expanding=True)), _DELIVERIES.c.status == "pending", _FREE)
+          .values(claimed_until=bindparam("b_lease")).returning(_DELIVERIES.c.id))
+_CLAIMED = (select(_DELIVERIES).where(_DELIVERIES.c.id.in_(bindparam("b_ids", expanding=True)))
+            .order_by(_DELIVERIES.c.next_attempt_at))
 
 
 def mark_sent(uow, now: datetime, delivery_id: str, recipient_masked: str | None, provider_id: str | None) -> None:
-    uow.session.execute(update(models.Delivery).where(models.Delivery.id == delivery_id).values(
-        status="sent", attempts=models.Delivery.attempts + 1, recipient_masked=recipient_masked,
-        provider_message_id=(provider_id or "")[:200], claimed_until=None, last_error=None, updated_at=now))
+    uow.session.execute(_MARK_SENT, {"b_id": delivery_id, "b_masked": recipient_masked,
+                                     "b_provider": (provider_id or "")[:200], "b_now": now})
+
+
+# The sender records every sent delivery with these: built once, not per message (building the
+# UPDATE cost more than SQLite's running it; scripts/notify_burst.py, profiled).
+_MARK_SENT = update(_DELIVERIES).where(_DELIVERIES.c.id == bindparam("b_id")).values(
+    status="sent", attempts=_DELIVERIES.c.attempts + 1, recipient_masked=bindparam("b_masked"),
+    provider_message_id=bindparam("b_provider"), claimed_until=None, last_error=None, updated_at=bindparam("b_now"))
+_INSERT_INBOX_MESSAGE = insert(models.InboxMessage.__table__)
 
 
 def mark_skipped(uow, now: datetime, delivery_id: str, reason: str) -> None:
@@ -169,9 +193,12 @@ def release(uow, delivery_id: str) -> None:
     uow.session.execute(update(models.Delivery).where(models.Delivery.id == delivery_id).values(claimed_until=None))
 
 
-def deliver_inapp(uow, now: datetime, delivery: models.Delivery) -> None:
-    uow.session.add(models.InboxMessage(id=str(uuid.uuid4()), delivery_id=delivery.id, person_ref=delivery.person_ref,
-                                        subject=delivery.subject, body=delivery.body, created_at=now, read_at=None))
+def deliver_inapp(uow, now: datetime, delivery) -> None:
+    """``delivery``: the claimed delivery (id, person_ref, subject, body), as the sender holds
+    it — not read again, a SELECT per message being most of an in-app send's cost."""
+    uow.session.execute(_INSERT_INBOX_MESSAGE, {
+        "id": str(uuid.uuid4()), "delivery_id": delivery.id, "person_ref": delivery.person_ref,
+        "subject": delivery.subject, "body": delivery.body, "created_at": now, "read_at": None})
     mark_sent(uow, now, delivery.id, None, None)
 
 

@@ -94,6 +94,9 @@ class RouteInForce:
 
 
 _IN_FORCE: dict = {}  # (generation, event_type) → RouteInForce
+# Built once: constructing it per event cost more than SQLite's answering it.
+_GENERATION = select(select(func.max(models.Route.id)).scalar_subquery(),
+                     select(func.max(models.MessageTemplate.id)).scalar_subquery())
 
 
 def in_force(session, event_type: str) -> RouteInForce:
@@ -101,8 +104,7 @@ def in_force(session, event_type: str) -> RouteInForce:
     row ids, read in one query — so an unchanged setup costs the handler one query rather than
     four, and a change (a new version is a new row) is seen by the very next event, in every
     replica."""
-    generation = tuple(session.execute(select(select(func.max(models.Route.id)).scalar_subquery(),
-                                              select(func.max(models.MessageTemplate.id)).scalar_subquery())).one())
+    generation = tuple(session.execute(_GENERATION).one())
     key = (generation, event_type)
     found = _IN_FORCE.get(key)
     if found is None:

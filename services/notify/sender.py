@@ -118,7 +118,7 @@ def send_one(db, clock, item: Claimed, senders: dict, contacts, settings, rng, r
     record = record or _Recorder(db, immediate=True)
     now = clock.now()
     if item.channel == "inapp":
-        record(lambda uow: deliveries.deliver_inapp(uow, now, uow.session.get(models.Delivery, item.id)))
+        record(lambda uow: deliveries.deliver_inapp(uow, now, item))
         return "sent"
     try:
         message, shown = _message(db, item, contacts, settings)
