@@ -3,7 +3,18 @@
 one bucket, an invoice not yet due before an overdue one), the billing-month helpers and the
 refusal's fields. Every expected figure below is worked by hand in the comment beside it.
 
-Equivalent mutants (scripts/mutate.py excludes them from the score): none.
+Also the month's charge in full (a one-day tenancy, no reduction by default, every field) and
+the day each invoice was paid off (an exact payment, a payment one fen short then the last fen,
+the second month measured against both months' rent, a wholly reduced month).
+
+Equivalent mutants (scripts/mutate.py excludes them from the score):
+- x_prorate__mutmut_1: `days > days_in_month` for `>=`: at days == days_in_month the fraction is
+  monthly × d / d, which half_up returns unchanged.
+- x_allocate__mutmut_19: `running` made of `(day, 1)` for `(day, 0)`: the loop below overwrites
+  every element before it is read.
+- x_allocate__mutmut_38: `(take == inv.amount_fen) or True`: an invoice is short only when the
+  payments ran out, so no running total reaches what it needs and the search answers None, as
+  the else branch does.
 """
 from datetime import date
 
@@ -11,10 +22,14 @@ import pytest
 
 from services.finance.domain.rent import (
     Allocation,
+    Charge,
     Invoice,
+    Payment,
     RentError,
+    allocate,
     arrears,
     billing_months,
+    charge_for,
     day_before,
     last_day_of,
     months_between,
@@ -88,3 +103,45 @@ def test_a_refusal_carries_its_message_and_field():
     assert (str(e), e.message, e.field) == ("rent must be positive", "rent must be positive", "rent_fen")
     with pytest.raises(RentError):
         raise e
+
+
+def test_a_tenancy_of_one_day_is_charged_that_day():
+    # June has 30 days; 3 000 fen a month for 1 day = 100 fen; due on its own day (after the 5th).
+    assert charge_for("2026-06", date(2026, 6, 20), date(2026, 6, 20), 3_000) == Charge(
+        "2026-06", date(2026, 6, 20), date(2026, 6, 20), 1, 30, 100, 0, date(2026, 6, 20))
+
+
+def test_a_charge_names_its_month_and_period_and_has_no_reduction_unless_given():
+    c = charge_for("2026-02", date(2025, 1, 1), date(2030, 1, 1), 2_800)
+    assert (c.month, c.period_start, c.period_end, c.days, c.days_in_month) == (
+        "2026-02", date(2026, 2, 1), date(2026, 2, 28), 28, 28)
+    assert (c.gross_fen, c.reduction_fen, c.amount_fen) == (2_800, 0, 2_800)
+    explicit = charge_for("2026-02", date(2025, 1, 1), date(2030, 1, 1), 2_800, 0)
+    assert (explicit.reduction_fen, explicit.amount_fen) == (0, 2_800)
+    # a negative reduction counts as none; a reduction above the rent takes the rent to 0
+    assert charge_for("2026-02", date(2025, 1, 1), date(2030, 1, 1), 2_800, -5).reduction_fen == 0
+    assert charge_for("2026-02", date(2025, 1, 1), date(2030, 1, 1), 2_800, 9_999).amount_fen == 0
+
+
+def test_an_exact_payment_pays_the_invoice_off_on_its_day():
+    a = allocate([Invoice("i1", "2026-06", 1_000, date(2026, 6, 5))], [Payment("p1", date(2026, 6, 3), 1_000)])
+    assert a.paid == {"i1": 1_000} and a.paid_off_on == {"i1": date(2026, 6, 3)}
+
+
+def test_an_invoice_is_paid_off_the_day_its_last_fen_arrives():
+    # 999 fen on the 3rd leaves one fen; the 1 fen on the 9th pays it off.
+    a = allocate([Invoice("i1", "2026-06", 1_000, date(2026, 6, 5))],
+                 [Payment("p1", date(2026, 6, 3), 999), Payment("p2", date(2026, 6, 9), 1)])
+    assert a.paid_off_on == {"i1": date(2026, 6, 9)}
+
+
+def test_a_later_month_is_paid_off_when_both_months_are_covered():
+    # 1 000 on 6-03 pays June; July (due 7-05) needs 2 000 in all, reached on 7-04.
+    invoices = [Invoice("jun", "2026-06", 1_000, date(2026, 6, 5)), Invoice("jul", "2026-07", 1_000, date(2026, 7, 5))]
+    a = allocate(invoices, [Payment("p1", date(2026, 6, 3), 1_000), Payment("p2", date(2026, 7, 4), 1_000)])
+    assert a.paid_off_on == {"jun": date(2026, 6, 3), "jul": date(2026, 7, 4)}
+
+
+def test_a_wholly_reduced_month_is_paid_off_on_its_due_day_without_any_payment():
+    a = allocate([Invoice("i1", "2026-06", 0, date(2026, 6, 5))], [])
+    assert a.paid == {"i1": 0} and a.paid_off_on == {"i1": date(2026, 6, 5)}
