@@ -78,6 +78,7 @@ TESTS_OF = {
     "services/allocation/domain/matching.py": ["tests/unit/allocation/domain/test_alloc_matching*.py"],
     "services/allocation/domain/offers.py": ["tests/unit/allocation/domain/test_alloc_offers*.py"],
     "services/allocation/domain/ranking.py": ["tests/unit/allocation/domain/test_alloc_ranking*.py"],
+    "services/allocation/domain/readings.py": ["tests/unit/allocation/domain/test_alloc_readings*.py"],
     "services/allocation/domain/stock.py": ["tests/unit/allocation/domain/test_alloc_stock*.py"],
     "services/allocation/domain/verify.py": ["tests/unit/allocation/domain/test_alloc_verify*.py"],
     "services/allocation/domain/violations.py": ["tests/unit/allocation/domain/test_alloc_violations*.py"],
