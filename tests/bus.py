@@ -39,3 +39,73 @@ class EventTap:
 
     def close(self):
         self.conn.release()
+
+
+def retried(fn, attempts: int = 10, delay: float = 1.0):
+    """``fn()`` retried on any error (RabbitMQ's management API refuses now and then), at most
+    ``attempts`` times; the last error is raised."""
+    for attempt in range(attempts):
+        try:
+            return fn()
+        except Exception:
+            if attempt == attempts - 1:
+                raise
+            eventlet.sleep(delay)
+
+
+class _Failed:
+    def __init__(self, exc: BaseException):
+        self.exc = exc
+
+
+def _steady_pipeline_class():
+    from contextlib import contextmanager
+
+    from nameko.testing.utils import ResourcePipeline
+
+    class SteadyPipeline(ResourcePipeline):
+        """nameko's ResourcePipeline (vhosts made ahead in the background), except that its
+        create thread survives errors: each creation is retried (bounded), and one that still
+        fails is handed to the test that asks next as an error naming the cause. nameko's own
+        thread dies at the first error, and every later ``get()`` then waits for ever."""
+
+        def __init__(self, create, destroy, size=3, attempts=10, delay=1.0):
+            super().__init__(create, destroy, size)
+            self.attempts, self.delay = attempts, delay
+
+        def _create(self):
+            while self.running:
+                try:
+                    item = retried(self.create, self.attempts, self.delay)
+                except Exception as exc:  # noqa: BLE001 - handed to the test that asks next
+                    item = _Failed(exc)
+                self.ready.put(item)
+
+        def _destroy(self):
+            while True:
+                item = self.trash.get()
+                if item is ResourcePipeline.STOP:
+                    break
+                if not isinstance(item, _Failed):
+                    try:
+                        self.destroy(item)
+                    except Exception:  # noqa: BLE001, S112 - a leftover vhost is harmless, a dead thread is not
+                        continue
+
+        @contextmanager
+        def get(self):
+            item = self.ready.get()
+            if isinstance(item, _Failed):
+                self.trash.put(item)
+                raise RuntimeError(f"could not make a RabbitMQ vhost through the management API: {item.exc!r}; "
+                                   "is the management plugin enabled (rabbitmq-plugins enable "
+                                   "rabbitmq_management)?") from item.exc
+            try:
+                yield item
+            finally:
+                self.trash.put(item)
+
+    return SteadyPipeline
+
+
+SteadyPipeline = _steady_pipeline_class()

@@ -78,6 +78,44 @@ def database(request, tmp_path):
     return get
 
 
+@pytest.fixture(scope="session")
+def vhost_pipeline(rabbit_manager, pytestconfig):
+    """A fresh vhost per test, made ahead in the background as nameko's own fixture does — but
+    nameko's create thread dies at the first management-API error, and every later test then
+    waits for a vhost for ever (CI hit the 300 s timeout that way). Here each management call
+    has a timeout, creation is retried (bounded), a vhost that still cannot be made fails the
+    test that asked with the cause, and a failed delete is retried and then left behind."""
+    import functools
+    import random
+    import string
+    from urllib.parse import urlparse
+
+    from bus import SteadyPipeline, retried
+    from kombu.pools import connections
+
+    session = rabbit_manager._session
+    session.request = functools.partial(session.request, timeout=10)
+    username = urlparse(pytestconfig.getoption("RABBIT_AMQP_URI")).username
+
+    def create():
+        vhost = "nameko_test_" + "".join(random.choice(string.ascii_lowercase) for _ in range(10))
+        rabbit_manager.create_vhost(vhost)
+        rabbit_manager.set_vhost_permissions(vhost, username, ".*", ".*", ".*")
+        return vhost
+
+    def destroy(vhost):
+        try:
+            retried(lambda: rabbit_manager.delete_vhost(vhost))
+        except Exception:  # noqa: BLE001 - a leftover vhost is harmless; a dead destroy thread is not
+            return
+        for key, pool in list(connections.items()):
+            if isinstance(key, tuple) and len(key) > 4 and key[4] == vhost:
+                pool.force_close_all()
+
+    with SteadyPipeline(create, destroy).run() as vhosts:
+        yield vhosts
+
+
 @pytest.fixture
 def rabbit(rabbit_config):
     """A fresh vhost per test (nameko's fixture); fails clearly if the broker is down."""
