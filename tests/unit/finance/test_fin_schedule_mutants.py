@@ -7,10 +7,29 @@ Equivalent mutants (scripts/mutate.py excludes them from the score):
   formula gives principal × rate × 0 / 360 = 0, the same nought the guard returns.
 - x_accrued_interest__mutmut_4: ``principal_fen < 0`` instead of ``<= 0``: a zero principal
   gives 0 × rate × days / 360 = 0 through the formula too.
+- x_half_up__mutmut_13: ``x > 0`` for ``x >= 0``: at x = 0 the whole part is 0, and -0 is 0.
+- x_fixed_payment__mutmut_25: ``last = None`` for ``False``: only tested for truth.
+- x_fixed_payment__mutmut_27: ``part <= 0`` for ``< 0``: a part of 0 is set to the 0 it is.
+- x_fixed_payment__mutmut_28: ``part < 1``: parts are whole fen, so below 1 is 0 or less, as above.
+- x_fixed_principal__mutmut_36: ``part_fen > remaining`` for ``>=``: when the two are equal the
+  instalment takes part_fen, which is the remaining it would have taken.
+
+Also: every refusal of ``schedule`` in its words and field; a payment that exactly repays what
+remains ends an ``up_to`` schedule there; a payment below the month's interest repays nothing
+that month; a one-fen principal part makes as many months as the principal has fen.
 """
 from fractions import Fraction
 
-from services.finance.domain.schedule import accrued_interest
+import pytest
+
+from services.finance.domain.schedule import (
+    MAX_TERM_MONTHS,
+    ScheduleError,
+    accrued_interest,
+    fixed_payment,
+    fixed_principal,
+    schedule,
+)
 
 
 def test_negative_days_accrue_nothing_even_on_a_positive_principal():
@@ -31,3 +50,33 @@ def test_a_one_fen_principal_still_accrues_over_a_long_time():
 
 def test_a_negative_principal_accrues_nothing():
     assert accrued_interest(-1_000_000, "0.036", 30) == 0
+
+
+@pytest.mark.parametrize(("args", "message", "field"), [
+    ((0, "0.03", 12, "equal_payment"), "the principal must be a whole number of fen, at least 1", "amount_fen"),
+    ((100, "0.03", 0, "equal_payment"), f"the term must be 1 … {MAX_TERM_MONTHS} months", "term_months"),
+    ((100, "1", 12, "equal_payment"), "the annual rate must be from 0 to below 1", "annual_rate"),
+])
+def test_each_refusal_says_what_and_names_its_field(args, message, field):
+    with pytest.raises(ScheduleError) as err:
+        schedule(*args)
+    assert (str(err.value), err.value.message, err.value.field) == (message, message, field)
+
+
+def test_up_to_ends_where_a_payment_exactly_repays_what_remains():
+    # 0 %: 300 fen at 100 a month is repaid by the third; no zero rows after it.
+    rows = fixed_payment(300, Fraction(0), 100, Fraction(0), 1, 5, up_to=True)
+    assert [(r.number, r.principal_fen, r.remaining_fen) for r in rows] == [(1, 100, 200), (2, 100, 100), (3, 100, 0)]
+
+
+def test_a_payment_below_the_months_interest_repays_nothing_that_month():
+    # 1 000 000 fen at 1 % a month: 10 000 fen interest > the 100 fen paid, so no principal is
+    # repaid (never a negative part) until the last month takes it all.
+    rows = fixed_payment(1_000_000, Fraction(1, 100), 100, Fraction(0), 1, 3)
+    assert [(r.principal_fen, r.interest_fen, r.remaining_fen) for r in rows] == [
+        (0, 10_000, 1_000_000), (0, 10_000, 1_000_000), (1_000_000, 10_000, 0)]
+
+
+def test_a_one_fen_principal_part_takes_as_many_months_as_there_are_fen():
+    rows = fixed_principal(3, Fraction(0), 1, Fraction(0), 1)
+    assert [(r.number, r.principal_fen, r.remaining_fen) for r in rows] == [(1, 1, 2), (2, 1, 1), (3, 1, 0)]
