@@ -94,14 +94,13 @@ def render(report: dict) -> str:
     for name, r in report["check"]["invariants"].items():
         lines.append(f"  {'ok  ' if r['ok'] else 'FAIL'}  {name}" + (f"  ({r['detail']})" if r["detail"] else ""))
     w = report["where_to_look"]
-    lines += ["", "Where to look next:", f"  public notice board   {w['public_notice_board']}",
-              f"  public fund flows     {w['public_fund_flows']}",
-              f"  the board and chart   {w['public_board_with_fund_flow_chart']}",
-              f"  a staff token         {w['staff_token']}",
-              f"  the ledger            {w['verify_ledger']}"]
-    lines += [f"  a round               {v}" for v in w["verify_rounds"]]
-    lines += [f"  admin API ({k})".ljust(24) + v for k, v in w["admin_apis"].items()]
-    lines += [f"  metrics ({k})".ljust(24) + v for k, v in w["metrics"].items()]
+    rows = [("public notice board", w["public_notice_board"]), ("public fund flows", w["public_fund_flows"]),
+            ("the board and chart", w["public_board_with_fund_flow_chart"]), ("a staff token", w["staff_token"]),
+            ("the ledger", w["verify_ledger"]), *(("a round", v) for v in w["verify_rounds"]),
+            *((f"admin API ({k})", v) for k, v in w["admin_apis"].items()),
+            *((f"metrics ({k})", v) for k, v in w["metrics"].items())]
+    width = max(len(label) for label, _ in rows) + 2  # the longest label still leaves two spaces
+    lines += ["", "Where to look next:", *(f"  {label.ljust(width)}{value}" for label, value in rows)]
     return "\n".join(lines)
 
 
