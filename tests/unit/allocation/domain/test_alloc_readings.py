@@ -38,5 +38,5 @@ def test_an_older_reading_never_replaces_a_newer_one():
 
 
 def test_nothing_known_is_refused():
-    with pytest.raises(ValueError, match="no points reading"):
+    with pytest.raises(ValueError, match=r"^no points reading to choose from$"):
         latest(None, None)
