@@ -85,15 +85,15 @@ CONSUMER_QUEUES: dict[tuple[str, str], list[str]] = {}
 # anyone) reading it in a loop costs the database one round of counts per interval, not per read.
 STATE_GAUGE_SECONDS = 10.0
 _STATE_REFRESHED: dict[tuple[str, str], float] = {}
-# (gauge name, service, district) → the label values set at the last refresh, so a group that
+# (id of the gauge, service, district) → the label values set at the last refresh, so a group that
 # has gone (a state emptied, a budget year past) leaves the gauge instead of keeping its old value
-_STATE_SET: dict[tuple[str, str, str], set[tuple]] = {}
+_STATE_SET: dict[tuple[int, str, str], set[tuple]] = {}
 
 
 def set_gauge_family(gauge: Gauge, labels: tuple[str, str], values: dict[tuple, float]) -> None:
     """Set ``gauge`` for (service, district) + each key of ``values``; the children set last
     time and absent now are removed."""
-    key = (gauge._name, *labels)
+    key = (id(gauge), *labels)  # gauges are module-level singletons: identity names one
     for extra, value in values.items():
         gauge.labels(*labels, *extra).set(value)
     for gone in _STATE_SET.get(key, set()) - set(values):
