@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, insert, or_, select, update
@@ -28,6 +29,33 @@ from .domain.routing import plan
 PERSONAL_KEYS = frozenset({"person_ref", "name_masked", "id_number_masked"})
 
 
+@dataclass(frozen=True, slots=True)
+class RecordedDelivery:
+    """A delivery as :func:`record_event` wrote it: a read-only copy of the row. Not a session
+    entity: the rows go in by one INSERT, not through the ORM, so a changed attribute here
+    would change nothing in the database — being frozen, it cannot be changed."""
+
+    id: str
+    event_id: str
+    event_type: str
+    channel: str
+    target: str | None
+    person_ref: str | None
+    subscription_id: str | None
+    critical: bool
+    subject: str
+    body: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    claimed_until: datetime | None
+    recipient_masked: str | None
+    provider_message_id: str | None
+    last_error: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
 class DeliveryNotFound(LookupError):
     def __init__(self, delivery_id: str):
         super().__init__(f"no delivery {delivery_id}")
@@ -40,7 +68,7 @@ class NotDead(ValueError):
         self.field = "delivery_id"
 
 
-def record_event(uow, now: datetime, event, settings) -> list[models.Delivery]:
+def record_event(uow, now: datetime, event, settings) -> list[RecordedDelivery]:
     """The deliveries an event makes under the routing in force (one per channel and recipient).
     A template that cannot render this event (a provisional contract that changed) makes a dead
     delivery saying why, and the other channels still go."""
@@ -78,7 +106,7 @@ def record_event(uow, now: datetime, event, settings) -> list[models.Delivery]:
         # One multi-row INSERT of plain rows through a statement built once: the ORM's flush of
         # Delivery objects was a fifth of the handler's time (scripts/notify_burst.py, profiled).
         session.execute(_INSERT_DELIVERY, out)
-    return [models.Delivery(**row) for row in out]
+    return [RecordedDelivery(**row) for row in out]
 
 
 # Statements of the event handler's path, built once: building and coercing a statement per
