@@ -14,12 +14,15 @@ Equivalent mutants (scripts/mutate.py excludes them from the score):
   error is recorded, so no unit is built from the value.
 - x__parse_row__mutmut_91: an unknown project becomes ``None`` instead of ``""``: both are
   falsy where it is tested, and the row's error is recorded, so no unit is built.
+- x__parse_row__mutmut_117: ``area_tenths = None`` before the area is read: every path that does
+  not set it records an error, so no unit is built from the start value.
+- x__parse_row__mutmut_118: ``area_tenths = 1``: the same.
 """
 import io
 
 import pytest
 
-from services.allocation.domain.csv_import import COLUMNS, CsvFormatError, parse_units_csv
+from services.allocation.domain.csv_import import COLUMNS, CsvFormatError, RowError, parse_units_csv
 
 HEADER = ",".join(COLUMNS)
 ROW = "P01,3,1502,15,2,65.5,0,120000,public_rental,0"
@@ -117,3 +120,73 @@ def test_a_refused_project_or_building_builds_no_unit_id_to_check():
                         ("building", "must not contain '/' (the unit id must be safe in a URL): 'A/1'"))):
         _, errors = parse_units_csv(HEADER + "\n" + row + "\n", PROJECTS, max_unit_id_length=5)
         assert [(e.column, e.message) for e in errors] == [first]
+
+
+def test_area_errors_word_for_word_and_the_bounds():
+    def area(cell):
+        units, errors = parse_units_csv(HEADER + "\n" + ROW.replace("65.5", cell) + "\n", PROJECTS)
+        return [u.area_tenths for u in units], [(e.column, e.message) for e in errors]
+
+    assert area("0.1") == ([1], [])  # the smallest area there is: one tenth of a square metre
+    assert area("10000") == ([100_000], [])
+    assert area("0") == ([], [("area_m2", "must be > 0: '0'")])
+    assert area("-1.5") == ([], [("area_m2", "must be > 0: '-1.5'")])
+    assert area("10000.1") == ([], [("area_m2", "must be at most 10000 m²: '10000.1'")])
+    assert area("sixty") == ([], [("area_m2", "not a number: 'sixty'")])
+
+
+def test_category_and_accessible_errors_word_for_word():
+    row = ROW.replace("public_rental,0", "villa,maybe")
+    _, errors = parse_units_csv(HEADER + "\n" + row + "\n", PROJECTS, known_categories={"b_flat", "a_flat"})
+    assert [(e.column, e.message) for e in errors] == [
+        ("category", "unknown category 'villa' (known: a_flat, b_flat)"),
+        ("accessible", "expected 1/0, true/false, yes/no or 是/否: 'maybe'"),
+    ]
+
+
+def test_a_unit_keeps_its_category_and_accessible_is_read_in_any_case():
+    for cell, accessible in (("TRUE", True), ("Yes", True), ("Y", True), ("FALSE", False), ("No", False)):
+        units, errors = parse_units_csv(HEADER + "\n" + ROW[:-1] + cell + "\n", PROJECTS)
+        assert errors == [], cell
+        assert (units[0].category, units[0].accessible) == ("public_rental", accessible)
+
+
+def test_an_id_taken_by_another_row_names_its_line_and_one_taken_before_names_none():
+    # building "3-1" number "502" and building "3" number "1-502" build the same id P01-3-1-502
+    first = ROW.replace(",3,1502,", ",3-1,502,")
+    second = ROW.replace(",3,1502,", ",3,1-502,")
+    units, errors = parse_units_csv(HEADER + "\n" + first + "\n" + second + "\n", PROJECTS)
+    assert [u.unit_id for u in units] == ["P01-3-1-502"]
+    assert [(e.line, e.column, e.message) for e in errors] == [
+        (3, "number", "unit id P01-3-1-502 is already taken by another unit (line 2); change the building or number")]
+    _, errors = parse_units_csv(HEADER + "\n" + second + "\n", PROJECTS, existing_unit_ids={"P01-3-1-502"})
+    assert [e.message for e in errors] == [
+        "unit id P01-3-1-502 is already taken by another unit; change the building or number"]
+
+
+def test_a_unit_id_of_exactly_the_longest_length_is_kept():
+    unit_id = "P01-3-1502"
+    units, errors = parse_units_csv(HEADER + "\n" + ROW + "\n", PROJECTS, max_unit_id_length=len(unit_id))
+    assert errors == [] and [u.unit_id for u in units] == [unit_id]
+    units, errors = parse_units_csv(HEADER + "\n" + ROW + "\n", PROJECTS, max_unit_id_length=len(unit_id) - 1)
+    assert units == [] and [(e.column, e.message) for e in errors] == [
+        ("number", f"unit id 'P01-3-1502' is longer than {len(unit_id) - 1} characters")]
+
+
+def test_an_unreadable_row_is_reported_and_the_rows_after_it_still_import():
+    import csv
+
+    too_big = "9" * (csv.field_size_limit() + 1)  # the csv module refuses a field over its limit
+    text = HEADER + "\n" + f"P01,3,{too_big}\n" + ROW + "\n"
+    units, errors = parse_units_csv(text, PROJECTS)
+    assert [u.unit_id for u in units] == ["P01-3-1502"]
+    limit = csv.field_size_limit()
+    assert errors == [RowError(2, "-", f"unreadable row: field larger than field limit ({limit})")]
+    assert refusal(too_big + "\n") == f"line 1: field larger than field limit ({limit})"
+
+
+def test_a_line_break_inside_a_quoted_cell_is_read_as_written():
+    # newline="" as the csv module asks: a quoted CRLF is the cell's own text, not translated
+    row = ROW.replace(",3,1502,", ',"3\r\n号",1502,')
+    units, errors = parse_units_csv(HEADER + "\r\n" + row + "\r\n", PROJECTS)
+    assert errors == [] and units[0].building == "3\r\n号"
