@@ -190,3 +190,8 @@ def test_a_line_break_inside_a_quoted_cell_is_read_as_written():
     row = ROW.replace(",3,1502,", ',"3\r\n号",1502,')
     units, errors = parse_units_csv(HEADER + "\r\n" + row + "\r\n", PROJECTS)
     assert errors == [] and units[0].building == "3\r\n号"
+
+
+def test_a_file_with_old_mac_line_endings_reads_line_by_line():
+    units, errors = parse_units_csv(HEADER + "\r" + ROW + "\r" + ROW.replace("1502", "1503") + "\r", PROJECTS)
+    assert errors == [] and [u.unit_id for u in units] == ["P01-3-1502", "P01-3-1503"]
