@@ -265,12 +265,13 @@ def _kind(column) -> type | None:
 
 
 def _check_position(keys, position: tuple) -> None:
+    # a dict of messages, as a schema's load gives: the HTTP layer names the field from its keys
     if len(position) != len(keys):
-        raise ValidationError("not a cursor of this list (wrong number of values)", "after")
+        raise ValidationError({"after": ["not a cursor of this list (wrong number of values)"]})
     for (column, _), value in zip(keys, position, strict=True):
         kind = _kind(column)
-        if kind is not None and not isinstance(value, kind) or isinstance(value, bool):
-            raise ValidationError("not a cursor of this list (a value of the wrong kind)", "after")
+        if (kind is not None and not isinstance(value, kind)) or isinstance(value, bool):
+            raise ValidationError({"after": ["not a cursor of this list (a value of the wrong kind)"]})
 
 
 def _beyond(keys, position: tuple):
