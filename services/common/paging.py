@@ -143,7 +143,7 @@ def decode_cursor(text: str) -> Cursor:
     if not isinstance(text, str) or not 0 < len(text) <= MAX_CURSOR_CHARS:
         raise ValueError(f"not a cursor (1 to {MAX_CURSOR_CHARS} characters)")
     try:
-        data = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode())
+        data = json.loads(base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True).decode())
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise ValueError("not a cursor this list gave (it does not decode)") from None
     if not isinstance(data, dict) or set(data) != {"p", "t", "k"} or not isinstance(data["k"], list):
