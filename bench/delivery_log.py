@@ -11,7 +11,21 @@ notify runs in this process (a nameko container) on a private RabbitMQ node star
 here (tests/faults/harness.py PrivateBroker: the machine's shared broker is not touched); the
 database is ``anju_bench_<ANJU_TEST_DB_TAG>delivery_log``, made afresh for each N and dropped at
 the end. Besides the whole read, the time of the first and of the last five pages says whether a
-page costs the same at the end of the log as at its start.
+page costs the same at the end of the log as at its start. Not in `make bench` (it reads the log
+three times at each N: minutes at 80,000).
+
+Measured 2026-12-06 on the shared 2-core machine (load average 4.6–5.7, a mutation run beside it),
+whole read / median of the first five pages / of the last five:
+
+    N=20,000  by page, no log index (before)  10.5 s  59 ms  144 ms
+              by page, log index               4.1 s  24 ms   62 ms
+              by cursor                        3.5 s  44 ms   41 ms
+    N=80,000  by page, no log index (before)  88.6 s 160 ms  288 ms
+              by page, log index              26.7 s  36 ms   57 ms
+              by cursor                       11.3 s  22 ms   28 ms
+
+A page by cursor is the HTTP round trip and 200 rows' JSON (its query: under 2 ms on PostgreSQL
+at either end of the log, EXPLAIN ANALYZE); by page the count and the offset grow with the log.
 """
 
 import eventlet
