@@ -29,7 +29,7 @@ from datetime import datetime
 from functools import cache
 from typing import NamedTuple
 
-from marshmallow import Schema, ValidationError, fields, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.sql import operators
 from sqlalchemy.types import TypeDecorator
@@ -176,27 +176,28 @@ def _key_value(value):
     raise ValueError("not a cursor this list gave (a value of the wrong kind)")
 
 
-class QueryCursor(fields.String):
-    """``after``: a cursor a keyset page gave as ``next``, loaded as a :class:`Cursor`."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        try:
-            return decode_cursor(super()._deserialize(value, attr, data, **kwargs))
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from None
-
-
 class KeysetPageQuery(PageQuery):
-    """:class:`PageQuery` plus ``after``, the cursor of the page before (its ``next``); a page is
-    asked for by number or by cursor, not both."""
+    """:class:`PageQuery` plus ``after``, the cursor of the page before (its ``next``), loaded
+    as a :class:`Cursor`; a page is asked for by number or by cursor, not both."""
 
-    after = QueryCursor(load_default=None, metadata={
-        "description": "the `next` of the page before: the following page, without recounting or rescanning"})
+    after = fields.String(load_default=None, validate=[
+        validate.Length(min=1, max=MAX_CURSOR_CHARS), validate.Regexp(r"^[A-Za-z0-9_-]+$", error="not a cursor")],
+        metadata={"description": "the `next` of the page before: the following page, without recounting or "
+                                 "rescanning"})
 
     @validates_schema(pass_original=True)
     def _page_or_after(self, data, original, **kwargs):
         if data.get("after") is not None and "page" in original:
             raise ValidationError("give page or after, not both", "after")
+
+    @post_load
+    def _decode_after(self, data, **kwargs):
+        if data.get("after") is not None:
+            try:
+                data["after"] = decode_cursor(data["after"])
+            except ValueError as exc:
+                raise ValidationError(str(exc), "after") from None
+        return data
 
 
 class KeysetPage(NamedTuple):
