@@ -25,7 +25,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from typing import NamedTuple
 
@@ -170,10 +170,19 @@ def _key_value(value):
             raise ValueError("not a cursor this list gave (a bad time in it)") from None
         if at.tzinfo is None:
             raise ValueError("not a cursor this list gave (a time without its zone)")
-        return at
-    if isinstance(value, str) or (_whole(value) and -(2**63) <= value < 2**63):
+        try:  # year 1 or 9999 in a far zone does not fit in UTC: the database would never see it
+            return at.astimezone(UTC)
+        except OverflowError:
+            raise ValueError("not a cursor this list gave (a time out of range)") from None
+    if isinstance(value, str):
+        # what a database cannot hold (a NUL, a lone surrogate: not printable) would fail there
+        if len(value) > 200 or not value.isprintable():
+            raise ValueError("not a cursor this list gave (a text it could not hold)")
+        return value
+    if _whole(value) and -(2**63) <= value < 2**63:
         return value
     raise ValueError("not a cursor this list gave (a value of the wrong kind)")
+
 
 
 class KeysetPageQuery(PageQuery):

@@ -142,6 +142,12 @@ def test_a_cursor_round_trips_opaque_and_url_safe():
     _forge({"p": 2, "t": 1, "k": [{"at": "2026-11-23T02:00:00"}]}),  # a time without its zone
     _forge({"p": 2, "t": 1, "k": [{"at": "2026-11-23T02:00:00+00:00", "x": 1}]}),
     _forge({"p": 2, "t": 1, "k": [{"at": 5}]}),
+    _forge({"p": 2, "t": 1, "k": [{"at": "9999-12-31T23:59:59-14:00"}]}),  # past the end of time in UTC
+    _forge({"p": 2, "t": 1, "k": [{"at": "0001-01-01T00:00:00+14:00"}]}),
+    _forge({"p": 2, "t": 1, "k": ["a\u0000b"]}),  # PostgreSQL takes no NUL in a text
+    _forge({"p": 2, "t": 1, "k": ["\ud800"]}),  # nor a lone surrogate
+    _forge({"p": 2, "t": 1, "k": ["a\nb"]}),
+    _forge({"p": 2, "t": 1, "k": ["x" * 201]}),
 ])
 def test_a_cursor_that_was_not_made_here_is_refused(text):
     with pytest.raises(ValueError, match="cursor"):
