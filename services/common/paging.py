@@ -184,7 +184,6 @@ def _key_value(value):
     raise ValueError("not a cursor this list gave (a value of the wrong kind)")
 
 
-
 class KeysetPageQuery(PageQuery):
     """:class:`PageQuery` plus ``after``, the cursor of the page before (its ``next``), loaded
     as a :class:`Cursor`; a page is asked for by number or by cursor, not both."""
@@ -227,8 +226,10 @@ def select_keyset_page(session, stmt, order_by, page_size: int, *, page: int = 1
     first page of a walk is page 1). With ``after``: the ``page_size`` rows after the cursor's
     position, neither counted nor offset — on an index over ``order_by`` the last page costs
     what the first does. A cursor whose values do not fit ``order_by``'s columns is a
-    ValidationError naming ``after`` (a 400), never a database error.
-    Items are the first column's values (an ORM entity), or whole rows with ``rows=True``."""
+    ValidationError naming ``after`` (a 400), never a database error. The order's columns are
+    not null and hold aware times (UtcDateTime), texts or whole numbers: what a cursor carries.
+    Items are the first column's values (an ORM entity), or whole rows with ``rows=True`` (with
+    the order key after the statement's columns, labelled ``_keyset_<n>``)."""
     keys = [_order_key(o) for o in order_by]
     if not keys:
         raise ValueError("a keyset page needs an order, ending on a unique key")
@@ -292,12 +293,12 @@ def _beyond(keys, position: tuple):
         return column < value if descending else column > value
 
     (first, first_desc), first_value = keys[0], position[0]
-    ties, earlier = [], []
+    ties, beyond = [], []
     for (column, descending), value in zip(keys, position, strict=True):
-        earlier.append(and_(*ties, later(column, descending, value)))
+        beyond.append(and_(*ties, later(column, descending, value)))
         ties.append(column == value)
     bound = first <= first_value if first_desc else first >= first_value
-    return and_(bound, or_(*earlier))
+    return and_(bound, or_(*beyond))
 
 
 def keyset_reply(query: dict, found: KeysetPage, items: list, *, key: str = "items") -> dict:
