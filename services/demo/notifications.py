@@ -102,14 +102,18 @@ def operator(svc: Services) -> dict:
 
 
 def deliveries(svc: Services, **params) -> list[dict]:
-    """The whole delivery log (or the part ``params`` select), page by page."""
-    out, number = [], 1
+    """The whole delivery log (or the part ``params`` select), walked by cursor: each page starts
+    where the last ended (by page number, each page recounted the log and scanned past the pages
+    before it: a year's 83,000 deliveries took minutes to read). Deliveries recorded during the
+    walk are not in it (it reads the log as it stood on its first page)."""
+    out, after = [], None
     while True:
-        page = svc.get("notify", "/deliveries", operator(svc), page=number, page_size=PAGE, **params)
+        cursor = {"after": after} if after else {}
+        page = svc.get("notify", "/deliveries", operator(svc), page_size=PAGE, **cursor, **params)
         out += page["deliveries"]
-        if len(out) >= page["total"] or not page["deliveries"]:
+        after = page["next"]
+        if after is None:
             return out
-        number += 1
 
 
 def notifications(run: Run) -> None:

@@ -245,14 +245,22 @@ def resend(uow, now: datetime, delivery_id: str) -> models.Delivery:
     return row
 
 
+# The log's order, newest first, ending on the id so no two rows tie: the same for a page asked
+# for by number and for a walk by cursor, on the index ix_deliveries_log (created_at, id).
+LOG_ORDER = (models.Delivery.created_at.desc(), models.Delivery.id.desc())
+
+
 def search(session, *, event_id=None, channel=None, status=None, person_ref=None, event_type=None,
-           page: int = 1, page_size: int = 50) -> tuple[int, list[models.Delivery]]:
-    """(total, one page) of the delivery log, newest first, by any of the filters."""
+           page: int = 1, page_size: int = 50, after: paging.Cursor | None = None) -> paging.KeysetPage:
+    """One page of the delivery log, newest first, by any of the filters: page ``page``, or the
+    page ``after`` a cursor a page before gave. A walk by cursor reads the log as it stood when
+    its first page was read, newest first: deliveries recorded since then are newer than where it
+    started and are not in it (a new walk shows them); a delivery whose status changes mid-walk is
+    where it was (its place is its creation), in or out of a status filter as it now stands."""
     stmt = select(models.Delivery)
     for column, value in ((models.Delivery.event_id, event_id), (models.Delivery.channel, channel),
                           (models.Delivery.status, status), (models.Delivery.person_ref, person_ref),
                           (models.Delivery.event_type, event_type)):
         if value:
             stmt = stmt.where(column == value)
-    return paging.select_page(session, stmt, (models.Delivery.created_at.desc(), models.Delivery.id), page,
-                              page_size)
+    return paging.select_keyset_page(session, stmt, LOG_ORDER, page_size, page=page, after=after)

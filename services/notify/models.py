@@ -68,7 +68,10 @@ class Delivery(Base):
 
     __tablename__ = "deliveries"
     __table_args__ = (UniqueConstraint("event_id", "channel", "target", name="uq_deliveries_event_channel_target"),
-                      Index("ix_deliveries_due", "status", "next_attempt_at"))
+                      Index("ix_deliveries_due", "status", "next_attempt_at"),
+                      # the log's order, newest first (deliveries.LOG_ORDER): a page by cursor
+                      # starts on it where the last ended instead of sorting the whole log
+                      Index("ix_deliveries_log", "created_at", "id"))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(36), index=True)

@@ -6,7 +6,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from services.common.events.contracts import contract
 from services.common.fields import Bool, Day, QueryInt, Text
-from services.common.paging import PageQuery, page_of
+from services.common.paging import KeysetPageQuery, page_of
 
 from .domain.routing import AUDIENCES, CHANNELS, PERSON_CHANNELS
 
@@ -145,8 +145,9 @@ class PreviewOut(Schema):
 
 # -- deliveries ----------------------------------------------------------------------------
 
-class DeliveryQuery(PageQuery):
-    """Filters of the delivery log, paged (the one paging shape: services/common/paging.py)."""
+class DeliveryQuery(KeysetPageQuery):
+    """Filters of the delivery log, paged by number or walked by cursor (the one paging shape:
+    services/common/paging.py)."""
 
     event_id = fields.UUID(load_default=None)
     event_type = fields.String(load_default=None, validate=EVENT_TYPE)
@@ -172,7 +173,8 @@ class DeliveryOut(Schema):
     updated_at = fields.String(required=True)
 
 
-DeliveryPage = page_of(DeliveryOut, key="deliveries", description="newest first; recipients masked")
+DeliveryPage = page_of(DeliveryOut, key="deliveries", keyset=True,
+                       description="newest first (then by delivery id); recipients masked")
 
 
 # -- subscriptions -------------------------------------------------------------------------

@@ -42,12 +42,13 @@ class DeliveryEntrypoints:
 
     @api("GET", "/deliveries", query=schemas.DeliveryQuery, roles=roles.READ_DELIVERIES,
          response=schemas.DeliveryPage,
-         summary="Search the delivery log (status=dead is the dead-letter list); recipients are masked")
+         summary="Search the delivery log (status=dead is the dead-letter list); recipients are masked; "
+                 "page by number, or walk it by cursor (after=the next of the page before)")
     def search_deliveries(self, req):
         q = dict(req.query)
         q["event_id"] = str(q["event_id"]) if q["event_id"] else None
-        return paging.read_page(self.db, q, lambda session: deliveries.search(session, **q), views.delivery_view,
-                                key="deliveries")
+        return paging.read_keyset_page(self.db, q, lambda session: deliveries.search(session, **q),
+                                       views.delivery_view, key="deliveries")
 
     @api("POST", "/deliveries/<delivery_id>/resend", roles=roles.RESEND, response=schemas.DeliveryOut,
          summary="Send a dead delivery again (a fresh retry schedule)")
