@@ -28,6 +28,10 @@ run that went over its budget, or to re-test the survivors after adding tests, w
 again for the mutants already killed. Tests only ever being added, a kill stays a kill; after
 a test was changed or removed, run the module whole.
 
+Runs of different modules may go on at once (in two shells, say); a second run of a module
+already running is refused as "busy" (a lock on ``mutants/<slug>.lock``) instead of wiping the
+first one's directory under it.
+
 Score = killed (incl. timeouts) / (mutants − equivalent − not run). "survived" counts every
 live mutant that is not declared equivalent, including those no selected test reaches
 ("no tests"). A module whose run exceeds its budget is stopped and reported as such, with the
@@ -37,6 +41,8 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
+import fcntl
 import fnmatch
 import glob
 import hashlib
@@ -266,7 +272,7 @@ class Outcome:
     tests: list[str]
     chosen: str
     seconds: float = 0.0
-    state: str = "ok"  # ok | over budget | error | no tests | no mutants | not run
+    state: str = "ok"  # ok | over budget | error | busy | no tests | no mutants | not run
     detail: str = ""
     statuses: dict[str, str] = field(default_factory=dict)  # mutant → mutmut status
     internal_errors: list[str] = field(default_factory=list)  # "killed" by pytest exit 3
@@ -344,6 +350,42 @@ def run_module(module: str, budget: float, jobs: int, niceness: int, only: list[
         out.state, out.detail = "error", "--mutants needs an earlier run of this module on the same source"
         return out
 
+    with module_lock(module) as lock:
+        if lock is None:
+            out.state, out.detail = "busy", (f"another run of this module is in progress (it holds "
+                                             f"{_lock_path(module)}); wait for it or stop it")
+            return out
+        _run_staged(module, out, kept, budget, jobs, niceness, only, lock.fileno())
+        # written under the lock: a run refused as busy must not overwrite the running one's
+        (WORK / slug(module) / "result.json").write_text(json.dumps(out.as_json(), indent=2, ensure_ascii=False),
+                                                         "utf-8")
+        return out
+
+
+def _lock_path(module: str) -> Path:
+    return WORK / (slug(module) + ".lock")
+
+
+@contextlib.contextmanager
+def module_lock(module: str):
+    """Yields the open lock file while this process alone runs ``module`` (None: another run
+    holds it). Two runs of one module would share its stage directory: each wipes it at its
+    start, and the verdicts of both end up mixed or lost (seen: a queued run and a full run both
+    reaching verify.py). The lock is the kernel's (flock), so a killed run never leaves it
+    held; mutmut inherits it, so it stays held while the mutants of a stopped run still run."""
+    WORK.mkdir(exist_ok=True)
+    with open(_lock_path(module), "w") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield None
+            return
+        yield f
+
+
+def _run_staged(module: str, out: Outcome, kept: dict[str, int], budget: float, jobs: int, niceness: int,
+                only: list[str] | None, lock_fd: int) -> None:
+    tests = out.tests
     stage = WORK / slug(module)
     shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir(parents=True)
@@ -366,7 +408,7 @@ def run_module(module: str, budget: float, jobs: int, niceness: int, only: list[
     start = time.monotonic()
     with open(stage / "mutmut.log", "wb") as logf:
         proc = subprocess.Popen(cmd, cwd=stage, env=env, stdout=logf, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True,
+                                stdin=subprocess.DEVNULL, start_new_session=True, pass_fds=(lock_fd,),
                                 preexec_fn=lambda: _limit_child(niceness))
         try:
             rc = proc.wait(timeout=budget)
@@ -463,7 +505,7 @@ def progress_line(i: int, n: int, o: Outcome) -> str:
     c = o.count()
     score = "—" if o.score is None else f"{o.score:.1f}%"
     head = f"[{i}/{n}] {o.module}"
-    if o.state in ("no tests", "no mutants", "error") and not o.statuses:
+    if o.state in ("no tests", "no mutants", "error", "busy") and not o.statuses:
         return f"{head}: {o.state} — {o.detail} ({o.seconds:.0f} s)"
     line = (f"{head}: {c['mutants']} mutants, {c['killed']} killed, {c['survived']} survived, "
             f"{c['equivalent']} equivalent → {score} ({o.seconds:.0f} s, tests: {o.chosen})")
@@ -549,8 +591,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[{i}/{len(modules)}] {m} …", flush=True)
         o = run_module(m, args.budget, args.jobs, args.nice, args.mutants)
         outcomes.append(o)
-        if (WORK / slug(m)).is_dir():
-            (WORK / slug(m) / "result.json").write_text(json.dumps(o.as_json(), indent=2, ensure_ascii=False), "utf-8")
         print(progress_line(i, len(modules), o), flush=True)
         if o.internal_errors:
             print(f"    WARNING: {len(o.internal_errors)} mutants 'killed' by a pytest internal error (exit 3),"
@@ -574,7 +614,7 @@ def main(argv: list[str] | None = None) -> int:
     summary = [o.as_json() for o in outcomes]
     name = "summary.json" if not args.module and not args.report else "summary-last.json"
     (WORK / name).write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    return 1 if any(o.state == "error" for o in outcomes) else 0
+    return 1 if any(o.state in ("error", "busy") for o in outcomes) else 0
 
 
 if __name__ == "__main__":
