@@ -277,6 +277,7 @@ class Outcome:
     statuses: dict[str, str] = field(default_factory=dict)  # mutant → mutmut status
     internal_errors: list[str] = field(default_factory=list)  # "killed" by pytest exit 3
     crashes: list[str] = field(default_factory=list)  # killed by a crash (a signal), see KILLED
+    load_failures: list[str] = field(default_factory=list)  # "timeout" that was exit 255, see read_results
     equivalents: dict[str, str] = field(default_factory=dict)  # declared, mutant → reason
     stale: list[str] = field(default_factory=list)
 
@@ -463,6 +464,11 @@ def read_results(out: Outcome, stage: Path) -> None:
         # hardly causes one, the environment does (see pytest_cmdline_main): say so
         out.internal_errors = sorted(k for k, v in codes.items() if v == 3)
         out.crashes = sorted(k for k, s in out.statuses.items() if s == "segfault")
+        # mutmut files exit 255 under "timeout", but its fork server exits 255 when the test
+        # runner raised: pytest answered 4 because the selected tests were not found, as when a
+        # test module that builds domain objects at import fails to import under the mutant.
+        # The tests did not pass, so it is a kill; the table counts it apart from real timeouts.
+        out.load_failures = sorted(k for k, v in codes.items() if v == 255)
     out.stale = sorted(k for k in out.equivalents if out.statuses.get(k) not in ("survived", "no tests"))
 
 
@@ -530,6 +536,8 @@ def table(outcomes: list[Outcome]) -> str:
             notes.append(f"tests: {o.chosen}")
         if o.crashes:
             notes.append(f"{len(o.crashes)} kill(s) by a crash of the tests")
+        if o.load_failures:
+            notes.append(f"{len(o.load_failures)} of the kills: the tests failed to load (exit 255)")
         if o.internal_errors:
             notes.append(f"{len(o.internal_errors)} kills by pytest internal error (suspect)")
         if o.stale:

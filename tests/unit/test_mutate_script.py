@@ -66,3 +66,17 @@ def test_a_second_run_of_one_module_is_refused_while_the_first_holds_it(mutate, 
         assert not (tmp_path / mutate.slug(module)).exists()  # the running one's stage is left alone
     with mutate.module_lock(module) as again:
         assert again is not None
+
+
+def test_exit_255_is_a_kill_counted_apart_from_real_timeouts(mutate, tmp_path):
+    import json
+
+    module = "services/a/domain/m.py"
+    meta = tmp_path / "mutants" / (module + ".meta")
+    meta.parent.mkdir(parents=True)
+    meta.write_text(json.dumps({"exit_code_by_key": {"a": 1, "b": 255, "c": -24, "d": 0, "e": None}}), "utf-8")
+    o = mutate.Outcome(module, ["t.py"], "mapped")
+    mutate.read_results(o, tmp_path)
+    assert o.load_failures == ["b"]
+    assert o.count()["killed"] == 3 and o.survivors == ["d"]
+    assert "1 of the kills: the tests failed to load (exit 255)" in mutate.table([o])
