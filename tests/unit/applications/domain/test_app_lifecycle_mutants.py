@@ -3,10 +3,13 @@
 Each refusal's exact words (an applicant or officer reads them; the codes stay on the
 exception), the time shown in UTC with 'Z', the notice's boundary instants (an objection at
 the end is refused, closing at the end is allowed), a dismissal with objections still open
-keeping the application objected, and the bounds of a merge.
+keeping the application objected, and the bounds of a merge. Also: what every review, return,
+reject and dismissal leaves in `reviews` and `history` (reviewer, time, reasons), the codes on a
+time or count refusal, a zone without an offset counting as naive, and no objection left open
+after a withdrawal or at the start of a notice.
 """
 import time
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
 
 import pytest
@@ -16,6 +19,7 @@ from services.applications.domain.lifecycle import (
     Application,
     Decision,
     ReviewLevel,
+    ReviewRecord,
     State,
     TooManyObjections,
     Transition,
@@ -188,3 +192,102 @@ def test_times_in_words_are_utc_on_a_machine_in_another_zone(monkeypatch):
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+class _NoOffset(tzinfo):
+    """A zone that does not know its offset: a datetime in it is naive all the same."""
+
+    def utcoffset(self, dt):
+        return None
+
+
+def test_a_time_in_a_zone_without_an_offset_or_not_a_datetime_is_refused():
+    draft = Application.new(Programme.PUBLIC_RENTAL)
+    unknown = datetime(2026, 3, 2, 1, 0, tzinfo=_NoOffset())
+    with pytest.raises(ValueError) as e:
+        draft.submit(unknown, POLICY)
+    assert str(e.value) == f"time must be a timezone-aware datetime, got {unknown!r}"
+    for not_a_time in ("2026-03-02T01:00:00Z", date(2026, 3, 2), 1772413200):
+        with pytest.raises(ValueError) as e:
+            draft.submit(not_a_time, POLICY)
+        assert str(e.value) == f"time must be a timezone-aware datetime, got {not_a_time!r}"
+
+
+def test_time_and_count_refusals_carry_the_state_and_action_codes():
+    a = in_notice()
+    with pytest.raises(TransitionError) as e:
+        a.close_notice(END - timedelta(microseconds=1))
+    assert (e.value.current_state, e.value.action) == (State.IN_NOTICE, Action.CLOSE_NOTICE)
+    with pytest.raises(TransitionError) as e:
+        a.file_objection(END)
+    assert (e.value.current_state, e.value.action) == (State.IN_NOTICE, Action.FILE_OBJECTION)
+    objected = a.file_objection(h(3))
+    with pytest.raises(TransitionError) as e:
+        objected.file_objection(END)
+    assert (e.value.current_state, e.value.action) == (State.OBJECTED, Action.FILE_OBJECTION)
+    with pytest.raises(TransitionError) as e:
+        objected.merge_objections(1, h(4))
+    assert (e.value.current_state, e.value.action) == (State.OBJECTED, Action.MERGE_OBJECTIONS)
+
+
+def test_two_open_objections_can_be_merged_into_one():
+    two = in_notice().file_objection(h(3)).file_objection(h(4))
+    assert Action.MERGE_OBJECTIONS in two.allowed_actions(h(5))
+    merged = two.merge_objections(1, h(5))
+    assert merged.state is State.OBJECTED and merged.open_objections == 1
+    assert Action.MERGE_OBJECTIONS not in merged.allowed_actions(h(6))
+
+
+def test_each_review_records_its_reviewer_and_time_and_history_its_reasons():
+    sub = Application.new(Programme.TALENT_APARTMENT).submit(h(0), POLICY)
+    # enterprise → district → city → notice, each pass with a reason of its own
+    d = sub.review(E, Decision.PASS, "王", h(1), ["材料齐全"])
+    c = d.review(Dt, Decision.PASS, "李", h(2), ["收入核实"])
+    n = c.review(C, Decision.PASS, "赵", h(3), ["同意公示"])
+    assert n.reviews == (ReviewRecord(E, Decision.PASS, "王", h(1), ("材料齐全",)),
+                         ReviewRecord(Dt, Decision.PASS, "李", h(2), ("收入核实",)),
+                         ReviewRecord(C, Decision.PASS, "赵", h(3), ("同意公示",)))
+    assert n.history[1:] == (
+        Transition(Action.REVIEW, State.SUBMITTED, State.DISTRICT_REVIEW, h(1), ("材料齐全",)),
+        Transition(Action.REVIEW, State.DISTRICT_REVIEW, State.CITY_REVIEW, h(2), ("收入核实",)),
+        Transition(Action.REVIEW, State.CITY_REVIEW, State.IN_NOTICE, h(3), ("同意公示",)))
+    assert n.state is State.IN_NOTICE and n.notice_started_at == h(3)
+
+
+def test_a_return_and_a_reject_record_the_review_and_their_reasons():
+    sub = Application.new(Programme.PUBLIC_RENTAL).submit(h(0), POLICY)
+    returned = sub.review(E, Decision.RETURN, "王", h(1), ["缺收入证明"])
+    assert returned.reviews == (ReviewRecord(E, Decision.RETURN, "王", h(1), ("缺收入证明",)),)
+    assert returned.history[-1] == Transition(Action.REVIEW, State.SUBMITTED, State.RETURNED, h(1), ("缺收入证明",))
+    district = sub.review(E, Decision.PASS, "王", h(1))
+    rejected = district.review(Dt, Decision.REJECT, "李", h(2), ["非本企业职工"])
+    assert rejected.reviews == (ReviewRecord(E, Decision.PASS, "王", h(1), ()),
+                                ReviewRecord(Dt, Decision.REJECT, "李", h(2), ("非本企业职工",)))
+    assert rejected.history[-1] == Transition(Action.REVIEW, State.DISTRICT_REVIEW, State.REJECTED, h(2),
+                                              ("非本企业职工",))
+
+
+def test_a_dismissal_keeps_its_reasons_in_the_history():
+    a = in_notice().file_objection(h(3)).file_objection(h(4))
+    still = a.resolve_objection(False, h(5), ["与前一异议重复"])
+    assert still.history[-1] == Transition(Action.RESOLVE_OBJECTION, State.OBJECTED, State.OBJECTED, h(5),
+                                           ("与前一异议重复",))
+    back = still.resolve_objection(False, h(6), ["查无实据"])
+    assert back.history[-1] == Transition(Action.RESOLVE_OBJECTION, State.OBJECTED, State.IN_NOTICE, h(6),
+                                          ("查无实据",))
+
+
+def test_withdrawing_with_objections_open_leaves_none_open():
+    a = in_notice().file_objection(h(3)).file_objection(h(4))
+    w = a.withdraw(h(5))
+    assert w.state is State.WITHDRAWN and w.open_objections == 0 and w.objections_filed == 2
+
+
+def test_the_notice_starts_with_no_objection_open_whatever_count_was_stored():
+    # the repository rebuilds an application from its row with the constructor; a stale count
+    # there must not make the new notice look objected
+    stored = Application(programme=Programme.PUBLIC_RENTAL, state=State.DISTRICT_REVIEW, policy_version=2,
+                         notice_period_days=7, first_submitted_at=h(0), open_objections=2)
+    n = stored.review(Dt, Decision.PASS, "李", h(2))
+    assert n.state is State.IN_NOTICE and n.open_objections == 0
+    assert (n.notice_started_at, n.notice_ends_at) == (h(2), END)
