@@ -114,8 +114,12 @@ def approved_data(person_ref: str, points: str = "87.5") -> dict:
 
 
 def notify_config(service_config, db_url: str, tmp: Path, **over) -> dict:
-    return service_config("notify", db_url, DELIVERY_POLL_SECONDS=0.1, SMS_SINK_PATH=str(tmp / "sms.jsonl"),
-                          EMAIL_SINK_PATH=str(tmp / "mail.txt"), RETRY_JITTER=0, **over)
+    """notify's config for a test. No quiet hours unless a test asks for them: the default
+    window (21:00-08:00 Asia/Shanghai, 13:00-00:00 UTC) holds a non-urgent SMS until morning, so
+    a test waiting for one passed before 13:00 UTC and failed after it."""
+    settings = {"DELIVERY_POLL_SECONDS": 0.1, "SMS_SINK_PATH": str(tmp / "sms.jsonl"),
+                "EMAIL_SINK_PATH": str(tmp / "mail.txt"), "RETRY_JITTER": 0, "QUIET_HOURS": "00:00-00:00"}
+    return service_config("notify", db_url, **{**settings, **over})
 
 
 def sms_lines(tmp: Path) -> list[dict]:
