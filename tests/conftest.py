@@ -9,6 +9,7 @@ eventlet.monkey_patch()  # noqa: E402 - must precede every other import, as `nam
 import os  # noqa: E402
 import socket  # noqa: E402
 import uuid  # noqa: E402
+import weakref  # noqa: E402
 
 import pytest  # noqa: E402
 from databases import create_database, pg_name  # noqa: E402
@@ -179,6 +180,44 @@ def container_factory():
 
     yield make
     _kill_all(made)
+
+
+_started_containers = weakref.WeakSet()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def container_census():
+    """Every nameko container started in the session, however it was made (factory, runner or
+    by hand), for `rabbit_config`'s check below."""
+    from nameko.containers import ServiceContainer
+
+    start = ServiceContainer.start
+
+    def start_counted(self):
+        _started_containers.add(self)
+        return start(self)
+
+    ServiceContainer.start = start_counted
+    yield
+    ServiceContainer.start = start
+
+
+@pytest.fixture
+def rabbit_config(request, vhost_pipeline):
+    """nameko's `rabbit_config` (a fresh vhost for the test), which also fails the test's
+    teardown if one of its containers still runs when the vhost is handed back for deletion:
+    that container would log the broker's refusals for the rest of its life (and leaks its
+    threads and connections). Such containers are killed first, so the next tests stay quiet."""
+    from urllib.parse import urlparse
+
+    uri = urlparse(request.config.getoption("RABBIT_AMQP_URI"))
+    with vhost_pipeline.get() as vhost:
+        amqp_uri = f"{uri.scheme}://{uri.netloc}/{vhost}"
+        yield {"AMQP_URI": amqp_uri, "username": uri.username, "vhost": vhost}
+        running = [c for c in list(_started_containers) if c.started and c.config.get("AMQP_URI") == amqp_uri]
+        _kill_all(running)
+        assert not running, (f"{', '.join(c.service_name for c in running)} still running on vhost {vhost} when "
+                             "it was to be deleted: kill a test's containers before its vhost goes")
 
 
 @pytest.fixture
