@@ -127,8 +127,8 @@ def fast_teardown(request):
     containers do more than consume: while the vhost went away under them, every consumer
     logged kombu's "Connection to broker lost" traceback, the outbox relay reconnected into
     NOT_ALLOWED or published into ACCESS_REFUSED, notify's sender had its contacts call
-    refused; all of it printed under any failing test. Here the containers (and runners) go
-    first, side by side (`container_factory` below), and the vhost only after them."""
+    refused; all of it printed under any failing test. Here the containers (and nameko's
+    runners) are killed first, and the vhost goes only after them."""
     for name in ("rabbit_config", "container_factory", "runner_factory"):
         if name in request.fixturenames:
             request.getfixturevalue(name)
