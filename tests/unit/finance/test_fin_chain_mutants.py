@@ -14,9 +14,16 @@ Equivalent mutants (scripts/mutate.py excludes them from the score):
 - x_verify__mutmut_198: the head's failure given ``{"XXentry_idXX": None}``: _fail reads
   ``entry.get("entry_id")``, None whether the key is there with None or missing.
 - x_verify__mutmut_199: the same with ``"ENTRY_ID"``.
+- x_canonical__mutmut_11: ``ensure_ascii=None``: json reads the flag for its truth, and None is
+  false as False is.
+- x_canonical__mutmut_21: ``encode("UTF-8")`` names the codec ``"utf-8"`` names.
+- x_hash_of__mutmut_26: the same in the hash's body.
+
+An instant is written in UTC also on a machine whose zone is not UTC (Asia/Shanghai here).
 """
 import hashlib
-from datetime import UTC, date, datetime
+import time
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
@@ -130,3 +137,15 @@ def test_an_exports_refusals_in_words():
     assert "district" in chain.verify_export(doc).first_bad["reason"]
     cut = {**doc, "district": "gulou", "head": {"seq": 1, "hash": a["hash"]}}
     assert chain.verify_export(cut).first_bad["seq"] == 1
+
+
+def test_an_instant_is_written_in_utc_on_a_machine_in_another_zone(monkeypatch):
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        beijing = datetime(2026, 11, 30, 8, 0, 0, 5, tzinfo=timezone(timedelta(hours=8)))
+        assert chain.instant_text(beijing) == "2026-11-30T00:00:00.000005Z"
+        assert chain.instant_text(datetime(2026, 11, 30, tzinfo=UTC)) == "2026-11-30T00:00:00.000000Z"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
