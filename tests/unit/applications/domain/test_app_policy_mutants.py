@@ -1,17 +1,20 @@
 """资格/积分政策: the rules `make mutate` showed no test stated (issue 20).
 
 Each bound on both sides of its edge (at the limit accepted, one past refused), each
-refusal's exact text and field (a district officer reads it to fix the document), the area's
-decimal places, the default policies' every number, and the points policy's direct
-construction checking the same bounds as its document form.
+refusal's exact text and field (a district officer reads it to fix the document) with the
+field's own limit however far past it the value is, the area's decimal places, the default
+policies' every number, the points policy's direct construction checking the same bounds as
+its document form, a points document refused at its version first, and a points table keyed
+by any enum whose members equal the codes.
 
 Equivalent mutants (scripts/mutate.py excludes them from the score):
 
-- xǁPointsPolicyǁ__post_init____mutmut_59: ``str(getattr(None, "value", k))``, i.e. ``str(k)``,
-  for ``str(getattr(k, "value", k))``: a table's keys are the StrEnum members (whose ``str`` is
-  their value) or those values as text, so both give the same code.
+(none: xǁPointsPolicyǁ__post_init____mutmut_59, ``str(k)`` for ``str(getattr(k, "value", k))``,
+was declared here, but a ``(str, Enum)`` key tells them apart: its ``str`` is ``Level.CITY``,
+not ``city``; test_points_table_keys_may_be_any_enum_equal_to_the_codes kills it.)
 """
 from decimal import Decimal
+from enum import Enum
 
 import pytest
 
@@ -203,3 +206,44 @@ def test_points_tables_in_both_forms():
     assert refusal(PointsPolicy.from_dict, {**doc, "colour": 1}) == ("colour", "unknown field")
     no_version = {k: v for k, v in doc.items() if k != "version"}
     assert refusal(PointsPolicy.from_dict, no_version) == ("version", "required field missing")
+
+
+def test_direct_construction_checks_min_age_on_both_sides():
+    ok = dict(version=1, income_per_capita_ceiling_fen=0, housing_area_per_capita_ceiling_m2=Decimal(1),
+              min_years_of_service=0, membership_required=True, max_age=150)
+    assert EligibilityPolicy(**ok, min_age=0).min_age == 0
+    assert EligibilityPolicy(**ok, min_age=150).min_age == 150
+    # refused for itself, not merely for exceeding max_age
+    assert refusal(EligibilityPolicy, **ok, min_age=-1) == ("min_age", "must be >= 0, got -1")
+    assert refusal(EligibilityPolicy, **ok, min_age=151) == ("min_age", "must be <= 150, got 151")
+    assert refusal(EligibilityPolicy, **ok, min_age="18") == ("min_age", "must be an integer, got '18'")
+
+
+@pytest.mark.parametrize("name, hi", [
+    ("min_years_of_service", 80), ("min_age", 150), ("max_age", 150), ("notice_period_days", 365),
+])
+def test_eligibility_document_names_the_fields_own_limit_however_far_past_it(name, hi):
+    # 100001 is past every points amount's limit too; the officer must read this field's limit
+    assert refusal(elig, **{name: 100_001}) == (name, f"must be <= {hi}, got 100001")
+    assert refusal(elig, **{name: 10**12}) == (name, f"must be <= {hi}, got {10**12}")
+
+
+def test_points_document_is_refused_at_its_version_before_its_amounts():
+    # the version says which policy the amounts belong to, so a bad one is what the officer hears first
+    assert refusal(PointsPolicy.from_dict, {**DEFAULT_POINTS_DOC, "version": 0, "per_service_year_tenths": -1}) == (
+        "version", "must be >= 1, got 0")
+    assert refusal(PointsPolicy.from_dict, {**DEFAULT_POINTS_DOC, "version": 0, "waiting_cap_tenths": 1_000_001}) == (
+        "version", "must be >= 1, got 0")
+    no_dibao = {k: v for k, v in DEFAULT_POINTS_DOC["hardship_tenths"].items() if k != "dibao"}
+    assert refusal(PointsPolicy.from_dict, {**DEFAULT_POINTS_DOC, "version": 0, "hardship_tenths": no_dibao}) == (
+        "version", "must be >= 1, got 0")
+
+
+def test_points_table_keys_may_be_any_enum_equal_to_the_codes():
+    # a caller's own ``(str, Enum)`` copy of the codes: its members equal the codes, though str() gives "Level.CITY"
+    Level = Enum("Level", {"NATIONAL": "national", "PROVINCIAL": "provincial", "CITY": "city"}, type=str)
+    assert str(Level.CITY) == "Level.CITY" and Level.CITY == "city"
+    made = PointsPolicy(**{**DEFAULT_POINTS_DOC, "honour_tenths": {Level.NATIONAL: 7, Level.PROVINCIAL: 5,
+                                                                   Level.CITY: 3}})
+    assert dict(made.honour_tenths) == {HonourLevel.NATIONAL: 7, HonourLevel.PROVINCIAL: 5, HonourLevel.CITY: 3}
+    assert all(type(k) is HonourLevel for k in made.honour_tenths)
