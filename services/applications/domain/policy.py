@@ -271,7 +271,10 @@ class PointsPolicy:
                 table, Mapping) else None
             if given != want:
                 raise PolicyError(name, f"must price exactly {want}")
-            clean = {enum(k): _int(f"{name}.{enum(k).value}", v) for k, v in table.items()}
+            # keyed by what the check above compared (a key's value, if it has one), so a table
+            # that passed it cannot fail here with a bare ValueError instead of naming the field
+            codes = {enum(getattr(k, "value", k)): v for k, v in table.items()}
+            clean = {code: _int(f"{name}.{code.value}", v) for code, v in codes.items()}
             object.__setattr__(self, name, MappingProxyType(clean))
 
     _SCALARS = ("version", "per_service_year_tenths", "service_cap_tenths",

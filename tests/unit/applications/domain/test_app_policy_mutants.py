@@ -247,3 +247,11 @@ def test_points_table_keys_may_be_any_enum_equal_to_the_codes():
                                                                    Level.CITY: 3}})
     assert dict(made.honour_tenths) == {HonourLevel.NATIONAL: 7, HonourLevel.PROVINCIAL: 5, HonourLevel.CITY: 3}
     assert all(type(k) is HonourLevel for k in made.honour_tenths)
+
+
+def test_points_table_keyed_by_a_plain_enum_of_the_codes_is_read_by_its_values():
+    # a plain Enum member is not equal to its code, but its value is the code the check compares
+    Level = Enum("Level", {"NATIONAL": "national", "PROVINCIAL": "provincial", "CITY": "city"})
+    made = PointsPolicy(**{**DEFAULT_POINTS_DOC, "honour_tenths": {Level.NATIONAL: 7, Level.PROVINCIAL: 5,
+                                                                   Level.CITY: 3}})
+    assert dict(made.honour_tenths) == {HonourLevel.NATIONAL: 7, HonourLevel.PROVINCIAL: 5, HonourLevel.CITY: 3}
