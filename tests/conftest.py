@@ -9,7 +9,6 @@ eventlet.monkey_patch()  # noqa: E402 - must precede every other import, as `nam
 import os  # noqa: E402
 import socket  # noqa: E402
 import uuid  # noqa: E402
-import weakref  # noqa: E402
 
 import pytest  # noqa: E402
 from databases import create_database, pg_name  # noqa: E402
@@ -105,119 +104,16 @@ def vhost_pipeline(rabbit_manager, pytestconfig):
         return vhost
 
     def destroy(vhost):
-        # The test's containers are dead by now (fast_teardown); the pooled connections their
-        # publishers left open go before the vhost, or the broker force-closes them.
-        for key, pool in list(connections.items()):
-            if isinstance(key, tuple) and len(key) > 4 and key[4] == vhost:
-                pool.force_close_all()
         try:
             retried(lambda: rabbit_manager.delete_vhost(vhost))
         except Exception:  # noqa: BLE001 - a leftover vhost is harmless; a dead destroy thread is not
             return
+        for key, pool in list(connections.items()):
+            if isinstance(key, tuple) and len(key) > 4 and key[4] == vhost:
+                pool.force_close_all()
 
     with SteadyPipeline(create, destroy).run() as vhosts:
         yield vhosts
-
-
-@pytest.fixture(autouse=True)
-def fast_teardown(request):
-    """Replaces nameko's fixture of this name, which orders teardown the other way round: it
-    deletes the test's vhost first and kills the containers after (the broker's basic.cancel
-    wakes their consumers at once instead of after their 1 s drain timeout). But our
-    containers do more than consume: while the vhost went away under them, every consumer
-    logged kombu's "Connection to broker lost" traceback, the outbox relay reconnected into
-    NOT_ALLOWED or published into ACCESS_REFUSED, notify's sender had its contacts call
-    refused; all of it printed under any failing test. Here the containers (and nameko's
-    runners) are killed first, and the vhost goes only after them."""
-    for name in ("rabbit_config", "container_factory", "runner_factory"):
-        if name in request.fixturenames:
-            request.getfixturevalue(name)
-    yield
-
-
-# How long a consumer waits on its socket before it looks at `should_stop` again (kombu's
-# default: 1 s). A container's kill waits for that look, and in tests the vhost is no longer
-# deleted under the consumers to wake them (fast_teardown above), so each kill would cost up to
-# a second; a tenth keeps teardown about as quick as nameko's order made it.
-CONSUMER_WAKE_SECONDS = 0.1
-
-
-@pytest.fixture(scope="session", autouse=True)
-def quick_consumer_stop():
-    from nameko.messaging import QueueConsumer
-
-    consume = QueueConsumer.consume
-
-    def consume_waking_often(self, *args, **kwargs):
-        kwargs.setdefault("safety_interval", CONSUMER_WAKE_SECONDS)
-        return consume(self, *args, **kwargs)
-
-    QueueConsumer.consume = consume_waking_often
-    yield
-    QueueConsumer.consume = consume
-
-
-def _kill_all(containers) -> None:
-    """Kill the containers side by side (each waits for its consumer to wake). nameko's fixture
-    swallowed a failed kill; here it fails the test's teardown, as that container may outlive it."""
-    pool = eventlet.GreenPool()
-    kills = [pool.spawn(container.kill) for container in containers]
-    for kill in kills:
-        kill.wait()
-
-
-@pytest.fixture
-def container_factory():
-    """nameko's `container_factory`, except that the containers are killed side by side."""
-    from nameko.containers import get_container_cls
-
-    made = []
-
-    def make(service_cls, config):
-        container = get_container_cls(config)(service_cls, config)
-        made.append(container)
-        return container
-
-    yield make
-    _kill_all(made)
-
-
-_started_containers = weakref.WeakSet()
-
-
-@pytest.fixture(scope="session", autouse=True)
-def container_census():
-    """Every nameko container started in the session, however it was made (factory, runner or
-    by hand), for `rabbit_config`'s check below."""
-    from nameko.containers import ServiceContainer
-
-    start = ServiceContainer.start
-
-    def start_counted(self):
-        _started_containers.add(self)
-        return start(self)
-
-    ServiceContainer.start = start_counted
-    yield
-    ServiceContainer.start = start
-
-
-@pytest.fixture
-def rabbit_config(request, vhost_pipeline):
-    """nameko's `rabbit_config` (a fresh vhost for the test), which also fails the test's
-    teardown if one of its containers still runs when the vhost is handed back for deletion:
-    that container would log the broker's refusals for the rest of its life (and leaks its
-    threads and connections). Such containers are killed first, so the next tests stay quiet."""
-    from urllib.parse import urlparse
-
-    uri = urlparse(request.config.getoption("RABBIT_AMQP_URI"))
-    with vhost_pipeline.get() as vhost:
-        amqp_uri = f"{uri.scheme}://{uri.netloc}/{vhost}"
-        yield {"AMQP_URI": amqp_uri, "username": uri.username, "vhost": vhost}
-        running = [c for c in list(_started_containers) if c.started and c.config.get("AMQP_URI") == amqp_uri]
-        _kill_all(running)
-        assert not running, (f"{', '.join(c.service_name for c in running)} still running on vhost {vhost} when "
-                             "it was to be deleted: kill a test's containers before its vhost goes")
 
 
 @pytest.fixture
