@@ -3,8 +3,9 @@ sides of every bound (rates 0 and 1, the subsidy share of exactly 1, terms 1 and
 0 and 90), each refusal's exact message and field, and maker–checker's message and field.
 
 The settlement quote (before the first due date, with arrears and penalty, with credit and never
-below zero), LoanState.total/paid per part, penalties over stretches and single-fen payments are
-worked by hand below.
+below zero), LoanState.total/paid per part, penalties over stretches and single-fen payments, and
+replay's refusals (exact message and field), prepayments in two periods and a settlement with arrears
+are worked by hand below.
 
 Equivalent mutants (scripts/mutate.py excludes them from the score):
 - x__accrue_penalties__mutmut_11: ``day >= start`` for ``>``: on ``day == start`` the stretch is 0
@@ -12,6 +13,10 @@ Equivalent mutants (scripts/mutate.py excludes them from the score):
 - x__accrue_penalties__mutmut_16: ``unpaid >= 0`` for ``> 0``: on no unpaid principal
   accrued_interest gives 0 (schedule's own rule), so nothing is added.
 - x__pay__mutmut_7: ``take >= 0`` for ``> 0``: a take of 0 adds 0 to paid and takes 0 from amount.
+- x_replay__mutmut_119: ``prepaid`` → None in the state built to quote a settlement: that state is
+  read only by settlement_amount and for its principal_left_fen, neither of which reads
+  prepaid_fen, and is then dropped (the returned state is built afresh from ``prepaid``).
+- x_replay__mutmut_120: ``received`` → None in the same state: neither reads received_fen either.
 """
 from datetime import date
 
@@ -166,3 +171,92 @@ def test_a_single_fen_is_applied():
     # goes on to instalment 2, due the same day, not into credit
     s = replay(TERMS, [Tx("a", date(2026, 3, 31), TxKind.REPAYMENT, 40_443 + 515 + 1)], date(2026, 3, 31))
     assert s.dues[0].penalty_fen == 515 and s.dues[1].paid["interest"] == 1 and s.credit_fen == 0
+
+
+def test_one_fen_of_unpaid_principal_still_carries_penalty():
+    # interest-free, one month, no grace: 99999 of the 100000 paid on the due date 02-28 leaves 1 fen of
+    # principal; 1 × 0.18 × 1000 / 360 = 0.5 → 1 fen after 1000 days, 0.4995 → 0 after 999
+    terms = Terms(100_000, "0", "0", 1, Method.EQUAL_INSTALMENT, "0.18", 0, date(2026, 1, 31))
+    paid = [Tx("a", date(2026, 2, 28), TxKind.REPAYMENT, 99_999)]
+    assert replay(terms, paid, date(2028, 11, 24)).dues[0].penalty_fen == 1    # 02-28 + 1000 days
+    assert replay(terms, paid, date(2028, 11, 23)).dues[0].penalty_fen == 0
+
+
+# -- replay's refusals: the message is what the finance officer reads, the field what the form marks ----
+
+def refusal(txs, as_of) -> tuple[str, str | None]:
+    with pytest.raises(LoanError) as e:
+        replay(TERMS, txs, as_of)
+    assert str(e.value) == e.value.message
+    return e.value.message, e.value.field
+
+
+ON_TIME = [Tx("a", date(2026, 2, 28), TxKind.REPAYMENT, 40_443), Tx("b", date(2026, 3, 31), TxKind.REPAYMENT, 40_562),
+           Tx("c", date(2026, 4, 30), TxKind.REPAYMENT, 40_681)]
+
+
+def test_nothing_is_taken_after_the_settlement():
+    settle = Tx("s", date(2026, 2, 10), TxKind.SETTLEMENT, 120_280)   # see the quote on 02-10 above
+    assert refusal([settle, Tx("r", date(2026, 2, 11), TxKind.REPAYMENT, 1)], date(2026, 2, 11)) == \
+        ("the loan was settled on 2026-02-10; nothing is taken after it", "on")
+
+
+def test_a_prepayment_with_arrears_is_refused_with_why():
+    # instalment 1 (40443, due 02-28) unpaid on 03-01
+    assert refusal([Tx("p", date(2026, 3, 1), TxKind.PREPAYMENT, 1_000)], date(2026, 3, 1)) == \
+        ("pay what is due first: a prepayment is taken with nothing in arrears", "amount_fen")
+
+
+def test_a_prepayment_once_every_instalment_fell_due_is_refused_with_why():
+    assert refusal([*ON_TIME, Tx("p", date(2026, 5, 1), TxKind.PREPAYMENT, 1_000)], date(2026, 5, 1)) == \
+        ("every instalment has fallen due: repay, do not prepay", "amount_fen")
+
+
+def test_a_prepayment_of_all_the_principal_is_refused_with_the_schedules_words():
+    # before the first due date all 120000 is owed: 119999 is a prepayment, 120000 a settlement
+    s = replay(TERMS, [Tx("p", date(2026, 2, 1), TxKind.PREPAYMENT, 119_999)], date(2026, 2, 1))
+    assert s.prepaid_fen == 119_999 and s.principal_left_fen == 1
+    assert refusal([Tx("p", date(2026, 2, 1), TxKind.PREPAYMENT, 120_000)], date(2026, 2, 1)) == \
+        ("the prepayment must be less than the principal still owed (120000 fen); to repay it all, settle the loan",
+         "amount_fen")
+
+
+def test_a_settlement_short_of_the_quote_is_refused_with_the_quote():
+    # the quote on 02-10 is 120280 (test_settling_before_the_first_due_date_counts_from_disbursement)
+    assert refusal([Tx("s", date(2026, 2, 10), TxKind.SETTLEMENT, 120_279)], date(2026, 2, 10)) == \
+        ("settling on 2026-02-10 takes 120280 fen", "amount_fen")
+
+
+# -- what replay builds -----------------------------------------------------------------------------------
+
+def test_each_due_carries_its_instalment_number():
+    assert [d.number for d in replay(TERMS, [], date(2026, 4, 30)).dues] == [1, 2, 3]
+
+
+def test_prepayments_in_two_periods_add_up():
+    # after instalment 1, 30000 prepaid (same term): 25073 / 25324, borrower's interest 353 / 177
+    # (domain/test_fin_loans.py); after instalment 2, 10000 more: 15324 over the last month,
+    # interest 15324 × 0.01 = 153.24 → 153, union 45.9 → 46, borrower 107
+    txs = [Tx("a", date(2026, 2, 28), TxKind.REPAYMENT, 40_443),
+           Tx("b", date(2026, 2, 28), TxKind.PREPAYMENT, 30_000, PrepaymentOption.SAME_TERM),
+           Tx("c", date(2026, 3, 31), TxKind.REPAYMENT, 25_073 + 353),
+           Tx("d", date(2026, 3, 31), TxKind.PREPAYMENT, 10_000, PrepaymentOption.SAME_TERM)]
+    s = replay(TERMS, txs, date(2026, 3, 31))
+    assert s.prepaid_fen == 40_000 and s.credit_fen == 0
+    assert s.instalments[2] == (3, 15_324, 153, 46, 107, 0)
+    assert s.principal_left_fen == 15_324 and s.paid("principal") == 39_603 + 25_073 + 40_000
+
+
+def test_a_settlement_with_arrears_closes_the_loan_with_one_last_instalment():
+    # on 03-10 with instalment 1 unpaid (test_settling_with_arrears_takes_them_and_their_penalty):
+    # 40443 + penalty 99 + not due 80397 + the borrower's 188 of 268 (union 80) = 121127
+    s = replay(TERMS, [Tx("s", date(2026, 3, 10), TxKind.SETTLEMENT, 121_127)], date(2026, 3, 10))
+    assert s.settled_on == date(2026, 3, 10) and s.credit_fen == 0
+    # the last instalment: number 2, the principal not yet due, the interest accrued and its split, nothing after
+    assert s.instalments[1] == (2, 80_397, 268, 80, 188, 0) and len(s.instalments) == 2
+    last = s.dues[1]
+    assert (last.number, last.due_on, last.principal_fen, last.interest_fen, last.subsidy_fen) == \
+        (2, date(2026, 3, 10), 80_397, 188, 80)
+    assert last.paid == {"penalty": 0, "interest": 188, "principal": 80_397}
+    assert s.dues[0].paid == {"penalty": 99, "interest": 840, "principal": 39_603}
+    assert s.principal_left_fen == 0 and s.arrears_fen == 0 and s.paid("principal") == 120_000
