@@ -207,7 +207,10 @@ def prepay(instalments: Sequence[Instalment], paid_through: int, amount_fen: int
     if not 0 <= paid_through < len(instalments):
         raise ScheduleError("no instalment is left to recompute", "paid_through")
     kept = tuple(instalments[:paid_through])
-    remaining = kept[-1].remaining_fen if kept else sum(i.principal_fen for i in instalments)
+    # What the instalments not yet due repay, not the last kept one's ``remaining_fen``: that is
+    # the remaining as the schedule stood when it fell due, and a prepayment made since (a second
+    # one in the same month) lowered the principal after it without rewriting it.
+    remaining = sum(i.principal_fen for i in instalments[paid_through:])
     if type(amount_fen) is not int or amount_fen < 1:
         raise ScheduleError("the prepayment must be a whole number of fen, at least 1", "amount_fen")
     if amount_fen >= remaining:

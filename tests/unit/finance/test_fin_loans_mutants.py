@@ -260,3 +260,17 @@ def test_a_settlement_with_arrears_closes_the_loan_with_one_last_instalment():
     assert last.paid == {"penalty": 0, "interest": 188, "principal": 80_397}
     assert s.dues[0].paid == {"penalty": 99, "interest": 840, "principal": 39_603}
     assert s.principal_left_fen == 0 and s.arrears_fen == 0 and s.paid("principal") == 120_000
+
+
+def test_two_prepayments_in_one_month_both_lower_the_principal():
+    # instalment 1 repays 39603 of 120000: 80397 left; 10000 then 20000 prepaid before instalment 2
+    # leave 50397, which the two instalments left repay (before the fix the second prepayment was
+    # taken from 80397 again: 60397 left, 10000 fen of principal charged twice)
+    txs = [Tx("a", date(2026, 2, 28), TxKind.REPAYMENT, 40_443),
+           Tx("b", date(2026, 2, 28), TxKind.PREPAYMENT, 10_000, PrepaymentOption.SAME_TERM),
+           Tx("c", date(2026, 3, 1), TxKind.PREPAYMENT, 20_000, PrepaymentOption.SAME_TERM)]
+    s = replay(TERMS, txs, date(2026, 3, 1))
+    assert s.prepaid_fen == 30_000
+    assert s.principal_left_fen == 50_397
+    assert sum(i.principal_fen for i in s.instalments[1:]) == 50_397
+    assert sum(i.principal_fen for i in s.instalments) + 30_000 == 120_000

@@ -28,6 +28,7 @@ from services.finance.domain.schedule import (
     accrued_interest,
     fixed_payment,
     fixed_principal,
+    prepay,
     schedule,
 )
 
@@ -80,3 +81,17 @@ def test_a_payment_below_the_months_interest_repays_nothing_that_month():
 def test_a_one_fen_principal_part_takes_as_many_months_as_there_are_fen():
     rows = fixed_principal(3, Fraction(0), 1, Fraction(0), 1)
     assert [(r.number, r.principal_fen, r.remaining_fen) for r in rows] == [(1, 1, 2), (2, 1, 1), (3, 1, 0)]
+
+
+def test_a_second_prepayment_after_the_same_instalment_starts_from_what_the_first_left():
+    # 120000 fen over 3 months at 12 %: instalment 1 repays 39603, leaving 80397; 10000 prepaid,
+    # then 20000 more before instalment 2 falls due: 50397 left for the two months still to come
+    first = schedule(120_000, "0.12", 3, "equal_instalment")
+    assert first[0].principal_fen == 39_603 and first[0].remaining_fen == 80_397
+    once = prepay(first, 1, 10_000, "0.12", "equal_instalment", "same_term")
+    twice = prepay(once, 1, 20_000, "0.12", "equal_instalment", "same_term")
+    assert sum(i.principal_fen for i in once[1:]) == 70_397
+    assert sum(i.principal_fen for i in twice[1:]) == 50_397 and twice[-1].remaining_fen == 0
+    with pytest.raises(ScheduleError) as e:
+        prepay(twice, 1, 50_397, "0.12", "equal_instalment", "same_term")
+    assert "(50397 fen)" in e.value.message
