@@ -95,3 +95,23 @@ def test_a_second_prepayment_after_the_same_instalment_starts_from_what_the_firs
     with pytest.raises(ScheduleError) as e:
         prepay(twice, 1, 50_397, "0.12", "equal_instalment", "same_term")
     assert "(50397 fen)" in e.value.message
+
+
+def test_refusals_of_a_rate_and_a_share_in_words():
+    from services.finance.domain.schedule import rate
+
+    with pytest.raises(TypeError) as e:
+        rate(0.12)
+    assert str(e.value) == "a rate is exact: give decimal text, a Decimal or a Fraction, not a float"
+    with pytest.raises(TypeError) as e:
+        rate([1])
+    assert str(e.value) == "not a rate: [1]"
+    with pytest.raises(ScheduleError) as e:
+        schedule(120_000, "0.12", 3, "equal_instalment", "1.5")
+    assert (e.value.message, e.value.field) == ("the subsidy share must be from 0 to 1", "subsidy_share")
+
+
+def test_without_a_subsidy_share_the_borrower_pays_all_the_interest():
+    # 120000 fen at 12 % over 3 months, instalment 1: interest 1200, none of it the union's
+    (first, *_) = schedule(120_000, "0.12", 3, "equal_instalment")
+    assert (first.interest_fen, first.subsidy_fen, first.borrower_interest_fen) == (1200, 0, 1200)

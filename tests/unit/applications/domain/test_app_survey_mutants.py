@@ -109,3 +109,8 @@ def test_band_refusals_and_edges():
     assert str(e.value) == "household_size: must be >= 1, got 0"
     assert household_size_band(1) == "1" and household_size_band(5) == "5+"
     assert income_band(10**12) == "ge_5000"
+
+
+def test_every_housing_kind_is_listed_also_when_nobody_reported_it():
+    r = aggregate([rec(kind="rented"), rec(kind="rented")])
+    assert r.by_housing_kind == {"none": 0, "rented": 2, "shared": 0, "substandard": 0}
