@@ -8,7 +8,7 @@ values checked before it, and, once results were compared, the recomputed and th
 results digests. Expected digests are computed here with hashlib from the export's own JSON.
 
 Equivalent mutants (scripts/mutate.py excludes them from the score): none among verify()'s own;
-the helpers' are declared with their tests.
+this file states verify() itself, not the helper functions it calls.
 """
 import copy
 import hashlib
