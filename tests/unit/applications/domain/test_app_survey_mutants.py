@@ -114,3 +114,8 @@ def test_band_refusals_and_edges():
 def test_every_housing_kind_is_listed_also_when_nobody_reported_it():
     r = aggregate([rec(kind="rented"), rec(kind="rented")])
     assert r.by_housing_kind == {"none": 0, "rented": 2, "shared": 0, "substandard": 0}
+
+
+def test_every_income_band_is_listed_also_when_nobody_falls_in_it():
+    r = aggregate([rec(fen=200_000), rec(fen=200_000)])
+    assert r.by_income_band == {"lt_1500": 0, "1500_3000": 2, "3000_5000": 0, "ge_5000": 0}
