@@ -23,6 +23,18 @@ Equivalent mutants (scripts/mutate.py excludes them from the score):
 - x_iter_matches__mutmut_35: ``max(caps, default=None)``: with no units no index is made, so
   the default is never read.
 - x_iter_matches__mutmut_38: ``default=1``: the same.
+- xǁ_Indexǁfind__mutmut_20: the ``return -1`` after the accessible search (here ``+1``) is never
+  reached: the maximum is exact, so the bucket at ``top`` holds a unit and the loop returns there.
+- xǁ_Indexǁfind__mutmut_21: ``-2`` there: the same.
+- xǁ_Indexǁfind__mutmut_51: the last ``return -1`` (here ``+1``), after the search of every unit:
+  the same.
+- xǁ_Indexǁfind__mutmut_52: ``-2`` there: the same.
+- x_iter_matches__mutmut_106: ``taken[u] = 2``: ``taken`` is only read for its truth.
+- x_iter_matches__mutmut_66: ``free`` counting 2 a unit: ``free`` only lets a phase stop early once
+  no unit is left; without the early stop every later applicant finds no index whose maximum
+  fits (all counts are 0 by then), so the same matches are made, only later.
+- x_iter_matches__mutmut_125: ``free = 1`` instead of ``free -= 1``: the same (never 0, no early stop).
+- x_iter_matches__mutmut_126: ``free += 1``: the same.
 """
 import pytest
 from hypothesis import given
@@ -87,3 +99,9 @@ def test_the_capacity_index_answers_minus_one_when_nothing_fits():
     taken[1] = 1
     assert idx.find(3, False, taken) == -1 and idx.find(1, True, taken) == -1
     assert (idx.max_all, idx.max_acc) == (2, 0)
+
+
+def test_an_applicant_whose_programme_has_no_units_waits_and_the_round_goes_on():
+    # POLICY has programmes pr and sa; only public_rental (pr) units are offered
+    r = match_round([E("S", 900, programme="sa"), E("A", 800)], [U("U1")], [], POLICY)
+    assert r.matches == (Match("A", "U1", 0, GENERAL),) and r.waitlist == ("S",)
