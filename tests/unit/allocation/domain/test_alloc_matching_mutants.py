@@ -105,3 +105,6 @@ def test_an_applicant_whose_programme_has_no_units_waits_and_the_round_goes_on()
     # POLICY has programmes pr and sa; only public_rental (pr) units are offered
     r = match_round([E("S", 900, programme="sa"), E("A", 800)], [U("U1")], [], POLICY)
     assert r.matches == (Match("A", "U1", 0, GENERAL),) and r.waitlist == ("S",)
+    # ... and one whose programme the fit policy does not know at all (no table of units is made for it)
+    r = match_round([E("Z", 900, programme="zz"), E("A", 800)], [U("U1")], [], POLICY)
+    assert r.matches == (Match("A", "U1", 0, GENERAL),) and r.waitlist == ("Z",)
