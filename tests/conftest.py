@@ -50,6 +50,10 @@ def _truncate_all(url: str) -> None:
 
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg2://", 1))
     with engine.begin() as conn:
+        # TRUNCATE waits for every lock on its tables: a session an earlier test left open in a
+        # transaction would hold the next test here for ever (pytest-timeout then kills the whole
+        # run without naming the test). Bounded, it fails this test with the database's words.
+        conn.execute(text("SET LOCAL lock_timeout = '60s'"))
         tables = conn.execute(text(
             "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename<>'alembic_version'"
         )).scalars().all()
