@@ -33,6 +33,7 @@ import eventlet
 eventlet.monkey_patch()
 
 import argparse  # noqa: E402
+import importlib.util  # noqa: E402
 import os  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
@@ -45,7 +46,6 @@ from pathlib import Path  # noqa: E402
 
 warnings.filterwarnings("ignore")
 
-import psycopg2  # noqa: E402
 import requests  # noqa: E402
 from nameko.containers import ServiceContainer  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
@@ -53,33 +53,23 @@ from sqlalchemy import create_engine, text  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "faults"))
 from harness import PrivateBroker, free_port  # noqa: E402
 
+# bench/harness.py (PostgreSQL set-up every bench shares) under its own name: the fault suite's
+# harness above (the private broker) is already ``harness``
+_spec = importlib.util.spec_from_file_location("bench_harness", Path(__file__).resolve().parent / "harness.py")
+bench_harness = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(bench_harness)
+
 from services.common.auth import JwtSettings, mint_token  # noqa: E402
 from services.common.config import load_config  # noqa: E402
-from services.common.migrations import upgrade  # noqa: E402
 from services.notify import models  # noqa: E402
 from services.notify.service import NotifyService  # noqa: E402
 
-PG_ADMIN_URL = os.environ.get("ANJU_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 DATABASE = f"anju_bench_{os.environ.get('ANJU_TEST_DB_TAG', '')}delivery_log"
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def admin(sql: str) -> None:
-    conn = psycopg2.connect(PG_ADMIN_URL)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql)
-    finally:
-        conn.close()
-
-
 def fresh_database() -> str:
-    admin(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-    admin(f'CREATE DATABASE "{DATABASE}"')
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + DATABASE
-    upgrade("notify", url)
-    return url
+    return bench_harness.pg_fresh(DATABASE, "notify")
 
 
 def fill(url: str, rows: int) -> None:
@@ -188,7 +178,7 @@ def main() -> None:
                     notify.stop()
         finally:
             broker.stop()
-            admin(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+            bench_harness.pg_drop(DATABASE)
 
 
 if __name__ == "__main__":
